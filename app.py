@@ -1,0 +1,3 @@
+from training import create_app
+
+app = create_app()

@@ -1,0 +1,94 @@
+"""客服管理师备考: the application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import ROOT, Config
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Build the app. No database writes and no network here: that is `flask setup`'s job."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Config.resolve(app.config)
+
+    init_extensions(app)
+    init_blueprints(app)
+    init_templates(app)
+    init_security_headers(app)
+    init_cli(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (register tables on the metadata)
+    from .access import init_access
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录后再继续。"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    init_access(app)
+
+
+def init_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .errors import init_errors
+    from .manage import bp as manage_bp
+    from .study import bp as study_bp
+
+    app.register_blueprint(study_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+    init_errors(app)
+
+
+def init_templates(app: Flask) -> None:
+    from .templating import init_templating
+    init_templating(app)
+
+
+def init_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+
+def init_cli(app: Flask) -> None:
+    from .cli import init_cli as register
+    register(app)

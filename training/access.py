@@ -1,0 +1,71 @@
+"""Who may open which page: every view declares a rule, and one hook enforces it.
+
+A view without a rule is refused (fail closed), and tests/test_access.py fails
+for it, so a new route cannot ship unguarded by accident.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from .models import Role
+
+ACCESS_ATTR = "access_rule"
+PUBLIC, LOGIN = "public", "login"
+RULES = (PUBLIC, LOGIN, Role.instructor.value, Role.admin.value)
+# Flask's own static route is a bound method we cannot tag; it is public by nature.
+PUBLIC_ENDPOINTS = {"static"}
+
+
+def _tag(rule: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        setattr(view, ACCESS_ATTR, rule)
+        return view
+    return decorator
+
+
+public = _tag(PUBLIC)
+login_required = _tag(LOGIN)
+instructor_required = _tag(Role.instructor.value)
+admin_required = _tag(Role.admin.value)
+
+
+def rule_for(view: Callable) -> str | None:
+    while view is not None:
+        rule = getattr(view, ACCESS_ATTR, None)
+        if rule:
+            return rule
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def endpoint_rule(app: Flask, endpoint: str) -> str | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    return rule_for(app.view_functions[endpoint])
+
+
+def check_access(rule: str | None) -> None:
+    """Abort unless the current user satisfies rule; guests are sent to log in."""
+    if rule == PUBLIC:
+        return
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule; refusing", request.endpoint)
+        abort(403)
+    if not current_user.is_authenticated:
+        login_manager = current_app.login_manager  # type: ignore[attr-defined]
+        abort(login_manager.unauthorized())
+    if rule != LOGIN and not current_user.has_role(Role(rule)):
+        abort(403)
+
+
+def init_access(app: Flask) -> None:
+    @app.before_request
+    def enforce_access_rule():
+        if request.endpoint is None:  # 404/405: let the router answer
+            return None
+        check_access(endpoint_rule(app, request.endpoint))
+        return None
+

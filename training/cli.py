@@ -1,0 +1,162 @@
+"""Command-line entry points: thin wrappers over the content and account services.
+
+    flask content check [PATH]   validate, print file:line: message, exit 1 on any problem
+    flask content load [PATH]    validate, then upsert everything in one transaction
+    flask content stats          counts per area and type
+    flask users create / set-role
+    flask setup [--demo]         migrate, load content, (demo accounts); safe to run again
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from .content.items import ContentSet
+from .content.stats import stats_table
+from .content.sync import sync_content
+from .content.validate import read_content
+from .extensions import db
+from .models import Role, User
+
+content_cli = AppGroup("content", help="校验、导入和统计 content/ 中的学习内容。")
+users_cli = AppGroup("users", help="管理账号。")
+
+DEMO_ACCOUNTS = [
+    ("admin@demo.local", "管理员", "demo-admin-2026", Role.admin),
+    ("teacher@demo.local", "王老师", "demo-teacher-2026", Role.instructor),
+    ("student@demo.local", "小李", "demo-student-2026", Role.candidate),
+]
+
+
+def _read(path: str | None) -> tuple[ContentSet, Path | None]:
+    """Read the content dir; PATH may be the dir itself or one file checked against it."""
+    root = Path(current_app.config["CONTENT_DIR"])
+    if path is None:
+        return read_content(root), None
+    target = Path(path)
+    if not target.exists():
+        raise click.BadParameter(f"找不到 {path}", param_hint="PATH")
+    if target.is_dir():
+        return read_content(target), None
+    return read_content(root, overrides={str(target): target.read_text(encoding="utf-8")}), target
+
+
+def _report(content: ContentSet, only: Path | None = None) -> int:
+    problems = content.problems
+    if only is not None:
+        shown = {str(only), str(only.resolve())}
+        problems = [p for p in problems if p.path in shown or str(Path(p.path).resolve()) in shown]
+    for p in problems:
+        click.echo(str(p), err=True)
+    return len(problems)
+
+
+@content_cli.command("check")
+@click.argument("path", required=False)
+def check_command(path: str | None) -> None:
+    """Validate content (the whole folder, or one file against it)."""
+    started = time.perf_counter()
+    content, only = _read(path)
+    n = _report(content, only)
+    took = time.perf_counter() - started
+    if n:
+        click.echo(f"发现 {n} 个问题。", err=True)
+        sys.exit(1)
+    click.echo(f"内容检查通过:{len(content.topics)} 个知识点,{len(content.cases)} 个案例,"
+               f"{len(content.questions)} 道题({took:.2f} 秒)。")
+
+
+@content_cli.command("load")
+@click.argument("path", required=False)
+def load_command(path: str | None) -> None:
+    """Validate, then load everything in one transaction (nothing if anything is wrong)."""
+    if path is not None and not Path(path).is_dir():
+        raise click.BadParameter("load 需要一个内容目录", param_hint="PATH")
+    content, _ = _read(path)
+    if _report(content):
+        click.echo(f"内容有 {len(content.problems)} 个问题,未导入任何内容。", err=True)
+        sys.exit(1)
+    report = sync_content(db.session, content)
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
+@content_cli.command("stats")
+def stats_command() -> None:
+    """Counts of live items per syllabus area and question type."""
+    click.echo(stats_table(db.session))
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--nickname", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.candidate.value)
+@click.password_option()
+def create_user(username: str, nickname: str, role: str, password: str) -> None:
+    """Create an account."""
+    from .auth.forms import normalize_username
+    username = normalize_username(username)
+    if db.session.execute(db.select(User).where(User.username == username)).scalar():
+        raise click.ClickException(f"{username} 已存在")
+    user = User(username=username, nickname=nickname, role=Role(role))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"已创建 {username}({Role(role).label})")
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(username: str, role: str) -> None:
+    """Change an account's role."""
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar()
+    if user is None:
+        raise click.ClickException(f"没有账号 {username}")
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"{username} 现在是{Role(role).label}")
+
+
+def ensure_demo_accounts() -> list[tuple[str, str, str, Role]]:
+    """Create the demo accounts if missing; never reset a password someone changed."""
+    for username, nickname, password, role in DEMO_ACCOUNTS:
+        if db.session.execute(db.select(User.id).where(User.username == username)).first() is None:
+            user = User(username=username, nickname=nickname, role=role)
+            user.set_password(password)
+            db.session.add(user)
+    db.session.commit()
+    return DEMO_ACCOUNTS
+
+
+@click.command("setup")
+@click.option("--demo", is_flag=True, help="同时创建演示账号(仅用于本地试用)")
+def setup_command(demo: bool) -> None:
+    """Migrate the schema, load content/, optionally create demo accounts. Safe to repeat."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    content = read_content(Path(current_app.config["CONTENT_DIR"]))
+    if _report(content):
+        click.echo("内容校验未通过,未导入。请先修正上面的问题。", err=True)
+        sys.exit(1)
+    report = sync_content(db.session, content)
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+    if demo:
+        click.echo("\n演示账号(仅供本地试用):")
+        for username, nickname, password, role in ensure_demo_accounts():
+            click.echo(f"  {role.label:<4} 登录名 {username:<22} 密码 {password}")
+    click.echo("\n准备就绪:flask --app app run 后打开 http://127.0.0.1:5000")
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(content_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(setup_command)

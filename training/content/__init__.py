@@ -1,0 +1,1 @@
+"""The Markdown content format: parse (text → items), validate, sync (items → DB)."""

@@ -1,0 +1,135 @@
+"""Plain data for parsed content, independent of Flask and the database."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+QUESTION_TYPES = ("单选", "多选", "判断", "排序", "匹配")
+DIFFICULTIES = ("易", "中", "难")
+CASE_KINDS = ("答辩", "案例分析", "方案设计")
+KINDS = ("topic", "case", "bank")
+KIND_LABELS = {"topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "area": "考点领域"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    path: str
+    line: int
+
+    def fingerprint(self) -> str:
+        payload = {k: v for k, v in asdict(self).items() if k != "questions"}
+        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class AreaItem(Item):
+    summary: str = ""
+    core: bool = False
+    position: int = 0
+
+
+@dataclass
+class TopicItem(Item):
+    area: str = ""
+    summary: str = ""
+    body_md: str = ""
+    body_html: str = ""
+    text: str = ""
+    position: int = 0
+
+
+@dataclass
+class KeyPoint:
+    label: str
+    weight: int
+    explanation_md: str
+    explanation_html: str
+    hints: list[list[str]]
+    line: int
+
+
+@dataclass
+class Followup:
+    question: str
+    target: int | None  # 1-based number of the key point it probes
+    answer_md: str
+    answer_html: str
+    hints: list[list[str]]
+    line: int
+
+
+@dataclass
+class CaseItem(Item):
+    area: str = ""
+    kind: str = "答辩"
+    difficulty: str = "中"
+    knowledge: list[str] = field(default_factory=list)
+    prompt_md: str = ""
+    prompt_html: str = ""
+    background_md: str = ""
+    background_html: str = ""
+    key_points: list[KeyPoint] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+    text: str = ""
+    position: int = 0
+
+
+@dataclass
+class QuestionItem(Item):
+    area: str = ""
+    bank: str = ""
+    qtype: str = ""
+    difficulty: str = ""
+    knowledge: list[str] = field(default_factory=list)
+    knowledge_line: int = 0
+    stem_md: str = ""
+    stem_html: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    answer: Any = None
+    explanation_md: str = ""
+    explanation_html: str = ""
+    text: str = ""
+    position: int = 0
+
+
+@dataclass
+class BankItem(Item):
+    area: str = ""
+    questions: list[QuestionItem] = field(default_factory=list)
+    position: int = 0
+
+
+@dataclass
+class ContentSet:
+    """Everything parsed from one content directory, plus what was wrong with it."""
+
+    areas: list[AreaItem] = field(default_factory=list)
+    topics: list[TopicItem] = field(default_factory=list)
+    cases: list[CaseItem] = field(default_factory=list)
+    banks: list[BankItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[QuestionItem]:
+        return [q for bank in self.banks for q in bank.questions]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,57 @@
+"""Markdown → sanitized HTML, and HTML → plain text for search."""
+from __future__ import annotations
+
+import html
+import re
+import threading
+
+import markdown as md
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "sane_lists", "pymdownx.tilde", "pymdownx.mark"]
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
+    "mark", "sub", "sup", "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "span", "abbr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_local = threading.local()
+_SPACE = re.compile(r"\s+")
+# Only block boundaries become spaces: inline tags sit inside Chinese words ("服务<b>质量</b>").
+_BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|tr|td|th|br|hr|blockquote|pre|dd|dt|table|ul|ol)\b")
+
+
+def _converter() -> md.Markdown:
+    conv = getattr(_local, "conv", None)
+    if conv is None:
+        conv = _local.conv = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return conv
+
+
+def render(text: str) -> str:
+    """Render author Markdown to HTML that is safe to put in a page as-is.
+
+    Raw HTML in the source is not trusted: nh3 keeps only the tags above and
+    drops <script>, event handlers and javascript: links. Headings start at h3
+    because the page around the content owns h1 and h2.
+    """
+    if not text.strip():
+        return ""
+    conv = _converter()
+    conv.reset()
+    raw = conv.convert(text)
+    raw = re.sub(r"<(/?)h([12])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", raw)
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def plain_text(safe_html: str) -> str:
+    """The visible text of rendered HTML, whitespace folded, for search and snippets."""
+    spaced = _BLOCK_TAG.sub(r" \g<0>", safe_html)  # keep words of adjacent blocks apart
+    text = nh3.clean(spaced, tags=set())
+    return _SPACE.sub(" ", html.unescape(text)).strip()

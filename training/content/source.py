@@ -1,0 +1,158 @@
+"""Shared pieces of the content parser: splitting front matter, numbered lines, problems."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .items import Problem
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 64
+FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+META_LINE = re.compile(r"^(?P<key>知识点|提示词|针对|答案|类别)\s*[:：]\s*(?P<value>.*?)\s*$")
+SUB_HEAD = re.compile(r"^###\s+(?P<name>.+?)\s*#*\s*$")
+LIST_SPLIT = re.compile(r"\s*[,，;；、]\s*")
+SYN_SPLIT = re.compile(r"\s*[/／|｜]\s*")
+
+Line = tuple[int, str]  # (1-based line number, text)
+
+
+@dataclass
+class Source:
+    """One file's text split into front matter and numbered body lines."""
+
+    path: str
+    meta: dict[str, Any]
+    meta_lines: dict[str, int]
+    body: list[Line]
+
+
+class Report:
+    """Collects problems for one file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+
+def split_source(path: str, text: str, report: Report) -> Source | None:
+    """Separate YAML front matter from the body, keeping line numbers."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        report.add(1, "文件必须以 YAML 头(第一行为 ---)开始")
+        return None
+    end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
+    if end is None:
+        report.add(1, "YAML 头没有结束行 ---")
+        return None
+    try:
+        post = frontmatter.loads("\n".join(lines[: end + 1]) + "\n")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        report.add(line, f"YAML 头格式错误:{problem}")
+        return None
+    meta = post.metadata
+    if not isinstance(meta, dict):
+        report.add(2, "YAML 头必须是 键: 值 的形式")
+        return None
+    meta_lines = {}
+    for i in range(1, end):
+        m = re.match(r"^([A-Za-z_\u4e00-\u9fff]+)\s*:", lines[i])
+        if m:
+            meta_lines.setdefault(m.group(1), i + 1)
+    body = [(i + 1, lines[i]) for i in range(end + 1, len(lines))]
+    return Source(path, meta, meta_lines, body)
+
+
+def block_text(lines: list[Line]) -> str:
+    return "\n".join(t for _, t in lines).strip("\n")
+
+
+def first_line(lines: list[Line], default: int) -> int:
+    return next((n for n, t in lines if t.strip()), default)
+
+
+def check_id(value: Any, line: int, report: Report, what: str) -> str | None:
+    if not isinstance(value, str) or not value:
+        report.add(line, f"{what}缺少编号 id")
+        return None
+    if len(value) > ID_MAX or not ID_RE.match(value):
+        report.add(line, f"{what}编号 {value!r} 不合法:只能用小写字母、数字和连字符,最长 {ID_MAX} 个字符")
+        return None
+    return value
+
+
+def meta_str(src: Source, key: str, report: Report, required: bool = True) -> str:
+    value = src.meta.get(key)
+    line = src.meta_lines.get(key, 1)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            report.add(line, f"YAML 头缺少 {key}")
+        return ""
+    if not isinstance(value, (str, int, float)):
+        report.add(line, f"YAML 头的 {key} 应是一段文字")
+        return ""
+    return str(value).strip()
+
+
+def meta_choice(src: Source, key: str, choices: tuple[str, ...], default: str, report: Report) -> str:
+    value = meta_str(src, key, report, required=False) or default
+    if value not in choices:
+        report.add(src.meta_lines.get(key, 1), f"{key} 为 {value!r},应为 {' / '.join(choices)} 之一")
+    return value
+
+
+def id_list(value: Any, line: int, report: Report, what: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = LIST_SPLIT.split(value.strip())
+    if not isinstance(value, list):
+        report.add(line, f"{what}应是编号列表")
+        return []
+    ids = []
+    for v in value:
+        v = str(v).strip()
+        if v and check_id(v, line, report, what):
+            ids.append(v)
+    return ids
+
+
+def parse_hints(value: str, line: int, report: Report, what: str) -> list[list[str]]:
+    """`提示词: 道歉/致歉, 倾听` → [["道歉", "致歉"], ["倾听"]]: groups of synonyms."""
+    groups = []
+    for raw in LIST_SPLIT.split(value.strip()):
+        words = [w for w in SYN_SPLIT.split(raw) if w]
+        if not raw or not words:
+            report.add(line, f"{what}的提示词有空项(检查多余的逗号或斜杠)")
+            continue
+        groups.append(words)
+    if not groups:
+        report.add(line, f"{what}的提示词为空")
+    return groups
+
+
+def take_meta(lines: list[Line], keys: set[str], report: Report, what: str) -> tuple[dict[str, tuple[int, str]], list[Line]]:
+    """Pull `键: 值` lines (e.g. 提示词, 针对) out of a block; the rest is Markdown."""
+    meta: dict[str, tuple[int, str]] = {}
+    rest = []
+    for n, t in lines:
+        m = META_LINE.match(t)
+        if m and m.group("key") in keys:
+            if m.group("key") in meta:
+                report.add(n, f"{what}重复写了 {m.group('key')}")
+            meta[m.group("key")] = (n, m.group("value"))
+        else:
+            rest.append((n, t))
+    return meta, rest
+
+

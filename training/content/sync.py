@@ -1,0 +1,116 @@
+"""Write parsed content into the database: upsert by stable id, retire what is gone.
+
+Nothing is ever deleted: a learner's answers keep pointing at retired items.
+The caller owns the transaction, so a load is all or nothing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Area, Case, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from ..models.base import utcnow
+from .items import ContentSet
+
+
+@dataclass
+class SyncReport:
+    added: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    retired: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        kinds = ["area", "topic", "case", "bank", "question"]
+        labels = {"area": "领域", "topic": "知识点", "case": "案例", "bank": "题库", "question": "题目"}
+        return [
+            f"{labels[k]}: 新增 {self.added[k]},更新 {self.updated[k]},未变 {self.unchanged[k]},停用 {self.retired[k]}"
+            for k in kinds
+        ]
+
+
+def _rows(content: ContentSet) -> dict[str, tuple[type, list[dict[str, Any]]]]:
+    now = utcnow()
+    areas = [dict(id=a.id, title=a.title, summary=a.summary, position=a.position, core=a.core,
+                  retired=False, fingerprint=a.fingerprint()) for a in content.areas]
+
+    def base(item) -> dict[str, Any]:
+        return dict(id=item.id, title=item.title, source_path=item.path, source_line=item.line,
+                    position=item.position, retired=False, fingerprint=item.fingerprint(), updated_at=now)
+
+    topics = [dict(base(t), area_id=t.area, summary=t.summary, body_html=t.body_html) for t in content.topics]
+    banks = [dict(base(b), area_id=b.area) for b in content.banks]
+    questions = [dict(base(q), area_id=q.area, bank_id=q.bank, qtype=q.qtype, difficulty=q.difficulty,
+                      stem_html=q.stem_html, data=q.data, answer=q.answer, explanation_html=q.explanation_html)
+                 for q in content.questions]
+    cases = [dict(base(c), area_id=c.area, kind=c.kind, difficulty=c.difficulty, prompt_html=c.prompt_html,
+                  background_html=c.background_html,
+                  key_points=[{k: v for k, v in asdict(p).items() if k not in ("explanation_md", "line")} for p in c.key_points],
+                  followups=[{k: v for k, v in asdict(f).items() if k not in ("answer_md", "line")} for f in c.followups])
+             for c in content.cases]
+    return {"area": (Area, areas), "topic": (Topic, topics), "bank": (QuestionBank, banks),
+            "question": (Question, questions), "case": (Case, cases)}
+
+
+def sync_content(session: Session, content: ContentSet) -> SyncReport:
+    """Bring the database in line with content; content must have no problems."""
+    if content.problems:
+        raise ValueError("content has problems; refusing to load")
+    report = SyncReport()
+    changed: dict[str, set[str]] = {}
+    for kind, (model, rows) in _rows(content).items():
+        existing = {r.id: (r.fingerprint, r.retired) for r in session.execute(select(model.id, model.fingerprint, model.retired))}
+        new = [r for r in rows if r["id"] not in existing]
+        upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
+        if new:
+            session.execute(insert(model), new)
+        if upd:
+            session.execute(update(model), upd)
+        live = {r["id"] for r in rows}
+        gone = [i for i, (_, retired) in existing.items() if i not in live and not retired]
+        if gone:
+            session.execute(update(model), [{"id": i, "retired": True} for i in gone])
+        report.added[kind], report.updated[kind] = len(new), len(upd)
+        report.unchanged[kind], report.retired[kind] = len(rows) - len(new) - len(upd), len(gone)
+        changed[kind] = {r["id"] for r in new + upd} | set(gone)
+    _sync_links(session, content, changed)
+    _sync_search(session, content, changed)
+    session.flush()
+    return report
+
+
+def _sync_links(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
+    for table, column, items, kind in ((question_topics, "question_id", content.questions, "question"),
+                                       (case_topics, "case_id", content.cases, "case")):
+        ids = changed[kind]
+        if not ids:
+            continue
+        col = table.c[column]
+        for chunk in _chunks(sorted(ids)):
+            session.execute(delete(table).where(col.in_(chunk)))
+        links = [{column: i.id, "topic_id": t} for i in items if i.id in ids for t in dict.fromkeys(i.knowledge)]
+        if links:
+            session.execute(insert(table), links)
+
+
+def _sync_search(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
+    docs = [("topic", t, f"{t.summary} {t.text}") for t in content.topics]
+    docs += [("case", c, c.text) for c in content.cases]
+    docs += [("question", q, q.text) for q in content.questions]
+    for kind in ("topic", "case", "question"):
+        for chunk in _chunks(sorted(changed[kind])):
+            session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.ref_id.in_(chunk)))
+    rows = [dict(kind=kind, ref_id=item.id, area_id=item.area, title=item.title, title_lc=item.title.casefold(),
+                 text=text, text_lc=text.casefold(), position=item.position)
+            for kind, item, text in docs if item.id in changed[kind]]
+    if rows:
+        session.execute(insert(SearchEntry), rows)
+
+
+def _chunks(ids: list[str], size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]

@@ -1,0 +1,100 @@
+"""Read a whole content directory and check what no single file can: ids, references."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .items import ContentSet, Problem
+from .parse import parse_areas, parse_document
+
+AREAS_FILE = "areas.yaml"
+SKIP_FILES = {"FORMAT.md", "README.md"}
+
+
+def content_files(root: Path) -> list[Path]:
+    """Markdown content files under root, in a stable order (FORMAT.md and README.md are docs)."""
+    return sorted(p for p in root.rglob("*.md") if p.name not in SKIP_FILES and p.is_file())
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as an author would type it: relative to the folder above content/ when possible."""
+    try:
+        return os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
+def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> ContentSet:
+    """Parse every file under root and cross-check them.
+
+    overrides maps a file path to replacement text, so a single edited file can
+    be checked against the rest of the live content before it is saved.
+    """
+    root = Path(root)
+    overrides = {str(Path(k).resolve()): v for k, v in (overrides or {}).items()}
+    result = ContentSet()
+    areas_path = root / AREAS_FILE
+    if areas_path.is_file():
+        areas, problems = parse_areas(display_path(areas_path, root), areas_path.read_text(encoding="utf-8"))
+        result.areas, result.problems = areas, list(problems)
+    else:
+        result.problems.append(Problem(display_path(areas_path, root), 1, "缺少 areas.yaml(考点领域列表)"))
+    files = content_files(root)
+    extra = [Path(p) for p in overrides if not any(str(f.resolve()) == p for f in files)]
+    for path in files + extra:
+        shown = display_path(path, root)
+        key = str(path.resolve())
+        try:
+            text = overrides[key] if key in overrides else path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            result.problems.append(Problem(shown, 1, "文件不是 UTF-8 编码"))
+            continue
+        items, problems = parse_document(shown, text)
+        result.problems.extend(problems)
+        for item in items:
+            {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks}[type(item).__name__].append(item)
+    cross_check(result)
+    number_positions(result)
+    return result
+
+
+def cross_check(content: ContentSet) -> None:
+    """Ids unique across all files; areas and knowledge points that are referred to exist."""
+    problems = content.problems
+    seen_areas: dict[str, str] = {}
+    for area in content.areas:
+        if area.id in seen_areas:
+            problems.append(Problem(area.path, area.line, f"考点领域编号 {area.id} 重复(已在 {seen_areas[area.id]} 使用)"))
+        seen_areas.setdefault(area.id, f"{area.path}:{area.line}")
+    seen: dict[str, tuple[str, str]] = {}
+    items = [("知识点", t) for t in content.topics] + [("案例", c) for c in content.cases]
+    for bank in content.banks:
+        items.append(("题库", bank))
+        items.extend(("题目", q) for q in bank.questions)
+    for what, item in items:
+        where = f"{item.path}:{item.line}"
+        if item.id in seen:
+            other_what, other_where = seen[item.id]
+            problems.append(Problem(item.path, item.line, f"编号 {item.id} 重复:{other_what} {other_where} 已使用这个编号,{what}编号在所有文件中必须唯一"))
+        else:
+            seen[item.id] = (what, where)
+        area = getattr(item, "area", None)
+        if area is not None and area not in seen_areas and content.areas:
+            problems.append(Problem(item.path, item.line, f"{what} {item.id} 的 area {area!r} 不在 areas.yaml 中(可用:{', '.join(seen_areas)})"))
+    topics = {t.id for t in content.topics}
+    for case in content.cases:
+        for ref in case.knowledge:
+            if ref not in topics:
+                problems.append(Problem(case.path, case.line, f"案例 {case.id} 的 knowledge 引用了不存在的知识点 {ref}"))
+    for q in content.questions:
+        for ref in q.knowledge:
+            if ref not in topics:
+                problems.append(Problem(q.path, q.knowledge_line, f"题目 {q.id} 的知识点 {ref} 不存在"))
+    content.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def number_positions(content: ContentSet) -> None:
+    """Display order: file order, then order within the file."""
+    for seq in (content.topics, content.cases, content.banks, content.questions):
+        for i, item in enumerate(seq):
+            item.position = i

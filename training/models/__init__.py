@@ -1,0 +1,8 @@
+"""The database models, one module per domain."""
+from .content import Area, Case, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from .users import Role, User
+
+__all__ = [
+    "Area", "Case", "Question", "QuestionBank", "SearchEntry", "Topic",
+    "case_topics", "question_topics", "Role", "User",
+]

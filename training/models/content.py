@@ -1,0 +1,143 @@
+"""Study content loaded from content/: areas, knowledge points, cases, questions.
+
+Rows are keyed by the stable ids written in the Markdown files. Loading upserts
+by id; an item that disappears from content/ is marked retired, never deleted,
+so learners' history keeps pointing at it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+ID = String(64)
+
+
+class ContentMixin:
+    """Columns every loaded item carries: where it came from and whether it is live."""
+
+    title: Mapped[str] = mapped_column(String(200))
+    source_path: Mapped[str] = mapped_column(String(300))
+    source_line: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Area(db.Model):
+    __tablename__ = "areas"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    core: Mapped[bool] = mapped_column(default=False)
+    retired: Mapped[bool] = mapped_column(default=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+question_topics = Table(
+    "question_topics",
+    db.metadata,
+    Column("question_id", ID, ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ID, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+case_topics = Table(
+    "case_topics",
+    db.metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ID, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Topic(ContentMixin, db.Model):
+    """A knowledge point (知识点): one study page."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text)
+
+    area: Mapped[Area] = relationship()
+
+
+class Case(ContentMixin, db.Model):
+    """A case or defense question (案例/答辩题) with weighted reference key points."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 答辩 / 案例分析 / 方案设计
+    difficulty: Mapped[str] = mapped_column(String(4))
+    prompt_html: Mapped[str] = mapped_column(Text)
+    background_html: Mapped[str] = mapped_column(Text, default="")
+    # [{label, weight, explanation_html, hints: [[synonym, ...], ...]}]
+    key_points: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # [{question, target (1-based key point or None), answer_html, hints}]
+    followups: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    area: Mapped[Area] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=case_topics, order_by=Topic.position)
+
+
+class QuestionBank(ContentMixin, db.Model):
+    """One question-bank file: a titled group of questions in one area."""
+
+    __tablename__ = "question_banks"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+
+
+class Question(ContentMixin, db.Model):
+    """An objective question: 单选, 多选, 判断, 排序 or 匹配."""
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_area_type", "area_id", "qtype"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id"))
+    bank_id: Mapped[str] = mapped_column(ForeignKey("question_banks.id"), index=True)
+    qtype: Mapped[str] = mapped_column(String(8))
+    difficulty: Mapped[str] = mapped_column(String(4))
+    stem_html: Mapped[str] = mapped_column(Text)
+    # Type-specific data, see training/content/items.py: options, items, categories.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The correct answer in the shape the grader expects.
+    answer: Mapped[Any] = mapped_column(JSON)
+    explanation_html: Mapped[str] = mapped_column(Text)
+
+    area: Mapped[Area] = relationship()
+    bank: Mapped[QuestionBank] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
+
+
+class SearchEntry(db.Model):
+    """One searchable page, its text flattened and lower-cased at load time.
+
+    Kept as its own table so a search is one indexed scan whatever the kind,
+    and behaves the same on SQLite and PostgreSQL (plain LIKE on lower-cased text).
+    """
+
+    __tablename__ = "search_entries"
+    __table_args__ = (Index("ix_search_entries_kind_ref", "kind", "ref_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # topic / case / question
+    ref_id: Mapped[str] = mapped_column(ID)
+    area_id: Mapped[str] = mapped_column(ID)
+    title: Mapped[str] = mapped_column(String(200))
+    title_lc: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    text_lc: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,100 @@
+"""Full-text search over study content, in Chinese, identical on SQLite and PostgreSQL.
+
+Chinese has no spaces to split words on, so the search is substring based:
+each whitespace-separated term must occur in the title or text. All text is
+case-folded at load time, so a plain LIKE behaves the same on both databases.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from .models import SearchEntry
+
+MAX_QUERY = 50
+MAX_TERMS = 5
+SNIPPET_WIDTH = 80
+
+
+@dataclass
+class Hit:
+    kind: str
+    ref_id: str
+    area_id: str
+    title: Markup
+    snippet: Markup
+    title_hit: bool
+    count: int
+
+
+def query_terms(query: str) -> list[str]:
+    """Split a query into distinct case-folded terms, longest first; drop wildcard characters' power."""
+    terms = [t for t in re.split(r"\s+", query.strip()[:MAX_QUERY].casefold()) if t]
+    return list(dict.fromkeys(sorted(terms, key=len, reverse=True)))[:MAX_TERMS]
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """Escape text and wrap every occurrence of any term in <mark>."""
+    if not terms:
+        return Markup(html.escape(text))
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return Markup("".join(out))
+
+
+def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> Markup:
+    """A window of text around the first match, with matches highlighted."""
+    lowered = text.casefold()
+    positions = [p for p in (lowered.find(t) for t in terms) if p >= 0]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    end = min(len(text), start + width)
+    piece = text[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return Markup(html.escape(prefix)) + highlight(piece, terms) + Markup(html.escape(suffix))
+
+
+def rank_key(title_lc: str, text_lc: str, terms: list[str], kind_order: int, position: int) -> tuple:
+    """Title hits first, then more occurrences, then pages before questions, then syllabus order."""
+    title_hits = sum(title_lc.count(t) for t in terms)
+    body_hits = sum(text_lc.count(t) for t in terms)
+    return (0 if title_hits else 1, -(title_hits + body_hits), kind_order, position)
+
+
+KIND_ORDER = {"topic": 0, "case": 1, "question": 2}
+
+
+def search(session: Session, query: str, kinds: tuple[str, ...] = ("topic", "case", "question"),
+           limit: int = 200) -> tuple[list[str], list[Hit], int]:
+    """Run a search; returns the terms used, the best `limit` hits and how many matched in all."""
+    terms = query_terms(query)
+    if not terms:
+        return terms, [], 0
+    conditions = [or_(SearchEntry.title_lc.like(_like(t), escape="\\"), SearchEntry.text_lc.like(_like(t), escape="\\"))
+                  for t in terms]
+    rows = session.execute(
+        select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.area_id, SearchEntry.title, SearchEntry.title_lc,
+               SearchEntry.text, SearchEntry.text_lc, SearchEntry.position)
+        .where(and_(*conditions), SearchEntry.kind.in_(kinds))
+    ).all()
+    rows.sort(key=lambda r: (*rank_key(r.title_lc, r.text_lc, terms, KIND_ORDER[r.kind], r.position), r.ref_id))
+    hits = []
+    for r in rows[:limit]:
+        title_hit = any(t in r.title_lc for t in terms)
+        count = sum(r.title_lc.count(t) + r.text_lc.count(t) for t in terms)
+        hits.append(Hit(r.kind, r.ref_id, r.area_id, highlight(r.title, terms), snippet(r.text, terms), title_hit, count))
+    return terms, hits, len(rows)

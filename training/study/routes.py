@@ -1,0 +1,110 @@
+"""Study views: read-only pages over the loaded content, open to guests."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import abort, render_template, request
+
+from ..access import public
+from ..extensions import db
+from ..models import Area, Case, Question, Topic
+from ..search import MAX_QUERY, search
+from . import bp
+
+
+def live(model):
+    return db.select(model).where(model.retired.is_(False))
+
+
+def get_live_or_404(model, item_id: str):
+    """An item by id; retired items 404 like unknown ones (they are off the syllabus)."""
+    item = db.session.get(model, item_id)
+    if item is None or item.retired:
+        abort(404)
+    return item
+
+
+def area_counts() -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for model, key in ((Topic, "topic"), (Case, "case"), (Question, "question")):
+        rows = db.session.execute(
+            db.select(model.area_id, db.func.count()).where(model.retired.is_(False)).group_by(model.area_id))
+        for area_id, n in rows:
+            counts[area_id][key] = n
+    return counts
+
+
+@bp.route("/")
+@public
+def home():
+    """The syllabus areas with what each holds."""
+    areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
+    return render_template("study/home.html", areas=areas, counts=area_counts())
+
+
+@bp.route("/areas/<area_id>")
+@public
+def area(area_id: str):
+    """One syllabus area: its knowledge points, cases and questions."""
+    area = get_live_or_404(Area, area_id)
+    topics = db.session.execute(live(Topic).where(Topic.area_id == area.id).order_by(Topic.position)).scalars().all()
+    cases = db.session.execute(live(Case).where(Case.area_id == area.id).order_by(Case.position)).scalars().all()
+    questions = db.session.execute(
+        live(Question).where(Question.area_id == area.id).order_by(Question.position)).scalars().all()
+    by_type: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        by_type[q.qtype].append(q)
+    return render_template("study/area.html", area=area, topics=topics, cases=cases, by_type=by_type,
+                           n_questions=len(questions))
+
+
+def neighbours(model, item):
+    """The previous and next live item in the same area, for reading straight through."""
+    base = live(model).where(model.area_id == item.area_id)
+    prev = db.session.execute(base.where(model.position < item.position).order_by(model.position.desc()).limit(1)).scalar()
+    nxt = db.session.execute(base.where(model.position > item.position).order_by(model.position).limit(1)).scalar()
+    return prev, nxt
+
+
+@bp.route("/kp/<topic_id>")
+@public
+def topic(topic_id: str):
+    """A knowledge point page, with the cases and questions that test it."""
+    topic = get_live_or_404(Topic, topic_id)
+    cases = db.session.execute(
+        live(Case).where(Case.topics.any(Topic.id == topic.id)).order_by(Case.position)).scalars().all()
+    questions = db.session.execute(
+        live(Question).where(Question.topics.any(Topic.id == topic.id)).order_by(Question.position)).scalars().all()
+    prev, nxt = neighbours(Topic, topic)
+    return render_template("study/topic.html", topic=topic, cases=cases, questions=questions, prev=prev, nxt=nxt)
+
+
+@bp.route("/cases/<case_id>")
+@public
+def case(case_id: str):
+    """A case or defense question; its reference key points stay folded until asked for."""
+    case = get_live_or_404(Case, case_id)
+    prev, nxt = neighbours(Case, case)
+    return render_template("study/case.html", case=case, prev=prev, nxt=nxt)
+
+
+@bp.route("/questions/<question_id>")
+@public
+def question(question_id: str):
+    """One objective question with its answer and 解析 folded away."""
+    question = get_live_or_404(Question, question_id)
+    prev, nxt = neighbours(Question, question)
+    return render_template("study/question.html", q=question, prev=prev, nxt=nxt)
+
+
+@bp.route("/search")
+@public
+def search_page():
+    """Search every page in Chinese; title hits first, matches highlighted."""
+    query = request.args.get("q", "")[:MAX_QUERY]
+    kind = request.args.get("kind", "")
+    kinds = (kind,) if kind in ("topic", "case", "question") else ("topic", "case", "question")
+    terms, hits, total = search(db.session, query, kinds) if query.strip() else ([], [], 0)
+    areas = {a.id: a for a in db.session.execute(db.select(Area)).scalars()}
+    return render_template("study/search.html", query=query, kind=kind, terms=terms, hits=hits, total=total,
+                           areas=areas)
