@@ -40,6 +40,7 @@ def init_extensions(app: Flask) -> None:
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,8 +53,6 @@ def init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .models import User
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-    init_access(app)
 
 
 def init_blueprints(app: Flask) -> None:

@@ -69,3 +69,8 @@ def init_access(app: Flask) -> None:
         check_access(endpoint_rule(app, request.endpoint))
         return None
 
+
+
+def endpoints_without_rule(app: Flask) -> list[str]:
+    """Endpoints that declare no access rule: they are refused at runtime and fail the tests."""
+    return sorted(e for e in app.view_functions if endpoint_rule(app, e) not in RULES)

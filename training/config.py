@@ -76,4 +76,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-not-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "5 per minute"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
+    LOGIN_RATE_LIMIT = "200 per minute"
+    SIGNUP_RATE_LIMIT = "200 per minute"

@@ -114,7 +114,7 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
             report.add(n, f"案例 {item_id}:小节 “## {name}” 重复(第 {seen[name]} 行已有)")
         seen.setdefault(name, n)
     by_name = {name: (n, lines) for n, name, lines in reversed(sections)}
-    end = src.body[-1][0] if src.body else 1
+    end = sections[0][0] if sections else first_line(src.body, 1)
     prompt = block_text(by_name.get("题目", (0, []))[1])
     if not prompt.strip():
         report.add(by_name.get("题目", (end, []))[0], f"案例 {item_id}:缺少 “## 题目” 或题目为空")

@@ -55,8 +55,10 @@ def split_source(path: str, text: str, report: Report) -> Source | None:
     try:
         post = frontmatter.loads("\n".join(lines[: end + 1]) + "\n")
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        # context_mark is where the broken construct began (e.g. an unclosed "["),
+        # which is where the author has to look; problem_mark is where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1  # the YAML text starts with the newline after ---
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.add(line, f"YAML 头格式错误:{problem}")
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,7 +43,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # Tests lower the cost through config; production keeps Werkzeug's default (scrypt).
+        method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+        self.password_hash = generate_password_hash(password, method=method or "scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,0 +1,301 @@
+"""The content format: every type parses to the right data, every mistake to a precise file:line."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from training.content.parse import parse_document
+from training.content.validate import read_content
+
+AREAS = "- id: plan\n  title: 计划\n  summary: s\n"
+TOPIC = """---
+kind: topic
+id: kp-a
+area: plan
+title: 知识点甲
+---
+
+正文。
+"""
+
+
+def bank(body: str, head: str = "kind: bank\nid: bank-a\narea: plan\ntitle: 题库") -> str:
+    return f"---\n{head}\n---\n" + textwrap.dedent(body)
+
+
+def parse_one(text: str, path: str = "q.md"):
+    items, problems = parse_document(path, text)
+    return (items[0] if items else None), problems
+
+
+def only_question(text: str):
+    item, problems = parse_one(text)
+    assert problems == [], [str(p) for p in problems]
+    assert len(item.questions) == 1
+    return item.questions[0]
+
+
+def test_single_choice_parses_options_and_answer():
+    q = only_question(bank("""
+        ## plan-q1 · 单选 · 易
+        知识点: kp-a
+
+        题干 **加粗**
+
+        - [ ] A. 甲
+        - [x] B. 乙
+        - [ ] C. 丙
+
+        ### 解析
+
+        因为乙。
+        """))
+    assert (q.id, q.qtype, q.difficulty, q.knowledge) == ("plan-q1", "单选", "易", ["kp-a"])
+    assert q.data == {"options": ["甲", "乙", "丙"]}
+    assert q.answer == 1
+    assert "<strong>加粗</strong>" in q.stem_html
+    assert "因为乙" in q.explanation_html
+
+
+def test_multiple_choice_answer_is_all_ticked_options():
+    q = only_question(bank("""
+        ## plan-q1 | 多选 | 难
+        知识点: kp-a, kp-b
+
+        题干
+
+        - [x] 甲
+        - [ ] 乙
+        - [X] 丙
+
+        ### 解析
+        解析文字
+        """))
+    assert q.answer == [0, 2] and q.knowledge == ["kp-a", "kp-b"] and q.difficulty == "难"
+
+
+@pytest.mark.parametrize("word,expected", [("对", True), ("正确", True), ("√", True), ("错", False), ("×", False)])
+def test_true_false_answer_words(word, expected):
+    q = only_question(bank(f"""
+        ## plan-q1 · 判断 · 易
+        知识点: kp-a
+
+        某个说法。
+
+        答案: {word}
+
+        ### 解析
+        理由。
+        """))
+    assert q.answer is expected and q.data == {}
+    assert "答案" not in q.stem_html
+
+
+def test_order_keeps_written_order_and_stem_may_hold_its_own_list():
+    q = only_question(bank("""
+        ## plan-q1 · 排序 · 中
+        知识点: kp-a
+
+        注意两点:
+
+        - 先看清题目
+        - 再作答
+
+        1. 第一步
+        2. 第二步
+        3. 第三步
+
+        ### 解析
+        理由。
+        """))
+    assert q.data == {"steps": ["第一步", "第二步", "第三步"]}
+    assert q.answer == [0, 1, 2]
+    assert "先看清题目" in q.stem_html
+
+
+def test_match_with_declared_categories_including_a_distractor():
+    q = only_question(bank("""
+        ## plan-q1 · 匹配 · 中
+        知识点: kp-a
+        类别: 甲类 | 乙类 | 丙类
+
+        配对:
+
+        - 项一 → 乙类
+        - 项二 -> 甲类
+        - 项三 => 乙类
+
+        ### 解析
+        理由。
+        """))
+    assert q.data == {"items": ["项一", "项二", "项三"], "categories": ["甲类", "乙类", "丙类"]}
+    assert q.answer == [1, 0, 1]
+
+
+def test_match_categories_default_to_order_of_appearance():
+    q = only_question(bank("""
+        ## plan-q1 · 匹配 · 易
+        知识点: kp-a
+
+        配对:
+
+        - 项一 → 乙类
+        - 项二 → 甲类
+        - 项三 → 乙类
+
+        ### 解析
+        理由。
+        """))
+    assert q.data["categories"] == ["乙类", "甲类"] and q.answer == [0, 1, 0]
+
+
+CASE = """---
+kind: case
+id: case-a
+area: plan
+title: 案例
+knowledge: [kp-a]
+---
+
+## 背景
+
+背景材料。
+
+## 题目
+
+请回答。
+
+## 参考要点
+
+### 要点一(40分)
+提示词: 道歉/致歉/赔礼, 倾听
+
+说明一。
+
+### 要点二(60分)
+提示词: 回访
+
+说明二。
+
+## 追问
+
+### 追问一?
+针对: 2
+提示词: 跟进/回访
+
+参考回答。
+"""
+
+
+def test_case_parses_key_points_hints_and_followups():
+    case, problems = parse_one(CASE)
+    assert problems == []
+    assert case.kind == "答辩" and case.difficulty == "中" and case.knowledge == ["kp-a"]
+    assert [(p.label, p.weight) for p in case.key_points] == [("要点一", 40), ("要点二", 60)]
+    assert case.key_points[0].hints == [["道歉", "致歉", "赔礼"], ["倾听"]]
+    assert case.key_points[0].line == 19
+    assert case.followups[0].target == 2 and case.followups[0].hints == [["跟进", "回访"]]
+    assert "背景材料" in case.background_html and "请回答" in case.prompt_html
+
+
+# Each bad input: (file text, expected line, a fragment of the message).
+BAD_DOCUMENTS = {
+    "no front matter": ("正文", 1, "YAML 头"),
+    "bad yaml": ("---\nkind: topic\nid: [unclosed\n---\n正文\n", 3, "YAML 头格式错误"),
+    "unknown kind": ("---\nkind: lesson\nid: x\n---\n正文\n", 2, "kind"),
+    "bad id": (TOPIC.replace("id: kp-a", "id: KP_A"), 3, "编号 'KP_A' 不合法"),
+    "missing title": (TOPIC.replace("title: 知识点甲\n", ""), 1, "缺少 title"),
+    "empty topic": (TOPIC.replace("正文。", ""), 1, "正文为空"),
+    "unknown question type": (bank("## plan-q1 · 填空 · 易\n知识点: kp-a\n\n题\n\n### 解析\n理由\n"), 7, "未知题型 '填空'"),
+    "bad heading": (bank("## plan-q1 单选\n知识点: kp-a\n\n题\n"), 7, "应写成 “## 编号 · 题型 · 难度”"),
+    "bad difficulty": (bank("## plan-q1 · 判断 · 很难\n知识点: kp-a\n\n题\n\n答案: 对\n\n### 解析\n理由\n"), 7, "难度 '很难'"),
+    "single choice with two answers": (
+        bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [x] 乙\n- [ ] 丙\n\n### 解析\n理由\n"),
+        12, "恰好有 1 个正确选项(- [x]),现在有 2 个"),
+    "multiple choice with one answer": (
+        bank("## plan-q1 · 多选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n- [ ] 丙\n\n### 解析\n理由\n"),
+        12, "至少要有 2 个正确选项"),
+    "missing explanation": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n"), 7, "缺少解析"),
+    "empty explanation": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n\n### 解析\n\n"), 15, "缺少解析"),
+    "missing knowledge": (bank("## plan-q1 · 单选 · 易\n\n题干\n\n- [x] 甲\n- [ ] 乙\n\n### 解析\n理由\n"), 7, "缺少 “知识点:”"),
+    "duplicate option": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [ ] 甲\n\n### 解析\n理由\n"), 13, "选项 “甲” 重复"),
+    "text after options": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [ ] 乙\n多余\n\n### 解析\n理由\n"), 14, "选项之后不能再有其他文字"),
+    "judge without answer": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n\n### 解析\n理由\n"), 7, "缺少 “答案: 对”"),
+    "judge bad answer": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n答案: 也许\n\n### 解析\n理由\n"), 11, "答案 '也许' 应为 对 或 错"),
+    "order misnumbered": (bank("## plan-q1 · 排序 · 易\n知识点: kp-a\n\n排:\n\n1. 甲\n2. 乙\n2. 丙\n\n### 解析\n理由\n"), 14, "第 3 个步骤写成了 2"),
+    "order too short": (bank("## plan-q1 · 排序 · 易\n知识点: kp-a\n\n排:\n\n1. 甲\n2. 乙\n\n### 解析\n理由\n"), 12, "至少要有 3 个步骤"),
+    "match unknown category": (
+        bank("## plan-q1 · 匹配 · 易\n知识点: kp-a\n类别: 甲 | 乙\n\n配:\n\n- 一 → 甲\n- 二 → 乙\n- 三 → 丁\n\n### 解析\n理由\n"),
+        15, "类别 “丁” 不在 “类别:” 列表中"),
+    "unknown question subsection": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n答案: 对\n\n### 答案\n对\n### 解析\n理由\n"), 13, "未知小节 “### 答案”"),
+    "weights not 100": (CASE.replace("(60分)", "(50分)"), 17, "分值合计应为 100,现在是 40 + 50 = 90"),
+    "key point without weight": (CASE.replace("### 要点一(40分)", "### 要点一"), 19, "缺少分值"),
+    "key point without hints": (CASE.replace("提示词: 回访\n", ""), 24, "要点 “要点二” 缺少 “提示词:”"),
+    "empty hint group": (CASE.replace("提示词: 回访", "提示词: 回访,,跟进"), 25, "提示词有空项"),
+    "unknown case section": (CASE.replace("## 背景", "## 材料"), 9, "未知小节 “## 材料”"),
+    "case without prompt": (CASE.replace("## 题目\n\n请回答。\n", ""), 9, "缺少 “## 题目”"),
+    "followup target out of range": (CASE.replace("针对: 2", "针对: 7"), 32, "“针对” 应是参考要点的序号 1–2"),
+    "bad case type": (CASE.replace("knowledge: [kp-a]", "knowledge: [kp-a]\ntype: 口试"), 7, "type 为 '口试'"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_DOCUMENTS)
+def test_bad_document_reports_file_line_and_reason(name):
+    text, line, fragment = BAD_DOCUMENTS[name]
+    _, problems = parse_one(text, path="content/x.md")
+    rendered = [str(p) for p in problems]
+    assert any(p.line == line and fragment in p.message for p in problems), rendered
+    assert all(r.startswith("content/x.md:") for r in rendered)
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+GOOD_BANK = bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n\n答案: 对\n\n### 解析\n理由\n")
+
+
+def test_id_reused_across_files_is_reported_at_the_second_use(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "topics/b.md": TOPIC.replace("知识点甲", "乙"),
+                                 "questions/q.md": GOOD_BANK})
+    problems = read_content(root).problems
+    assert len(problems) == 1
+    assert problems[0].path.endswith("topics/b.md") and problems[0].line == 1
+    assert "编号 kp-a 重复" in problems[0].message and "topics/a.md:1" in problems[0].message
+
+
+def test_question_id_clashing_with_a_topic_id_is_reported(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC,
+                                 "questions/q.md": GOOD_BANK.replace("plan-q1", "kp-a")})
+    [problem] = read_content(root).problems
+    assert problem.line == 7 and "编号 kp-a 重复" in problem.message
+
+
+def test_unknown_area_and_unknown_knowledge_point(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC.replace("area: plan", "area: nowhere"),
+                                 "questions/q.md": GOOD_BANK.replace("知识点: kp-a", "知识点: kp-missing")})
+    messages = [str(p) for p in read_content(root).problems]
+    assert any("topics/a.md:1:" in m and "area 'nowhere' 不在 areas.yaml" in m for m in messages), messages
+    assert any("questions/q.md:8:" in m and "知识点 kp-missing 不存在" in m for m in messages), messages
+
+
+def test_a_clean_tree_has_no_problems_and_positions_follow_file_order(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/b.md": TOPIC.replace("kp-a", "kp-b"), "topics/a.md": TOPIC,
+                                 "questions/q.md": GOOD_BANK})
+    content = read_content(root)
+    assert content.ok, content.problems
+    assert [t.id for t in content.topics] == ["kp-a", "kp-b"]
+    assert [t.position for t in content.topics] == [0, 1]
+
+
+def test_non_utf8_file_is_reported(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS})
+    (root / "bad.md").write_bytes("---\nkind: topic\n标题".encode("gbk"))
+    [problem] = read_content(root).problems
+    assert problem.path.endswith("bad.md") and "UTF-8" in problem.message

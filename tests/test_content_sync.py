@@ -1,0 +1,156 @@
+"""Loading content: upsert by id, retire instead of delete, all or nothing."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from training.content.sync import sync_content
+from training.content.validate import read_content
+from training.extensions import db
+from training.models import Case, Question, SearchEntry, Topic
+
+from conftest import CONTENT
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def load(root: Path):
+    report = sync_content(db.session, read_content(root))
+    db.session.commit()
+    return report
+
+
+def count(model, **where) -> int:
+    stmt = db.select(db.func.count()).select_from(model)
+    for k, v in where.items():
+        stmt = stmt.where(getattr(model, k) == v)
+    return db.session.execute(stmt).scalar_one()
+
+
+def test_shipped_content_loads_and_reloading_changes_nothing(app, content_copy, shipped_content):
+    first = load(content_copy)
+    assert first.added["question"] == len(shipped_content.questions) > 0
+    assert first.added["topic"] == len(shipped_content.topics)
+    second = load(content_copy)
+    assert sum(second.added.values()) == sum(second.updated.values()) == sum(second.retired.values()) == 0
+    assert count(Question) == len(shipped_content.questions)
+
+
+def test_editing_a_question_updates_it_in_place(app, content_copy):
+    load(content_copy)
+    path = content_copy / "questions/plan/basics.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("这主要体现了计划的哪一项作用", "这体现了计划的哪项作用"), encoding="utf-8")
+    report = load(content_copy)
+    assert report.updated["question"] == 1 and report.added["question"] == 0
+    q = db.session.get(Question, "plan-q001")
+    assert "这体现了计划的哪项作用" in q.stem_html
+    hit = db.session.execute(db.select(SearchEntry).where(SearchEntry.ref_id == "plan-q001")).scalar_one()
+    assert "哪项作用" in hit.text
+
+
+def test_removed_items_are_retired_not_deleted_and_come_back(app, content_copy, client):
+    load(content_copy)
+    saved = (content_copy / "topics/plan/environment.md").read_text(encoding="utf-8")
+    (content_copy / "topics/plan/environment.md").unlink()
+    bank = content_copy / "questions/plan/basics.md"
+    original_bank = bank.read_text(encoding="utf-8")
+    bank.write_text(original_bank.replace("知识点: kp-plan-environment", "知识点: kp-plan-concept"), encoding="utf-8")
+    report = load(content_copy)
+    assert report.retired["topic"] == 1
+    topic = db.session.get(Topic, "kp-plan-environment")
+    assert topic is not None and topic.retired
+    assert client.get("/kp/kp-plan-environment").status_code == 404
+    assert db.session.execute(db.select(SearchEntry).where(SearchEntry.ref_id == "kp-plan-environment")).first() is None
+    (content_copy / "topics/plan/environment.md").write_text(saved, encoding="utf-8")
+    bank.write_text(original_bank, encoding="utf-8")
+    report = load(content_copy)
+    assert report.added["topic"] == 0 and report.updated["topic"] >= 1
+    assert not db.session.get(Topic, "kp-plan-environment").retired
+    assert client.get("/kp/kp-plan-environment").status_code == 200
+
+
+def test_moving_a_question_to_another_file_keeps_its_row(app, content_copy):
+    load(content_copy)
+    bank = content_copy / "questions/plan/basics.md"
+    text = bank.read_text(encoding="utf-8")
+    head, rest = text.split("## plan-q001", 1)
+    q1, tail = rest.split("## plan-q002", 1)
+    bank.write_text(head + "## plan-q002" + tail, encoding="utf-8")
+    (content_copy / "questions/plan/more.md").write_text(
+        "---\nkind: bank\nid: bank-plan-more\narea: plan\ntitle: 更多\n---\n\n## plan-q001" + q1, encoding="utf-8")
+    load(content_copy)
+    q = db.session.get(Question, "plan-q001")
+    assert q.bank_id == "bank-plan-more" and not q.retired and q.source_path.endswith("more.md")
+
+
+def cli_load(runner, root: Path):
+    return runner.invoke(args=["content", "load", str(root)])
+
+
+def test_load_with_any_problem_loads_nothing(app, runner, content_copy):
+    bank = content_copy / "questions/plan/basics.md"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("- [ ] 推动作用", "- [x] 推动作用"), encoding="utf-8")
+    result = cli_load(runner, content_copy)
+    assert result.exit_code == 1
+    assert "questions/plan/basics.md:" in result.output and "单选题必须恰好有 1 个正确选项" in result.output
+    assert "未导入任何内容" in result.output
+    assert count(Question) == count(Topic) == count(Case) == 0
+
+
+def test_check_command_prints_file_line_and_exits_nonzero(app, runner, content_copy):
+    case = next((content_copy / "cases").rglob("*.md"))
+    case.write_text(case.read_text(encoding="utf-8").replace("(15分)", "(25分)", 1), encoding="utf-8")
+    result = runner.invoke(args=["content", "check", str(content_copy)])
+    assert result.exit_code == 1
+    line = next(l for l in result.output.splitlines() if "分值合计应为 100" in l)
+    path, lineno, _ = line.split(":", 2)
+    assert path.endswith(case.name) and lineno.isdigit()
+    assert case.read_text(encoding="utf-8").splitlines()[int(lineno) - 1].startswith("## 参考要点")
+
+
+def test_check_command_on_shipped_content_passes(app, runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert "内容检查通过" in result.output
+
+
+def test_check_single_file_against_the_rest(app, runner, content_copy, tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("---\nkind: bank\nid: bank-draft\narea: plan\ntitle: 草稿\n---\n\n## draft-q1 · 判断 · 易\n"
+                     "知识点: kp-plan-concept\n\n计划是事后总结。\n\n答案: 错\n\n### 解析\n计划产生在行动之前。\n", encoding="utf-8")
+    app.config["CONTENT_DIR"] = str(content_copy)
+    ok = runner.invoke(args=["content", "check", str(draft)])
+    assert ok.exit_code == 0, ok.output
+    draft.write_text(draft.read_text(encoding="utf-8").replace("kp-plan-concept", "kp-nope"), encoding="utf-8")
+    bad = runner.invoke(args=["content", "check", str(draft)])
+    assert bad.exit_code == 1 and "知识点 kp-nope 不存在" in bad.output and "draft.md:9:" in bad.output
+
+
+def test_stats_table_counts_per_area_and_type(app, runner, loaded):
+    result = runner.invoke(args=["content", "stats"])
+    assert result.exit_code == 0
+    plan_line = next(l for l in result.output.splitlines() if "(plan)" in l)
+    numbers = [int(x) for x in plan_line.split(")", 1)[1].split()]
+    plan_questions = [q for q in loaded.questions if q.area == "plan"]
+    assert numbers[-1] == len(plan_questions)
+    assert "合计" in result.output
+
+
+def test_setup_is_idempotent_and_creates_demo_accounts_once(app, runner):
+    from training.extensions import db as _db
+    from training.models import User
+    _db.drop_all()  # setup builds the schema itself, through the migrations
+    first = runner.invoke(args=["setup", "--demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["setup", "--demo"])
+    assert second.exit_code == 0, second.output
+    assert "题目: 新增 0,更新 0" in second.output
+    assert _db.session.execute(_db.select(_db.func.count()).select_from(User)).scalar_one() == 3
+    assert "teacher@demo.local" in second.output

@@ -1,0 +1,87 @@
+"""Study pages: guests can read everything; key points stay folded until asked for."""
+from __future__ import annotations
+
+import re
+
+from training.content.markdown import plain_text
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_home_lists_every_area_with_its_counts(client, loaded):
+    html = text_of(client.get("/"))
+    for area in loaded.areas:
+        assert area.title in html
+    n_plan = sum(1 for q in loaded.questions if q.area == "plan")
+    assert f"题目 {n_plan}" in html
+
+
+def test_area_page_lists_its_topics_cases_and_questions_by_type(client, loaded):
+    html = text_of(client.get("/areas/plan"))
+    for item in loaded.topics + loaded.cases:
+        if item.area == "plan":
+            assert item.title in html
+    for qtype in {q.qtype for q in loaded.questions if q.area == "plan"}:
+        assert f"{qtype}题" in html
+
+
+def test_topic_page_renders_markdown_and_links_its_questions(client, loaded):
+    html = text_of(client.get("/kp/kp-plan-concept"))
+    assert "<h1>计划的概念与作用</h1>" in html and "<strong>指导作用</strong>" in html
+    assert "/questions/plan-q001" in html  # a question that tests this knowledge point
+    assert "/cases/case-plan-write-service-plan" in html
+
+
+def test_case_page_folds_key_points_and_followups(client, loaded):
+    case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
+    html = text_of(client.get(f"/cases/{case.id}"))
+    folded = re.search(r'<details class="reveal" id="keypoints">(.*?)</details>', html, re.S)
+    assert folded, "key points must sit inside a closed <details>"
+    assert "<details class=\"reveal\" id=\"keypoints\" open" not in html
+    for point in case.key_points:
+        assert point.label in folded.group(1)
+        assert f"{point.weight} 分" in folded.group(1)
+    assert "显示参考要点" in html and "显示考官追问" in html
+    prompt_text = plain_text(case.prompt_html)[:20]
+    assert html.index(prompt_text) < html.index('id="keypoints"')
+
+
+def test_question_page_folds_answer_and_explanation(client, loaded):
+    html = text_of(client.get("/questions/plan-q001"))
+    answer = re.search(r'<details class="reveal" id="answer">(.*?)</details>', html, re.S).group(1)
+    assert "解析" in answer and "指导作用" in answer
+    before = html[:html.index('id="answer"')]
+    assert "显示答案与解析" in html and "明确目标、要求和先后顺序" not in before
+
+
+def test_every_loaded_page_renders(client, loaded):
+    for t in loaded.topics:
+        assert client.get(f"/kp/{t.id}").status_code == 200, t.id
+    for c in loaded.cases:
+        assert client.get(f"/cases/{c.id}").status_code == 200, c.id
+    for q in loaded.questions:
+        assert client.get(f"/questions/{q.id}").status_code == 200, q.id
+    for a in loaded.areas:
+        assert client.get(f"/areas/{a.id}").status_code == 200, a.id
+
+
+def test_pages_carry_title_favicon_viewport_and_a_way_home(client, loaded):
+    html = text_of(client.get("/kp/kp-plan-concept"))
+    assert "<title>计划的概念与作用 · 客服管理师备考</title>" in html
+    assert 'rel="icon"' in html and 'name="viewport"' in html and 'href="/"' in html
+
+
+def test_guest_sees_login_and_signup_links(client, loaded):
+    html = text_of(client.get("/"))
+    assert "/auth/login" in html and "/auth/signup" in html
+
+
+def test_instructor_content_page_shows_counts_and_reloads(as_role, loaded):
+    from conftest import csrf_from
+    teacher = as_role("instructor")
+    html = text_of(teacher.get("/manage/content"))
+    assert "全部内容校验通过" in html and "客户服务计划(plan)" in html
+    response = teacher.post("/manage/content/reload", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+    assert "已重新导入内容" in text_of(response)
