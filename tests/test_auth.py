@@ -1,6 +1,8 @@
 """Accounts: sign-up, login, logout, roles, CSRF, rate limits, cookies."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from training.extensions import db
@@ -165,3 +167,48 @@ def test_cli_creates_users_and_sets_roles(runner):
     assert runner.invoke(args=["users", "set-role", "t@example.com", "admin"]).exit_code == 0
     db.session.expire_all()
     assert db.session.execute(db.select(User)).scalar_one().role == Role.admin
+
+
+def test_production_hashing_is_scrypt():
+    from training import create_app
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        user = User(username="a@b.cn", nickname="a")
+        user.set_password("long-enough-pw")
+        assert user.password_hash.startswith("scrypt:") and user.check_password("long-enough-pw")
+
+
+def login_attempts_across_workers(storage_uri: str) -> list[int]:
+    """Three failed logins on one app, then one on a freshly built app (a second worker)."""
+    from training import create_app
+    from training.config import TestConfig
+    from training.extensions import db as _db
+
+    codes = []
+    for attempts in (3, 1):
+        app = create_app(TestConfig)  # init_app builds a new limiter storage from this config
+        app.config.update(RATELIMIT_STORAGE_URI=storage_uri, LOGIN_RATE_LIMIT="3 per minute", WTF_CSRF_ENABLED=False)
+        from training.extensions import limiter
+        limiter.init_app(app)
+        with app.app_context():
+            _db.create_all()
+            client = app.test_client()
+            codes += [client.post("/auth/login", data={"username": "x@y.cn", "password": "bad-pass"}).status_code
+                      for _ in range(attempts)]
+    return codes
+
+
+def test_in_memory_limits_do_not_cross_workers():
+    """The control for the Redis test below: without shared storage a new worker starts from zero."""
+    assert login_attempts_across_workers("memory://") == [400, 400, 400, 400]
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="set TEST_REDIS_URL to test shared rate limits")
+def test_login_limits_are_shared_across_workers_through_redis():
+    import redis
+    url = os.environ["TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    try:
+        assert login_attempts_across_workers(url) == [400, 400, 400, 429]
+    finally:
+        redis.Redis.from_url(url).flushdb()

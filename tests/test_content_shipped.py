@@ -1,0 +1,92 @@
+"""The shipped content/ passes the project's own checker and covers every area and type."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from training.content.items import QUESTION_TYPES
+from training.content.parse import parse_document
+
+from conftest import CONTENT, ROOT
+
+SOURCES = ROOT.parent / "shared" / "sources"
+WINDOW = 20
+
+
+def test_content_checker_passes(shipped_content):
+    assert shipped_content.problems == [], "\n".join(map(str, shipped_content.problems))
+
+
+def test_every_area_has_topics_cases_and_questions(shipped_content):
+    for area in shipped_content.areas:
+        assert any(t.area == area.id for t in shipped_content.topics), f"{area.id}: no knowledge point"
+        assert any(c.area == area.id for c in shipped_content.cases), f"{area.id}: no case"
+        assert any(q.area == area.id for q in shipped_content.questions), f"{area.id}: no question"
+
+
+def test_all_question_types_and_difficulties_are_present(shipped_content):
+    types = Counter(q.qtype for q in shipped_content.questions)
+    assert set(types) == set(QUESTION_TYPES), types
+    assert {q.difficulty for q in shipped_content.questions} == {"易", "中", "难"}
+
+
+def test_every_case_has_hints_on_every_point_and_a_followup(shipped_content):
+    for case in shipped_content.cases:
+        assert sum(p.weight for p in case.key_points) == 100, case.id
+        assert all(p.hints for p in case.key_points), case.id
+        assert case.followups, f"{case.id}: no 追问"
+
+
+def format_examples() -> list[tuple[int, str]]:
+    text = (CONTENT / "FORMAT.md").read_text(encoding="utf-8")
+    return [(text[:m.start()].count("\n") + 2, m.group(1)) for m in re.finditer(r"```markdown\n(.*?)```", text, re.S)]
+
+
+def test_format_doc_has_a_complete_example_of_every_kind_and_type():
+    kinds, types = set(), set()
+    for line, block in format_examples():
+        if block.startswith("---"):
+            items, problems = parse_document(f"FORMAT.md:{line}", block)
+            assert problems == [], [str(p) for p in problems]
+            kinds.add(type(items[0]).__name__)
+            body = block
+        else:  # a single question block shown on its own: wrap it in a bank
+            items, problems = parse_document(f"FORMAT.md:{line}", "---\nkind: bank\nid: bank-x\narea: plan\ntitle: t\n---\n" + block)
+            assert problems == [], [str(p) for p in problems]
+            body = block
+        types.update(re.findall(r"^## [a-z0-9-]+ · (\S+) ·", body, re.M))
+        assert "……" not in block, f"FORMAT.md:{line}: example is not complete"
+    assert kinds == {"TopicItem", "CaseItem"} and types == set(QUESTION_TYPES)
+
+
+def test_format_doc_examples_refer_to_real_knowledge_points(shipped_content):
+    topics = {t.id for t in shipped_content.topics}
+    for line, block in format_examples():
+        for ref in re.findall(r"kp-[a-z0-9-]+", block):
+            if f"id: {ref}" not in block:
+                assert ref in topics, f"FORMAT.md:{line}: {ref} is not a shipped knowledge point"
+
+
+def normalise(text: str) -> str:
+    """Drop whitespace and punctuation so only the wording itself is compared."""
+    return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch).startswith(("P", "S"))))
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/sources is not beside this checkout")
+def test_no_sentence_is_copied_from_the_sources():
+    windows = set()
+    for path in SOURCES.glob("*.txt"):
+        text = normalise(path.read_text(encoding="utf-8", errors="ignore"))
+        windows.update(text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1))
+    copied = []
+    for path in sorted(CONTENT.rglob("*.md")):
+        text = normalise(path.read_text(encoding="utf-8"))
+        for i in range(len(text) - WINDOW + 1):
+            if text[i:i + WINDOW] in windows:
+                copied.append(f"{path.relative_to(ROOT)}: “{text[i:i + WINDOW]}”")
+                break
+    assert copied == [], "\n".join(copied)
