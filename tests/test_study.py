@@ -85,3 +85,28 @@ def test_instructor_content_page_shows_counts_and_reloads(as_role, loaded):
     assert "全部内容校验通过" in html and "客户服务计划(plan)" in html
     response = teacher.post("/manage/content/reload", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
     assert "已重新导入内容" in text_of(response)
+
+
+def test_guest_pages_are_cached_until_content_changes(app, client, loaded, tmp_path):
+    import shutil
+    from conftest import CONTENT
+    from training.content.sync import sync_content
+    from training.content.validate import read_content
+    from training.extensions import db
+    first = client.get("/kp/kp-plan-concept").get_data(as_text=True)
+    cache = app.extensions["page_cache"]
+    assert "/kp/kp-plan-concept" in "".join(cache.pages)  # stored after the first guest view
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    path = copy / "topics/plan/concept-functions.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("计划的三项作用", "计划的三大作用"), encoding="utf-8")
+    sync_content(db.session, read_content(copy))
+    db.session.commit()
+    second = client.get("/kp/kp-plan-concept").get_data(as_text=True)
+    assert "计划的三项作用" in first and "计划的三大作用" in second
+
+
+def test_logged_in_pages_are_never_served_from_the_guest_cache(as_role, client, loaded):
+    client.get("/kp/kp-plan-concept")  # warm the cache as a guest
+    html = as_role("candidate").get("/kp/kp-plan-concept").get_data(as_text=True)
+    assert "退出" in html and "小李" not in html and "考生" in html

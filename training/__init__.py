@@ -38,8 +38,10 @@ def init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register tables on the metadata)
     from .access import init_access
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .pagecache import init_page_cache
 
     db.init_app(app)
+    init_page_cache(app)
     init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)

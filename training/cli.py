@@ -151,7 +151,7 @@ def setup_command(demo: bool) -> None:
         click.echo(line)
     if demo:
         click.echo("\n演示账号(仅供本地试用):")
-        for username, nickname, password, role in ensure_demo_accounts():
+        for username, _nickname, password, role in ensure_demo_accounts():
             click.echo(f"  {role.label:<4} 登录名 {username:<22} 密码 {password}")
     click.echo("\n准备就绪:flask --app app run 后打开 http://127.0.0.1:5000")
 

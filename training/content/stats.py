@@ -51,10 +51,10 @@ def stats_table(session: Session) -> str:
     rows = stats_rows(session)
     first = max([_width("领域")] + [_width(name) for name, _ in rows])
     widths = [max(_width(c), 3) for c in COLUMNS]
-    lines = ["  ".join([_pad("领域", first)] + [_pad(c, w, True) for c, w in zip(COLUMNS, widths)])]
+    lines = ["  ".join([_pad("领域", first)] + [_pad(c, w, True) for c, w in zip(COLUMNS, widths, strict=True)])]
     lines.append("-" * _width(lines[0]))
     for name, c in rows:
         if name == "合计":
             lines.append("-" * _width(lines[0]))
-        lines.append("  ".join([_pad(name, first)] + [_pad(str(c[col]), w, True) for col, w in zip(COLUMNS, widths)]))
+        lines.append("  ".join([_pad(name, first)] + [_pad(str(c[col]), w, True) for col, w in zip(COLUMNS, widths, strict=True)]))
     return "\n".join(lines)

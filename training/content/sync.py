@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Area, Case, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from ..models import Area, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
 from ..models.base import utcnow
 from .items import ContentSet
 
@@ -79,8 +79,20 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
     _sync_links(session, content, changed)
     _sync_search(session, content, changed)
+    if any(changed.values()):
+        bump_content_version(session)
     session.flush()
     return report
+
+
+def bump_content_version(session: Session) -> None:
+    """Tell every worker that pages rendered from the old content are stale."""
+    state = session.get(ContentState, 1)
+    if state is None:
+        session.add(ContentState(id=1, version=1, loaded_at=utcnow()))
+    else:
+        state.version += 1
+        state.loaded_at = utcnow()
 
 
 def _sync_links(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:

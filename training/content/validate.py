@@ -16,8 +16,8 @@ def content_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.name not in SKIP_FILES and p.is_file())
 
 
-def display_path(path: Path, root: Path) -> str:
-    """A path as an author would type it: relative to the folder above content/ when possible."""
+def display_path(path: Path) -> str:
+    """A path as an author would type it: relative to the working directory when possible."""
     try:
         return os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
     except ValueError:
@@ -35,14 +35,14 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     result = ContentSet()
     areas_path = root / AREAS_FILE
     if areas_path.is_file():
-        areas, problems = parse_areas(display_path(areas_path, root), areas_path.read_text(encoding="utf-8"))
+        areas, problems = parse_areas(display_path(areas_path), areas_path.read_text(encoding="utf-8"))
         result.areas, result.problems = areas, list(problems)
     else:
-        result.problems.append(Problem(display_path(areas_path, root), 1, "缺少 areas.yaml(考点领域列表)"))
+        result.problems.append(Problem(display_path(areas_path), 1, "缺少 areas.yaml(考点领域列表)"))
     files = content_files(root)
     extra = [Path(p) for p in overrides if not any(str(f.resolve()) == p for f in files)]
     for path in files + extra:
-        shown = display_path(path, root)
+        shown = display_path(path)
         key = str(path.resolve())
         try:
             text = overrides[key] if key in overrides else path.read_text(encoding="utf-8")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..extensions import db
 
@@ -43,6 +43,8 @@ def init_errors(app: Flask) -> None:
         if error.response is not None:  # e.g. a redirect to the login page
             return error.response
         code = error.code or 500
+        if code >= 500:
+            db.session.rollback()
         # Our own aborts may carry a Chinese description meant for the user.
         detail = error.description if getattr(error, "user_message", False) else None
         return render_error(code, detail)
@@ -55,15 +57,8 @@ def init_errors(app: Flask) -> None:
         app.logger.exception("unhandled error")
         return render_error(500)
 
-    @app.errorhandler(InternalServerError)
-    def internal_error(error):
-        db.session.rollback()
-        return render_error(500)
-
-
 def user_abort(code: int, message: str):
     """abort() with a Chinese message that the error page shows to the user."""
-    from werkzeug.exceptions import default_exceptions
     exc = default_exceptions[code](description=message)
     exc.user_message = True  # type: ignore[attr-defined]
     raise exc

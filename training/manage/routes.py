@@ -12,6 +12,7 @@ from ..content.validate import read_content
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Case, Question, Topic
+from ..pagecache import page_cache
 from . import bp
 
 
@@ -44,5 +45,8 @@ def reload():
         return redirect(url_for("manage.content"))
     report = sync_content(db.session, checked)
     db.session.commit()
+    cache = page_cache()
+    if cache is not None:
+        cache.clear()  # this worker at once; the others within PAGE_CACHE_CHECK_SECONDS
     flash("已重新导入内容。" + ";".join(report.lines()), "success")
     return redirect(url_for("manage.content"))

@@ -1,8 +1,10 @@
 """The database models, one module per domain."""
-from .content import Area, Case, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from .content import (
+    Area, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics,
+)
 from .users import Role, User
 
 __all__ = [
-    "Area", "Case", "Question", "QuestionBank", "SearchEntry", "Topic",
+    "Area", "Case", "ContentState", "Question", "QuestionBank", "SearchEntry", "Topic",
     "case_topics", "question_topics", "Role", "User",
 ]

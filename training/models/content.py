@@ -141,3 +141,13 @@ class SearchEntry(db.Model):
     text: Mapped[str] = mapped_column(Text)
     text_lc: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class ContentState(db.Model):
+    """One row: bumped whenever a load changes anything, so every worker can tell its cached pages are stale."""
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

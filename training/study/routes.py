@@ -8,6 +8,7 @@ from flask import abort, render_template, request
 from ..access import public
 from ..extensions import db
 from ..models import Area, Case, Question, Topic
+from ..pagecache import cached_for_guests
 from ..search import MAX_QUERY, search
 from . import bp
 
@@ -36,6 +37,7 @@ def area_counts() -> dict[str, dict[str, int]]:
 
 @bp.route("/")
 @public
+@cached_for_guests
 def home():
     """The syllabus areas with what each holds."""
     areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
@@ -44,6 +46,7 @@ def home():
 
 @bp.route("/areas/<area_id>")
 @public
+@cached_for_guests
 def area(area_id: str):
     """One syllabus area: its knowledge points, cases and questions."""
     area = get_live_or_404(Area, area_id)
@@ -68,6 +71,7 @@ def neighbours(model, item):
 
 @bp.route("/kp/<topic_id>")
 @public
+@cached_for_guests
 def topic(topic_id: str):
     """A knowledge point page, with the cases and questions that test it."""
     topic = get_live_or_404(Topic, topic_id)
@@ -81,6 +85,7 @@ def topic(topic_id: str):
 
 @bp.route("/cases/<case_id>")
 @public
+@cached_for_guests
 def case(case_id: str):
     """A case or defense question; its reference key points stay folded until asked for."""
     case = get_live_or_404(Case, case_id)
@@ -90,6 +95,7 @@ def case(case_id: str):
 
 @bp.route("/questions/<question_id>")
 @public
+@cached_for_guests
 def question(question_id: str):
     """One objective question with its answer and 解析 folded away."""
     question = get_live_or_404(Question, question_id)
@@ -99,6 +105,7 @@ def question(question_id: str):
 
 @bp.route("/search")
 @public
+@cached_for_guests
 def search_page():
     """Search every page in Chinese; title hits first, matches highlighted."""
     query = request.args.get("q", "")[:MAX_QUERY]
