@@ -55,6 +55,7 @@ def make_app(url: str):
 def reset_schema() -> None:
     """Drop and recreate every table (call inside an app context)."""
     from sqlalchemy import text
+
     from training.extensions import db
     db.session.remove()
     db.drop_all()

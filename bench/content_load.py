@@ -10,28 +10,46 @@ their front matter — the floor any loader has to pay.
 """
 from __future__ import annotations
 
+import os
+import sys
+
+# bench/http.py would shadow the standard library's http package if bench/ stayed on
+# sys.path, so drop it and import the helpers as bench.* from the project root.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+if os.path.dirname(_HERE) not in sys.path:
+    sys.path.insert(0, os.path.dirname(_HERE))
+
 import cProfile
 import io
 import pstats
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import CONTENT, database_url, describe_url, make_app, reset_schema, timer, verdict
-from synthetic import make_synthetic_content
+from bench._common import (
+    CONTENT,
+    database_url,
+    describe_url,
+    make_app,
+    reset_schema,
+    timer,
+    verdict,
+)
+from bench.synthetic import make_synthetic_content
 
 TARGET_REAL_S = 1.0
 TARGET_SYNTH_S = 10.0
 SYNTH_FILES, SYNTH_PER_FILE = 10, 1000
-FRONT = re.compile(r"^---\r?\n(.*?)\r?\n(?:---|\.\.\.)\s*$", re.S | re.M)
+FRONT = re.compile(r"^---\r?\n(.*?)\r?\n(?:---|\.\.\.)\s*$", re.DOTALL | re.MULTILINE)
 
 
 def baseline(root: Path) -> tuple[float, int, int]:
     """Seconds to read every content file's bytes and yaml.safe_load its front matter (+ areas.yaml)."""
     import yaml
+
     from training.content.validate import AREAS_FILE, content_files
 
     start = time.perf_counter()

@@ -4,22 +4,31 @@ The banks follow content/FORMAT.md exactly (all five question types), with
 Chinese-looking stems of 40–120 characters and 解析 of about 100 characters,
 and knowledge ids taken from the real topics so cross-checking passes.
 
-    from synthetic import make_synthetic_content
+    from bench.synthetic import make_synthetic_content
     root = make_synthetic_content(tmpdir, files=10, per_file=1000)
 
 Run directly to write one and check it:  .venv/bin/python bench/synthetic.py [DIR]
 """
 from __future__ import annotations
 
+import os
+import sys
+
+# bench/http.py would shadow the standard library's http package if bench/ stayed on
+# sys.path, so drop it and import the helpers as bench.* from the project root.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+if os.path.dirname(_HERE) not in sys.path:
+    sys.path.insert(0, os.path.dirname(_HERE))
+
 import random
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import yaml
 
-from _common import CONTENT, ROOT  # noqa: F401  (puts ROOT on sys.path)
+from bench._common import CONTENT, ROOT  # noqa: F401
 
 QTYPES = ("单选", "多选", "判断", "排序", "匹配")
 DIFFS = ("易", "中", "难")
@@ -126,7 +135,7 @@ def topic_ids(root: Path) -> list[tuple[str, str]]:
     out = []
     for path in sorted((root / "topics").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
-        m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+        m = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
         meta = yaml.safe_load(m.group(1)) if m else None
         if isinstance(meta, dict) and meta.get("kind") == "topic":
             out.append((str(meta["id"]), str(meta["area"])))
@@ -172,6 +181,7 @@ def bank_files(root: Path) -> list[Path]:
 
 if __name__ == "__main__":
     import tempfile
+
     from training.content.validate import read_content
 
     dest = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="bench-synth-"))
