@@ -107,11 +107,12 @@ def show_profile(profile: cProfile.Profile, title: str, n: int = 25) -> None:
 def main() -> int:
     do_profile = "--profile" in sys.argv
     url, tmp_db = database_url()
-    tmp_synth = tempfile.mkdtemp(prefix="bench-synth-")
+    tmp_synth = None
     from training.extensions import db
-    app = make_app(url)
     print(f"content_load benchmark — database: {describe_url(url)}")
     try:
+        app = make_app(url)
+        tmp_synth = tempfile.mkdtemp(prefix="bench-synth-")
         with app.app_context():
             reset_schema()
             # ---- shipped content -------------------------------------------------
@@ -163,7 +164,7 @@ def main() -> int:
             print(f"  (b) sync_content + commit {sync_s:8.2f} s   (added {report.added['question']} questions)")
             print(f"  (c) total                 {total_s:8.2f} s")
             # Reload of the unchanged set: everything should come back "unchanged".
-            content2, report2, read2_s, sync2_s = load(root)
+            _, report2, read2_s, sync2_s = load(root)
             print(f"  reload (unchanged): read_content {read2_s:.2f} s + sync/commit {sync2_s:.2f} s "
                   f"= {read2_s + sync2_s:.2f} s; questions unchanged {report2.unchanged['question']}, "
                   f"updated {report2.updated['question']}, added {report2.added['question']}")
@@ -181,7 +182,8 @@ def main() -> int:
             if tmp_db is None:  # a real server: leave it empty as we found it (schema-wise)
                 db.drop_all()
     finally:
-        shutil.rmtree(tmp_synth, ignore_errors=True)
+        if tmp_synth:
+            shutil.rmtree(tmp_synth, ignore_errors=True)
         if tmp_db:
             shutil.rmtree(tmp_db, ignore_errors=True)
     return 0

@@ -4,6 +4,10 @@ Target: a study page (/kp/kp-plan-concept) reaches at least half the requests/s 
 bare Flask "hello" app (bench/hello_app.py), both under `gunicorn -w 2` on loopback,
 both loaded with `wrk -t2 -c32 -d10s` in the same run.
 
+The app caches whole pages for guests (training/pagecache.py), so the "app" rows are
+what a guest gets as shipped; "nocache" rows (PAGE_CACHE_ENTRIES=0) show the cost of a
+full render and are informational.
+
     .venv/bin/python bench/http.py   # DATABASE_URL honoured, else a temp SQLite file
 """
 # This file is called http.py, so its folder must leave sys.path before anything
@@ -45,7 +49,9 @@ HOST = "127.0.0.1"
 WRK_ARGS = ["-t2", "-c32", "-d10s", "--latency", "--timeout", "5s"]
 TARGET_RATIO = 0.5
 STUDY = "/kp/kp-plan-concept"
-APP_PATHS = [STUDY, "/cases/case-plan-write-service-plan", "/search?q=%E6%8A%95%E8%AF%89"]
+SEARCH = "/search?q=%E6%8A%95%E8%AF%89"
+APP_PATHS = [STUDY, "/cases/case-plan-write-service-plan", SEARCH]
+NOCACHE_PATHS = [STUDY, SEARCH]  # informational rows: app started with PAGE_CACHE_ENTRIES=0
 
 
 def free_port() -> int:
@@ -150,34 +156,35 @@ def main() -> int:
         print("RESULT: SKIPPED")
         return 0
     url, tmp_db = database_url()
-    logdir = Path(tempfile.mkdtemp(prefix="bench-http-"))
     print(f"http benchmark — database: {describe_url(url)}; gunicorn -w 2 on {HOST}; wrk {' '.join(WRK_ARGS)}")
     print(f"cores: {os.cpu_count()} (wrk shares them with gunicorn; both apps are measured the same way)")
-
-    # Build the schema and load content/ into the database the app will serve.
     from training.content.sync import sync_content
     from training.content.validate import read_content
     from training.extensions import db
-    app = make_app(url)
-    with app.app_context():
-        reset_schema()
-        content = read_content(CONTENT)
-        if content.problems:
-            print(f"content/ has {len(content.problems)} problem(s); cannot load:")
-            for p in content.problems[:10]:
-                print(f"  {p}")
-            print("RESULT: FAIL (content does not validate)")
-            return 0
-        sync_content(db.session, content)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
 
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=BENCH_SECRET)
-    env.pop("PYTHONPATH", None)
     results: list[tuple[str, str, dict]] = []
     servers: list[Gunicorn] = []
+    app = None
+    logdir = Path(tempfile.mkdtemp(prefix="bench-http-"))
     try:
+        # Build the schema and load content/ into the database the app will serve.
+        app = make_app(url)
+        with app.app_context():
+            reset_schema()
+            content = read_content(CONTENT)
+            if content.problems:
+                print(f"content/ has {len(content.problems)} problem(s); cannot load:")
+                for p in content.problems[:10]:
+                    print(f"  {p}")
+                print("RESULT: FAIL (content does not validate)")
+                return 0
+            sync_content(db.session, content)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+
+        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=BENCH_SECRET)
+        env.pop("PYTHONPATH", None)
         # One server at a time, so the one under load has the machine to itself.
         hello = Gunicorn("hello", "bench.hello_app:app", env, logdir)
         servers.append(hello)
@@ -194,31 +201,47 @@ def main() -> int:
                 raise RuntimeError(f"{path} answered {status}, not 200:\n{study.tail()}")
             results.append(("app", path, dict(run_wrk(study.base + path), size=size)))
         study.stop()
+
+        # Informational: the same app with its guest page cache turned off, so every request renders.
+        nocache = Gunicorn("nocache", "app:app", dict(env, PAGE_CACHE_ENTRIES="0"), logdir)
+        servers.append(nocache)
+        nocache.wait_ready("/")
+        for path in NOCACHE_PATHS:
+            status, size = fetch(nocache.base + path)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status} with the cache off:\n{nocache.tail()}")
+            results.append(("nocache", path, dict(run_wrk(nocache.base + path), size=size)))
+        nocache.stop()
     finally:
         for s in servers:
             try:
                 s.stop()
-            except Exception as exc:  # keep stopping the others
+            except Exception as exc:  # noqa: BLE001  keep stopping the others
                 print(f"warning: stopping gunicorn {s.name} (pid {s.proc.pid}): {exc}")
-        if tmp_db is None:
+        if tmp_db is None and app is not None:
             with app.app_context():
+                db.session.remove()
                 db.drop_all()
-        else:
+        if tmp_db:
             shutil.rmtree(tmp_db, ignore_errors=True)
         shutil.rmtree(logdir, ignore_errors=True)
 
     hello_rps = results[0][2]["rps"]
     print()
-    print(f"{'app':6} {'path':42} {'req/s':>9} {'vs hello':>9} {'avg ms':>8} {'p50 ms':>8} {'p99 ms':>8} "
+    print(f"{'app':7} {'path':42} {'req/s':>9} {'vs hello':>9} {'avg ms':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'max ms':>8} {'requests':>9} {'non-2xx':>8} {'sock err':>8}")
     for name, path, r in results:
-        print(f"{name:6} {path:42} {r['rps']:9.1f} {r['rps'] / hello_rps:9.2f} {r['avg']:8.2f} {r['p50']:8.2f} "
+        print(f"{name:7} {path:42} {r['rps']:9.1f} {r['rps'] / hello_rps:9.2f} {r['avg']:8.2f} {r['p50']:8.2f} "
               f"{r['p99']:8.2f} {r['max']:8.2f} {r['requests']:9d} {r['non2xx']:8d} {r['errors']:8d}")
-    sizes = ", ".join(f"{p} {r['size']} B" for _, p, r in results if "size" in r)
+    sizes = ", ".join(f"{p} {r['size']} B" for n, p, r in results if n == "app")
     print(f"\npage sizes: {sizes}")
-    study_rps = next(r["rps"] for _, p, r in results if p == STUDY)
+    study_rps = next(r["rps"] for name, p, r in results if name == "app" and p == STUDY)
+    if any(name == "nocache" for name, _, _ in results):
+        uncached = next(r["rps"] for name, p, r in results if name == "nocache" and p == STUDY)
+        print(f"(app = as shipped, guest page cache on; nocache = PAGE_CACHE_ENTRIES=0, every request renders: "
+              f"study/hello uncached = {uncached / hello_rps:.3f}, informational)")
     ratio = study_rps / hello_rps
-    bad = [p for _, p, r in results if r["non2xx"] or r["errors"]]
+    bad = [f"{n} {p}" for n, p, r in results if r["non2xx"] or r["errors"]]
     if bad:
         print(f"WARNING: non-2xx responses or socket errors on: {', '.join(bad)}")
     ok = ratio >= TARGET_RATIO

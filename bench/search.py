@@ -115,10 +115,11 @@ def main() -> int:
     from training.models import SearchEntry
 
     url, tmp_db = database_url()
-    tmp_synth = tempfile.mkdtemp(prefix="bench-synth-")
-    app = make_app(url)
+    tmp_synth = None
     print(f"search benchmark — database: {describe_url(url)}")
     try:
+        app = make_app(url)
+        tmp_synth = tempfile.mkdtemp(prefix="bench-synth-")
         with app.app_context():
             reset_schema()
             content = read_content(CONTENT)
@@ -174,7 +175,8 @@ def main() -> int:
             if tmp_db is None:
                 db.drop_all()
     finally:
-        shutil.rmtree(tmp_synth, ignore_errors=True)
+        if tmp_synth:
+            shutil.rmtree(tmp_synth, ignore_errors=True)
         if tmp_db:
             shutil.rmtree(tmp_db, ignore_errors=True)
     return 0

@@ -8,7 +8,7 @@ from training import create_app
 from training.access import LOGIN, PUBLIC, endpoint_rule, endpoints_without_rule
 from training.config import TestConfig
 
-from conftest import csrf_from
+from support import csrf_from
 
 ROLES = [None, "candidate", "instructor", "admin"]
 RANK = {None: 0, "candidate": 1, "instructor": 2, "admin": 3}

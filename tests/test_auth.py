@@ -8,7 +8,7 @@ import pytest
 from training.extensions import db
 from training.models import Role, User
 
-from conftest import PASSWORD, csrf_from, make_user
+from support import PASSWORD, csrf_from, make_user
 
 
 def signup(client, **overrides):

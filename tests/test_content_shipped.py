@@ -10,7 +10,7 @@ import pytest
 from training.content.items import QUESTION_TYPES
 from training.content.parse import parse_document
 
-from conftest import CONTENT, ROOT
+from support import CONTENT, ROOT
 
 SOURCES = ROOT.parent / "shared" / "sources"
 WINDOW = 20

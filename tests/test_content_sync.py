@@ -11,7 +11,7 @@ from training.content.validate import read_content
 from training.extensions import db
 from training.models import Case, Question, SearchEntry, Topic
 
-from conftest import CONTENT
+from support import CONTENT
 
 
 @pytest.fixture

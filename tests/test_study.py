@@ -79,7 +79,7 @@ def test_guest_sees_login_and_signup_links(client, loaded):
 
 
 def test_instructor_content_page_shows_counts_and_reloads(as_role, loaded):
-    from conftest import csrf_from
+    from support import csrf_from
     teacher = as_role("instructor")
     html = text_of(teacher.get("/manage/content"))
     assert "全部内容校验通过" in html and "客户服务计划(plan)" in html
@@ -89,7 +89,7 @@ def test_instructor_content_page_shows_counts_and_reloads(as_role, loaded):
 
 def test_guest_pages_are_cached_until_content_changes(app, client, loaded, tmp_path):
     import shutil
-    from conftest import CONTENT
+    from support import CONTENT
     from training.content.sync import sync_content
     from training.content.validate import read_content
     from training.extensions import db

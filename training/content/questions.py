@@ -88,6 +88,14 @@ def _no_trailing_text(what: str, run: list, report: Report, label: str) -> bool:
     return not bad
 
 
+def _no_empty_or_repeated(what: str, run: list, texts: list[str], noun: str, report: Report) -> None:
+    for i, (ln, _) in enumerate(run):
+        if not texts[i]:
+            report.add(ln, f"{what}:第 {i + 1} 个{noun}为空")
+        elif texts[i] in texts[:i]:
+            report.add(ln, f"{what}:{noun} “{texts[i]}” 重复")
+
+
 def _choice(what, qtype, n, body, meta, report):
     stem_lines, run = _tail_run(body, OPTION)
     if not _no_trailing_text(what, run, report, "选项"):
@@ -98,11 +106,7 @@ def _choice(what, qtype, n, body, meta, report):
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         report.add(line, f"{what}:应有 {MIN_OPTIONS}–{MAX_OPTIONS} 个选项(写成 “- [ ] 选项” / “- [x] 正确选项”),现在有 {len(options)} 个")
         return None
-    for i, (ln, _) in enumerate(run):
-        if not options[i]:
-            report.add(ln, f"{what}:第 {i + 1} 个选项为空")
-        elif options[i] in options[:i]:
-            report.add(ln, f"{what}:选项 “{options[i]}” 重复")
+    _no_empty_or_repeated(what, run, options, "选项", report)
     if qtype == "单选" and len(correct) != 1:
         report.add(line, f"{what}:单选题必须恰好有 1 个正确选项(- [x]),现在有 {len(correct)} 个")
     if qtype == "多选" and len(correct) < 2:
@@ -137,11 +141,7 @@ def _order(what, qtype, n, body, meta, report):
         if int(m.group("num")) != i + 1:
             report.add(ln, f"{what}:步骤编号应依次为 1、2、3……,第 {i + 1} 个步骤写成了 {m.group('num')}")
     steps = [m.group("text") for _, m in run]
-    for i, (ln, _) in enumerate(run):
-        if not steps[i]:
-            report.add(ln, f"{what}:第 {i + 1} 个步骤为空")
-        elif steps[i] in steps[:i]:
-            report.add(ln, f"{what}:步骤 “{steps[i]}” 重复")
+    _no_empty_or_repeated(what, run, steps, "步骤", report)
     return block_text(stem_lines), {"steps": steps}, list(range(len(steps)))
 
 

@@ -1,0 +1,49 @@
+"""Test data builders and helpers shared by the test modules (imported as `support`)."""
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+from training.extensions import db as _db
+from training.models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+PASSWORD = "correct-horse-42"
+_serial = itertools.count(1)
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def make_user(role: Role = Role.candidate, username: str | None = None, nickname: str = "测试用户",
+              password: str = PASSWORD) -> User:
+    """Test data builder: a saved user."""
+    username = username or f"{role.value}-{next(_serial)}@test.local"
+    user = User(username=username, nickname=nickname, role=role)
+    user.set_password(password)
+    _db.session.add(user)
+    _db.session.commit()
+    return user
+
+
+def csrf_from(html: str) -> str:
+    m = CSRF_RE.search(html)
+    assert m, "page has no CSRF token"
+    return m.group(1) or m.group(2)
+
+
+class Auth:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, url: str = "/auth/login") -> str:
+        return csrf_from(self.client.get(url).get_data(as_text=True))
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post("/auth/login", data={"username": username, "password": password,
+                                                     "csrf_token": self.token()})
+
+    def logout(self):
+        return self.client.post("/auth/logout", data={"csrf_token": self.token("/")})
