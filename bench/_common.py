@@ -19,20 +19,12 @@ if str(ROOT) not in sys.path:
 BENCH_SECRET = "bench-only-not-secret"
 
 
-def normalise_url(url: str) -> str:
-    """Same rewrite as training.config: plain postgres URLs get the psycopg 3 driver."""
-    if url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
-
 def database_url() -> tuple[str, str | None]:
     """(SQLAlchemy URL, temp dir to remove or None): DATABASE_URL if set, else a temp SQLite file."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return normalise_url(url), None
+        from training.config import normalise_database_url
+        return normalise_database_url(url), None
     tmp = tempfile.mkdtemp(prefix="bench-db-")
     return f"sqlite:///{Path(tmp) / 'bench.sqlite'}", tmp
 

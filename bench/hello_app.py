@@ -1,4 +1,4 @@
-"""The bare Flask baseline for bench/http.py: gunicorn -w 2 'bench.hello_app:app'."""
+"""The bare Flask baseline for bench/http_load.py: gunicorn -w 2 'bench.hello_app:app'."""
 from flask import Flask
 
 app = Flask(__name__)

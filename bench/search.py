@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-# bench/http.py would shadow the standard library's http package if bench/ stayed on
-# sys.path, so drop it and import the helpers as bench.* from the project root.
+# Run as a script: put the project root on sys.path so `bench.*` and `training` import.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 if os.path.dirname(_HERE) not in sys.path:

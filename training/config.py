@@ -29,15 +29,18 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def normalise_database_url(url: str) -> str:
+    """Plain postgres:// URLs name no driver (or the old one); psycopg 3 is what we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
+        return normalise_database_url(url)
     INSTANCE.mkdir(exist_ok=True)
     return f"sqlite:///{INSTANCE / 'training.sqlite'}"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 QUESTION_TYPES = ("单选", "多选", "判断", "排序", "匹配")
@@ -33,9 +33,18 @@ class Item:
     line: int
 
     def fingerprint(self) -> str:
-        payload = {k: v for k, v in asdict(self).items() if k != "questions"}
-        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        """A hash of everything stored for this item, so an unchanged item is not rewritten.
+
+        A bank's questions are items of their own and are left out of the bank's hash.
+        """
+        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "questions"}
+        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_plain)
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """JSON fallback for nested dataclasses (key points, follow-ups)."""
+    return value.__dict__ if hasattr(value, "__dataclass_fields__") else str(value)
 
 
 @dataclass

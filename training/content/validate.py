@@ -1,7 +1,9 @@
 """Read a whole content directory and check what no single file can: ids, references."""
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .items import ContentSet, Problem
@@ -9,6 +11,8 @@ from .parse import parse_areas, parse_document
 
 AREAS_FILE = "areas.yaml"
 SKIP_FILES = {"FORMAT.md", "README.md"}
+PARALLEL_MIN_CHARS = 1_000_000
+MAX_WORKERS = 4
 
 
 def content_files(root: Path) -> list[Path]:
@@ -41,21 +45,42 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
         result.problems.append(Problem(display_path(areas_path), 1, "缺少 areas.yaml(考点领域列表)"))
     files = content_files(root)
     extra = [Path(p) for p in overrides if not any(str(f.resolve()) == p for f in files)]
+    jobs = []
     for path in files + extra:
         shown = display_path(path)
         key = str(path.resolve())
         try:
-            text = overrides[key] if key in overrides else path.read_text(encoding="utf-8")
+            jobs.append((shown, overrides[key] if key in overrides else path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
             result.problems.append(Problem(shown, 1, "文件不是 UTF-8 编码"))
-            continue
-        items, problems = parse_document(shown, text)
+    for items, problems in parse_all(jobs):
         result.problems.extend(problems)
         for item in items:
             {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks}[type(item).__name__].append(item)
     cross_check(result)
     number_positions(result)
     return result
+
+
+def _parse_job(job: tuple[str, str]):
+    return parse_document(*job)
+
+
+def parse_all(jobs: list[tuple[str, str]]) -> list:
+    """Parse files, in parallel processes when there is enough text to repay starting them.
+
+    Rendering Markdown dominates the cost and is CPU-bound, so a large bank set
+    (a synthetic 10 000 questions: ~7 MB) parses about twice as fast on 2 cores.
+    The shipped content is far below the threshold and parses in-process.
+    """
+    size = sum(len(text) for _, text in jobs)
+    workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
+    if size < PARALLEL_MIN_CHARS or workers < 2:
+        return [_parse_job(job) for job in jobs]
+    # forkserver: no fork of a process that may hold threads and open DB connections.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_parse_job, jobs, chunksize=1))
 
 
 def cross_check(content: ContentSet) -> None:

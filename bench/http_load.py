@@ -8,10 +8,9 @@ The app caches whole pages for guests (training/pagecache.py), so the "app" rows
 what a guest gets as shipped; "nocache" rows (PAGE_CACHE_ENTRIES=0) show the cost of a
 full render and are informational.
 
-    .venv/bin/python bench/http.py   # DATABASE_URL honoured, else a temp SQLite file
+    .venv/bin/python bench/http_load.py   # DATABASE_URL honoured, else a temp SQLite file
 """
-# This file is called http.py, so its folder must leave sys.path before anything
-# imports the standard library's http package (urllib, werkzeug, flask all do).
+# Run as a script: put the project root on sys.path so `bench.*` and `training` import.
 import os
 import sys
 
