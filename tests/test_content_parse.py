@@ -299,3 +299,15 @@ def test_non_utf8_file_is_reported(tmp_path):
     (root / "bad.md").write_bytes("---\nkind: topic\n标题".encode("gbk"))
     [problem] = read_content(root).problems
     assert problem.path.endswith("bad.md") and "UTF-8" in problem.message
+
+
+def test_order_sorts_items_within_their_kind_and_rejects_non_numbers(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS,
+                                 "topics/a.md": TOPIC.replace("title:", "order: 20\ntitle:"),
+                                 "topics/b.md": TOPIC.replace("kp-a", "kp-b").replace("title:", "order: 10\ntitle:"),
+                                 "topics/c.md": TOPIC.replace("kp-a", "kp-c"),
+                                 "questions/q.md": GOOD_BANK})
+    content = read_content(root)
+    assert content.ok and [t.id for t in content.topics] == ["kp-b", "kp-a", "kp-c"]
+    _, problems = parse_one(TOPIC.replace("title:", "order: 第一\ntitle:"))
+    assert [(p.line, "order 应是 0–100000 的整数" in p.message) for p in problems] == [(5, True)]

@@ -47,6 +47,9 @@ def _plain(value: Any) -> Any:
     return value.__dict__ if hasattr(value, "__dataclass_fields__") else str(value)
 
 
+DEFAULT_ORDER = 1000
+
+
 @dataclass
 class AreaItem(Item):
     summary: str = ""
@@ -56,6 +59,7 @@ class AreaItem(Item):
 
 @dataclass
 class TopicItem(Item):
+    order: int = DEFAULT_ORDER
     area: str = ""
     summary: str = ""
     body_md: str = ""
@@ -86,6 +90,7 @@ class Followup:
 
 @dataclass
 class CaseItem(Item):
+    order: int = DEFAULT_ORDER
     area: str = ""
     kind: str = "答辩"
     difficulty: str = "中"
@@ -120,6 +125,7 @@ class QuestionItem(Item):
 
 @dataclass
 class BankItem(Item):
+    order: int = DEFAULT_ORDER
     area: str = ""
     questions: list[QuestionItem] = field(default_factory=list)
     position: int = 0

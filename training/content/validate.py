@@ -119,7 +119,10 @@ def cross_check(content: ContentSet) -> None:
 
 
 def number_positions(content: ContentSet) -> None:
-    """Display order: file order, then order within the file."""
-    for seq in (content.topics, content.cases, content.banks, content.questions):
+    """Display order: by `order` (when given), then file name; questions keep their place in the bank."""
+    for seq in (content.topics, content.cases, content.banks):
+        seq.sort(key=lambda item: (item.order, item.path))
         for i, item in enumerate(seq):
             item.position = i
+    for i, q in enumerate(content.questions):
+        q.position = i
