@@ -311,3 +311,68 @@ def test_order_sorts_items_within_their_kind_and_rejects_non_numbers(tmp_path):
     assert content.ok and [t.id for t in content.topics] == ["kp-b", "kp-a", "kp-c"]
     _, problems = parse_one(TOPIC.replace("title:", "order: 第一\ntitle:"))
     assert [(p.line, "order 应是 0–100000 的整数" in p.message) for p in problems] == [(5, True)]
+
+
+BLUEPRINT = """---
+kind: blueprint
+id: exam-a
+title: 理论模拟
+paper: 理论知识
+time_limit: 60
+sections:
+  - type: 判断
+    count: 2
+    points: 30
+  - type: 单选
+    count: 1
+    points: 40
+    areas: {plan: 1}
+---
+
+考试说明。
+"""
+
+
+def test_blueprint_parses_sections_and_timing():
+    bp, problems = parse_one(BLUEPRINT)
+    assert problems == []
+    assert (bp.paper, bp.time_limit, bp.pass_mark) == ("理论知识", 60, 60)
+    assert [(s.qtype, s.count, s.points, s.areas, s.line) for s in bp.sections] == [
+        ("判断", 2, 30, {}, 8), ("单选", 1, 40, {"plan": 1}, 11)]
+    assert "考试说明" in bp.intro_html
+
+
+def test_defense_blueprint_needs_prep_and_answer_minutes_and_may_omit_points():
+    text = ("---\nkind: blueprint\nid: exam-d\ntitle: 答辩\npaper: 综合评审\nprep_minutes: 5\nanswer_minutes: 4\n"
+            "sections:\n  - type: 答辩\n    count: 3\n---\n说明\n")
+    bp, problems = parse_one(text)
+    assert problems == [] and (bp.prep_minutes, bp.answer_minutes, bp.sections[0].points) == (5, 4, None)
+    _, problems = parse_one(text.replace("answer_minutes: 4\n", ""))
+    assert [p.message for p in problems] == ["考试蓝图 exam-d 的 answer_minutes(每题作答时间,分钟) 应是 1–600 的整数,现在是 None"]
+
+
+BAD_BLUEPRINTS = {
+    "points not 100": (BLUEPRINT.replace("points: 40", "points: 50"), 7, "满分应为 100,现在是 2×30 + 1×50 = 110"),
+    "type not in paper": (BLUEPRINT.replace("type: 判断", "type: 答辩"), 8, "理论知识试卷的题型只能是"),
+    "areas do not add up": (BLUEPRINT.replace("areas: {plan: 1}", "areas: {plan: 2}"), 11, "areas 各领域题量之和为 2,与 count 1 不一致"),
+    "zero count": (BLUEPRINT.replace("count: 2", "count: 0"), 8, "count(题量) 应是 1–500 的整数"),
+    "no time limit": (BLUEPRINT.replace("time_limit: 60\n", ""), 1, "time_limit(考试时长,分钟) 应是 1–600 的整数"),
+    "unknown paper": (BLUEPRINT.replace("paper: 理论知识", "paper: 口试"), 5, "paper 为 '口试'"),
+    "mixed points": (BLUEPRINT.replace("    points: 40\n", ""), 7, "要么每个部分都写 points"),
+    "no sections": (BLUEPRINT[:BLUEPRINT.index("sections:")] + "---\n说明\n", 1, "缺少 sections"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_BLUEPRINTS)
+def test_bad_blueprints_report_file_line_and_reason(name):
+    text, line, fragment = BAD_BLUEPRINTS[name]
+    _, problems = parse_one(text, path="content/b.md")
+    assert any(p.line == line and fragment in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_blueprint_asking_for_more_than_the_content_holds(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "questions/q.md": GOOD_BANK,
+                                 "blueprints/b.md": BLUEPRINT})
+    messages = [str(p) for p in read_content(root).problems]
+    assert any("blueprints/b.md:8:" in m and "判断 部分要抽 2 题,内容里只有 1 题" in m for m in messages), messages
+    assert any("blueprints/b.md:11:" in m and "要从 plan 抽 1 题,内容里只有 0 题" in m for m in messages), messages

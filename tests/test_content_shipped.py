@@ -59,7 +59,7 @@ def test_format_doc_has_a_complete_example_of_every_kind_and_type():
             body = block
         types.update(re.findall(r"^## [a-z0-9-]+ · (\S+) ·", body, re.M))
         assert "……" not in block, f"FORMAT.md:{line}: example is not complete"
-    assert kinds == {"TopicItem", "CaseItem"} and types == set(QUESTION_TYPES)
+    assert kinds == {"TopicItem", "CaseItem", "BlueprintItem"} and types == set(QUESTION_TYPES)
 
 
 def test_format_doc_examples_refer_to_real_knowledge_points(shipped_content):
@@ -89,3 +89,36 @@ def test_no_sentence_is_copied_from_the_sources():
                 copied.append(f"{path.relative_to(ROOT)}: “{text[i:i + WINDOW]}”")
                 break
     assert copied == [], "\n".join(copied)
+
+
+# The minimum the 二级 syllabus content must hold (issue: the whole syllabus as content).
+MIN_TOPICS, MIN_TOPICS_PER_AREA = 40, 4
+MIN_DEFENSE, MIN_WRITTEN = 24, 15
+MIN_QUESTIONS, MIN_QUESTIONS_PER_AREA, MIN_ORDER_AND_MATCH = 300, 20, 20
+
+
+def test_syllabus_counts_from_the_stats_table(loaded):
+    """The same table `flask content stats` prints, checked against the minimum counts."""
+    from training.content.stats import stats_rows
+    from training.extensions import db
+    rows = stats_rows(db.session)
+    *areas, (_, total) = rows
+    for name, c in areas:
+        assert c["知识点"] >= MIN_TOPICS_PER_AREA, f"{name}: {c['知识点']} 个知识点"
+        assert c["题目合计"] >= MIN_QUESTIONS_PER_AREA, f"{name}: {c['题目合计']} 道题"
+    assert total["知识点"] >= MIN_TOPICS
+    assert total["答辩"] >= MIN_DEFENSE
+    assert total["案例分析"] + total["方案设计"] >= MIN_WRITTEN
+    assert total["题目合计"] >= MIN_QUESTIONS
+    assert total["排序"] >= MIN_ORDER_AND_MATCH and total["匹配"] >= MIN_ORDER_AND_MATCH
+    assert all(total[t] > 0 for t in QUESTION_TYPES)
+
+
+def test_every_difficulty_is_used_in_every_area(shipped_content):
+    for area in shipped_content.areas:
+        used = {q.difficulty for q in shipped_content.questions if q.area == area.id}
+        assert used == {"易", "中", "难"}, f"{area.id}: {sorted(used)}"
+
+
+def test_blueprints_for_the_three_papers(shipped_content):
+    assert {b.paper for b in shipped_content.blueprints} == {"理论知识", "专业能力", "综合评审"}

@@ -110,3 +110,10 @@ def test_logged_in_pages_are_never_served_from_the_guest_cache(as_role, client, 
     client.get("/kp/kp-plan-concept")  # warm the cache as a guest
     html = as_role("candidate").get("/kp/kp-plan-concept").get_data(as_text=True)
     assert "退出" in html and "小李" not in html and "考生" in html
+
+
+def test_exam_structure_page_shows_each_paper(client, loaded):
+    html = text_of(client.get("/exams"))
+    for bp in loaded.blueprints:
+        assert bp.title in html
+    assert "考试时长 90 分钟" in html and "每题准备 5 分钟" in html

@@ -9,8 +9,9 @@ from typing import Any
 QUESTION_TYPES = ("单选", "多选", "判断", "排序", "匹配")
 DIFFICULTIES = ("易", "中", "难")
 CASE_KINDS = ("答辩", "案例分析", "方案设计")
-KINDS = ("topic", "case", "bank")
-KIND_LABELS = {"topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "area": "考点领域"}
+KINDS = ("topic", "case", "bank", "blueprint")
+KIND_LABELS = {"topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "area": "考点领域",
+               "blueprint": "考试蓝图"}
 
 
 @dataclass(frozen=True, order=True)
@@ -132,6 +133,31 @@ class BankItem(Item):
 
 
 @dataclass
+class BlueprintSection:
+    qtype: str
+    count: int
+    points: float | None  # per item; None on every section means items share 100 points equally
+    areas: dict[str, int]  # optional per-area counts, summing to count
+    line: int
+
+
+@dataclass
+class BlueprintItem(Item):
+    """A mock-exam paper: what to draw and how long it takes."""
+
+    order: int = DEFAULT_ORDER
+    paper: str = ""
+    time_limit: int | None = None  # minutes, for 理论知识 and 专业能力
+    prep_minutes: int | None = None  # per question, for 综合评审
+    answer_minutes: int | None = None
+    pass_mark: int = 60
+    sections: list[BlueprintSection] = field(default_factory=list)
+    intro_md: str = ""
+    intro_html: str = ""
+    position: int = 0
+
+
+@dataclass
 class ContentSet:
     """Everything parsed from one content directory, plus what was wrong with it."""
 
@@ -139,6 +165,7 @@ class ContentSet:
     topics: list[TopicItem] = field(default_factory=list)
     cases: list[CaseItem] = field(default_factory=list)
     banks: list[BankItem] = field(default_factory=list)
+    blueprints: list[BlueprintItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property

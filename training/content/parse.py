@@ -10,6 +10,7 @@ import re
 import yaml
 
 from .items import CASE_KINDS, DEFAULT_ORDER, DIFFICULTIES, KINDS, AreaItem, BankItem, CaseItem, Followup, KeyPoint, Problem, TopicItem
+from .blueprints import parse_blueprint
 from .markdown import plain_text, render
 from .questions import parse_question
 from .source import (
@@ -61,9 +62,10 @@ def parse_document(path: str, text: str) -> tuple[list, list[Problem]]:
         return [], report.problems
     kind = src.meta.get("kind")
     if kind not in KINDS:
-        report.add(src.meta_lines.get("kind", 1), f"kind 为 {kind!r},应为 {' / '.join(KINDS)} 之一(知识点/案例/题库)")
+        report.add(src.meta_lines.get("kind", 1), f"kind 为 {kind!r},应为 {' / '.join(KINDS)} 之一(知识点/案例/题库/考试蓝图)")
         return [], report.problems
-    item = {"topic": _parse_topic, "case": _parse_case, "bank": _parse_bank}[kind](src, report)
+    parsers = {"topic": _parse_topic, "case": _parse_case, "bank": _parse_bank, "blueprint": parse_blueprint}
+    item = parsers[kind](src, report)
     return ([item] if item is not None else []), report.problems
 
 

@@ -29,6 +29,7 @@ class Source:
     meta: dict[str, Any]
     meta_lines: dict[str, int]
     body: list[Line]
+    front: list[Line]  # the front matter's own lines, for messages about nested YAML
 
 
 class Report:
@@ -72,7 +73,8 @@ def split_source(path: str, text: str, report: Report) -> Source | None:
         if m:
             meta_lines.setdefault(m.group(1), i + 1)
     body = [(i + 1, lines[i]) for i in range(end + 1, len(lines))]
-    return Source(path, meta, meta_lines, body)
+    front = [(i + 1, lines[i]) for i in range(1, end)]
+    return Source(path, meta, meta_lines, body, front)
 
 
 def block_text(lines: list[Line]) -> str:

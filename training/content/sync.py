@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Area, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from ..models import Area, Blueprint, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
 from ..models.base import utcnow
 from .items import ContentSet
 
@@ -25,8 +25,8 @@ class SyncReport:
     retired: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        kinds = ["area", "topic", "case", "bank", "question"]
-        labels = {"area": "领域", "topic": "知识点", "case": "案例", "bank": "题库", "question": "题目"}
+        kinds = ["area", "topic", "case", "bank", "question", "blueprint"]
+        labels = {"area": "领域", "topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "blueprint": "考试蓝图"}
         return [
             f"{labels[k]}: 新增 {self.added[k]},更新 {self.updated[k]},未变 {self.unchanged[k]},停用 {self.retired[k]}"
             for k in kinds
@@ -52,8 +52,13 @@ def _rows(content: ContentSet) -> dict[str, tuple[type, list[dict[str, Any]]]]:
                   key_points=[{k: v for k, v in asdict(p).items() if k not in ("explanation_md", "line")} for p in c.key_points],
                   followups=[{k: v for k, v in asdict(f).items() if k not in ("answer_md", "line")} for f in c.followups])
              for c in content.cases]
+    blueprints = [dict(base(b), paper=b.paper, time_limit=b.time_limit, prep_minutes=b.prep_minutes,
+                       answer_minutes=b.answer_minutes, pass_mark=b.pass_mark, intro_html=b.intro_html,
+                       sections=[{"qtype": s.qtype, "count": s.count, "points": s.points, "areas": s.areas}
+                                 for s in b.sections])
+                  for b in content.blueprints]
     return {"area": (Area, areas), "topic": (Topic, topics), "bank": (QuestionBank, banks),
-            "question": (Question, questions), "case": (Case, cases)}
+            "question": (Question, questions), "case": (Case, cases), "blueprint": (Blueprint, blueprints)}
 
 
 def sync_content(session: Session, content: ContentSet) -> SyncReport:

@@ -56,7 +56,8 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     for items, problems in parse_all(jobs):
         result.problems.extend(problems)
         for item in items:
-            {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks}[type(item).__name__].append(item)
+            {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks,
+             "BlueprintItem": result.blueprints}[type(item).__name__].append(item)
     cross_check(result)
     number_positions(result)
     return result
@@ -93,6 +94,7 @@ def cross_check(content: ContentSet) -> None:
         seen_areas.setdefault(area.id, f"{area.path}:{area.line}")
     seen: dict[str, tuple[str, str]] = {}
     items = [("知识点", t) for t in content.topics] + [("案例", c) for c in content.cases]
+    items += [("考试蓝图", b) for b in content.blueprints]
     for bank in content.banks:
         items.append(("题库", bank))
         items.extend(("题目", q) for q in bank.questions)
@@ -115,12 +117,34 @@ def cross_check(content: ContentSet) -> None:
         for ref in q.knowledge:
             if ref not in topics:
                 problems.append(Problem(q.path, q.knowledge_line, f"题目 {q.id} 的知识点 {ref} 不存在"))
+    check_blueprints_can_be_drawn(content, problems)
     content.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def check_blueprints_can_be_drawn(content: ContentSet, problems: list[Problem]) -> None:
+    """Every section must find enough items of its type (and area) in the content."""
+    areas = {a.id for a in content.areas}
+    available: dict[tuple[str, str], int] = {}
+    for q in content.questions:
+        available[(q.qtype, q.area)] = available.get((q.qtype, q.area), 0) + 1
+    for c in content.cases:
+        available[(c.kind, c.area)] = available.get((c.kind, c.area), 0) + 1
+    for bp in content.blueprints:
+        for s in bp.sections:
+            for area, n in s.areas.items():
+                if area not in areas:
+                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分的领域 {area!r} 不在 areas.yaml 中"))
+                elif available.get((s.qtype, area), 0) < n:
+                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分要从 {area} 抽 {n} 题,"
+                                                              f"内容里只有 {available.get((s.qtype, area), 0)} 题"))
+            total = sum(n for (t, _), n in available.items() if t == s.qtype)
+            if total < s.count:
+                problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分要抽 {s.count} 题,内容里只有 {total} 题"))
 
 
 def number_positions(content: ContentSet) -> None:
     """Display order: by `order` (when given), then file name; questions keep their place in the bank."""
-    for seq in (content.topics, content.cases, content.banks):
+    for seq in (content.topics, content.cases, content.banks, content.blueprints):
         seq.sort(key=lambda item: (item.order, item.path))
         for i, item in enumerate(seq):
             item.position = i

@@ -1,10 +1,10 @@
 """The database models, one module per domain."""
 from .content import (
-    Area, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics,
+    Area, Blueprint, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics,
 )
 from .users import Role, User
 
 __all__ = [
-    "Area", "Case", "ContentState", "Question", "QuestionBank", "SearchEntry", "Topic",
+    "Area", "Blueprint", "Case", "ContentState", "Question", "QuestionBank", "SearchEntry", "Topic",
     "case_topics", "question_topics", "Role", "User",
 ]

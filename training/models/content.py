@@ -151,3 +151,19 @@ class ContentState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Blueprint(ContentMixin, db.Model):
+    """A mock-exam paper definition (考试蓝图): sections with counts per type and area, timing."""
+
+    __tablename__ = "blueprints"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    paper: Mapped[str] = mapped_column(String(8))  # 理论知识 / 专业能力 / 综合评审
+    time_limit: Mapped[int | None] = mapped_column()  # minutes
+    prep_minutes: Mapped[int | None] = mapped_column()
+    answer_minutes: Mapped[int | None] = mapped_column()
+    pass_mark: Mapped[int] = mapped_column(default=60)
+    # [{qtype, count, points, areas: {area_id: count}}]
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    intro_html: Mapped[str] = mapped_column(Text, default="")

@@ -7,7 +7,7 @@ from flask import abort, render_template, request
 
 from ..access import public
 from ..extensions import db
-from ..models import Area, Case, Question, Topic
+from ..models import Area, Blueprint, Case, Question, Topic
 from ..pagecache import cached_for_guests
 from ..search import MAX_QUERY, search
 from . import bp
@@ -115,3 +115,13 @@ def search_page():
     areas = {a.id: a for a in db.session.execute(db.select(Area)).scalars()}
     return render_template("study/search.html", query=query, kind=kind, terms=terms, hits=hits, total=total,
                            areas=areas)
+
+
+@bp.route("/exams")
+@public
+@cached_for_guests
+def exams():
+    """The three parts of the examination as the blueprints define them: counts, points, timing."""
+    blueprints = db.session.execute(live(Blueprint).order_by(Blueprint.position)).scalars().all()
+    areas = {a.id: a.title for a in db.session.execute(db.select(Area)).scalars()}
+    return render_template("study/exams.html", blueprints=blueprints, areas=areas)
