@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from .models import SearchEntry
@@ -68,38 +68,33 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> Markup:
     return Markup(html.escape(prefix)) + highlight(piece, terms) + Markup(html.escape(suffix))
 
 
+def rank_key(title_lc: str, text_lc: str, terms: list[str], kind_order: int, position: int) -> tuple:
+    """Title hits first, then more occurrences, then pages before questions, then syllabus order."""
+    title_hits = sum(title_lc.count(t) for t in terms)
+    body_hits = sum(text_lc.count(t) for t in terms)
+    return (0 if title_hits else 1, -(title_hits + body_hits), kind_order, position)
+
+
 KIND_ORDER = {"topic": 0, "case": 1, "question": 2}
-
-
-def _occurrences(column, term: str):
-    """How many times term occurs in column, computed by the database (same SQL on SQLite and PostgreSQL)."""
-    return (func.length(column) - func.length(func.replace(column, term, ""))) / len(term)
 
 
 def search(session: Session, query: str, kinds: tuple[str, ...] = ("topic", "case", "question"),
            limit: int = 200) -> tuple[list[str], list[Hit], int]:
-    """Run a search; returns the terms used, the best `limit` hits and how many matched in all.
-
-    Ranking happens in SQL (title hits first, then more occurrences, then pages before
-    questions, then syllabus order) so only the rows shown travel to Python.
-    """
+    """Run a search; returns the terms used, the best `limit` hits and how many matched in all."""
     terms = query_terms(query)
     if not terms:
         return terms, [], 0
     conditions = [or_(SearchEntry.title_lc.like(_like(t), escape="\\"), SearchEntry.text_lc.like(_like(t), escape="\\"))
                   for t in terms]
-    title_hits = sum((_occurrences(SearchEntry.title_lc, t) for t in terms[1:]), _occurrences(SearchEntry.title_lc, terms[0]))
-    body_hits = sum((_occurrences(SearchEntry.text_lc, t) for t in terms[1:]), _occurrences(SearchEntry.text_lc, terms[0]))
-    kind_order = case(KIND_ORDER, value=SearchEntry.kind, else_=9)
     rows = session.execute(
-        select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.area_id, SearchEntry.title, SearchEntry.text,
-               title_hits.label("title_hits"), (title_hits + body_hits).label("count"),
-               func.count().over().label("total"))
+        select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.area_id, SearchEntry.title, SearchEntry.title_lc,
+               SearchEntry.text, SearchEntry.text_lc, SearchEntry.position)
         .where(and_(*conditions), SearchEntry.kind.in_(kinds))
-        .order_by(case((title_hits > 0, 0), else_=1), (title_hits + body_hits).desc(), kind_order,
-                  SearchEntry.position, SearchEntry.ref_id)
-        .limit(limit)
     ).all()
-    hits = [Hit(r.kind, r.ref_id, r.area_id, highlight(r.title, terms), snippet(r.text, terms), r.title_hits > 0, r.count)
-            for r in rows]
-    return terms, hits, rows[0].total if rows else 0
+    rows.sort(key=lambda r: (*rank_key(r.title_lc, r.text_lc, terms, KIND_ORDER[r.kind], r.position), r.ref_id))
+    hits = []
+    for r in rows[:limit]:
+        title_hit = any(t in r.title_lc for t in terms)
+        count = sum(r.title_lc.count(t) + r.text_lc.count(t) for t in terms)
+        hits.append(Hit(r.kind, r.ref_id, r.area_id, highlight(r.title, terms), snippet(r.text, terms), title_hit, count))
+    return terms, hits, len(rows)
