@@ -18,9 +18,10 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from .content.items import ContentSet
+from .content.punctuation import fix_body, half_width_lines
 from .content.stats import stats_table
 from .content.sync import sync_content
-from .content.validate import read_content
+from .content.validate import content_files, read_content
 from .extensions import db
 from .models import Role, User
 
@@ -37,6 +38,8 @@ DEMO_ACCOUNTS = [
 def _read(path: str | None) -> tuple[ContentSet, Path | None]:
     """Read the content dir; PATH may be the dir itself or one file checked against it."""
     root = Path(current_app.config["CONTENT_DIR"])
+    shown = Path(path) if path and Path(path).is_dir() else root
+    click.echo(f"正在读取并校验 {shown} 下的 {len(content_files(shown))} 个内容文件……", err=True)
     if path is None:
         return read_content(root), None
     target = Path(path)
@@ -82,10 +85,28 @@ def load_command(path: str | None) -> None:
     if _report(content):
         click.echo(f"内容有 {len(content.problems)} 个问题,未导入任何内容。", err=True)
         sys.exit(1)
+    click.echo(f"校验通过,正在写入数据库({len(content.questions)} 道题)……", err=True)
     report = sync_content(db.session, content)
     db.session.commit()
     for line in report.lines():
         click.echo(line)
+
+
+@content_cli.command("fix-punctuation")
+@click.argument("path", required=False)
+def fix_punctuation_command(path: str | None) -> None:
+    """Rewrite half-width punctuation beside Chinese text as full-width, in place."""
+    root = Path(path or current_app.config["CONTENT_DIR"])
+    files = [root] if root.is_file() else content_files(root)
+    changed = 0
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        fixed = fix_body(text)
+        if fixed != text:
+            file.write_text(fixed, encoding="utf-8")
+            changed += 1
+            click.echo(f"{file}:修正 {len(half_width_lines(text))} 行")
+    click.echo(f"共修正 {changed} 个文件。")
 
 
 @content_cli.command("stats")
