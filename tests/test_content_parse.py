@@ -213,26 +213,26 @@ BAD_DOCUMENTS = {
     "bad difficulty": (bank("## plan-q1 · 判断 · 很难\n知识点: kp-a\n\n题\n\n答案: 对\n\n### 解析\n理由\n"), 7, "难度 '很难'"),
     "single choice with two answers": (
         bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [x] 乙\n- [ ] 丙\n\n### 解析\n理由\n"),
-        12, "恰好有 1 个正确选项(- [x]),现在有 2 个"),
+        12, "恰好有 1 个正确选项(- [x])，现在有 2 个"),
     "multiple choice with one answer": (
         bank("## plan-q1 · 多选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n- [ ] 丙\n\n### 解析\n理由\n"),
         12, "至少要有 2 个正确选项"),
     "missing explanation": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n"), 7, "缺少解析"),
     "empty explanation": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题干\n\n- [x] 甲\n- [ ] 乙\n\n### 解析\n\n"), 15, "缺少解析"),
-    "missing knowledge": (bank("## plan-q1 · 单选 · 易\n\n题干\n\n- [x] 甲\n- [ ] 乙\n\n### 解析\n理由\n"), 7, "缺少 “知识点:”"),
+    "missing knowledge": (bank("## plan-q1 · 单选 · 易\n\n题干\n\n- [x] 甲\n- [ ] 乙\n\n### 解析\n理由\n"), 7, "缺少 “知识点：”"),
     "duplicate option": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [ ] 甲\n\n### 解析\n理由\n"), 13, "选项 “甲” 重复"),
     "text after options": (bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [ ] 乙\n多余\n\n### 解析\n理由\n"), 14, "选项之后不能再有其他文字"),
-    "judge without answer": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n\n### 解析\n理由\n"), 7, "缺少 “答案: 对”"),
+    "judge without answer": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n\n### 解析\n理由\n"), 7, "缺少 “答案：对”"),
     "judge bad answer": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n答案: 也许\n\n### 解析\n理由\n"), 11, "答案 '也许' 应为 对 或 错"),
     "order misnumbered": (bank("## plan-q1 · 排序 · 易\n知识点: kp-a\n\n排:\n\n1. 甲\n2. 乙\n2. 丙\n\n### 解析\n理由\n"), 14, "第 3 个步骤写成了 2"),
     "order too short": (bank("## plan-q1 · 排序 · 易\n知识点: kp-a\n\n排:\n\n1. 甲\n2. 乙\n\n### 解析\n理由\n"), 12, "至少要有 3 个步骤"),
     "match unknown category": (
         bank("## plan-q1 · 匹配 · 易\n知识点: kp-a\n类别: 甲 | 乙\n\n配:\n\n- 一 → 甲\n- 二 → 乙\n- 三 → 丁\n\n### 解析\n理由\n"),
-        15, "类别 “丁” 不在 “类别:” 列表中"),
+        15, "类别 “丁” 不在 “类别：” 列表中"),
     "unknown question subsection": (bank("## plan-q1 · 判断 · 易\n知识点: kp-a\n\n说法\n答案: 对\n\n### 答案\n对\n### 解析\n理由\n"), 13, "未知小节 “### 答案”"),
-    "weights not 100": (CASE.replace("(60分)", "(50分)"), 17, "分值合计应为 100,现在是 40 + 50 = 90"),
+    "weights not 100": (CASE.replace("(60分)", "(50分)"), 17, "分值合计应为 100，现在是 40 + 50 = 90"),
     "key point without weight": (CASE.replace("### 要点一(40分)", "### 要点一"), 19, "缺少分值"),
-    "key point without hints": (CASE.replace("提示词: 回访\n", ""), 24, "要点 “要点二” 缺少 “提示词:”"),
+    "key point without hints": (CASE.replace("提示词: 回访\n", ""), 24, "要点 “要点二” 缺少 “提示词：”"),
     "empty hint group": (CASE.replace("提示词: 回访", "提示词: 回访,,跟进"), 25, "提示词有空项"),
     "unknown case section": (CASE.replace("## 背景", "## 材料"), 9, "未知小节 “## 材料”"),
     "case without prompt": (CASE.replace("## 题目\n\n请回答。\n", ""), 9, "缺少 “## 题目”"),
@@ -348,15 +348,15 @@ def test_defense_blueprint_needs_prep_and_answer_minutes_and_may_omit_points():
     bp, problems = parse_one(text)
     assert problems == [] and (bp.prep_minutes, bp.answer_minutes, bp.sections[0].points) == (5, 4, None)
     _, problems = parse_one(text.replace("answer_minutes: 4\n", ""))
-    assert [p.message for p in problems] == ["考试蓝图 exam-d 的 answer_minutes(每题作答时间,分钟) 应是 1–600 的整数,现在是 None"]
+    assert [p.message for p in problems] == ["考试蓝图 exam-d 的 answer_minutes（每题作答时间，分钟） 应是 1–600 的整数，现在是 None"]
 
 
 BAD_BLUEPRINTS = {
-    "points not 100": (BLUEPRINT.replace("points: 40", "points: 50"), 7, "满分应为 100,现在是 2×30 + 1×50 = 110"),
+    "points not 100": (BLUEPRINT.replace("points: 40", "points: 50"), 7, "满分应为 100，现在是 2×30 + 1×50 = 110"),
     "type not in paper": (BLUEPRINT.replace("type: 判断", "type: 答辩"), 8, "理论知识试卷的题型只能是"),
-    "areas do not add up": (BLUEPRINT.replace("areas: {plan: 1}", "areas: {plan: 2}"), 11, "areas 各领域题量之和为 2,与 count 1 不一致"),
-    "zero count": (BLUEPRINT.replace("count: 2", "count: 0"), 8, "count(题量) 应是 1–500 的整数"),
-    "no time limit": (BLUEPRINT.replace("time_limit: 60\n", ""), 1, "time_limit(考试时长,分钟) 应是 1–600 的整数"),
+    "areas do not add up": (BLUEPRINT.replace("areas: {plan: 1}", "areas: {plan: 2}"), 11, "areas 各领域题量之和为 2，与 count 1 不一致"),
+    "zero count": (BLUEPRINT.replace("count: 2", "count: 0"), 8, "count（题量） 应是 1–500 的整数"),
+    "no time limit": (BLUEPRINT.replace("time_limit: 60\n", ""), 1, "time_limit（考试时长，分钟） 应是 1–600 的整数"),
     "unknown paper": (BLUEPRINT.replace("paper: 理论知识", "paper: 口试"), 5, "paper 为 '口试'"),
     "mixed points": (BLUEPRINT.replace("    points: 40\n", ""), 7, "要么每个部分都写 points"),
     "no sections": (BLUEPRINT[:BLUEPRINT.index("sections:")] + "---\n说明\n", 1, "缺少 sections"),
@@ -374,5 +374,5 @@ def test_blueprint_asking_for_more_than_the_content_holds(tmp_path):
     root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "questions/q.md": GOOD_BANK,
                                  "blueprints/b.md": BLUEPRINT})
     messages = [str(p) for p in read_content(root).problems]
-    assert any("blueprints/b.md:8:" in m and "判断 部分要抽 2 题,内容里只有 1 题" in m for m in messages), messages
-    assert any("blueprints/b.md:11:" in m and "要从 plan 抽 1 题,内容里只有 0 题" in m for m in messages), messages
+    assert any("blueprints/b.md:8:" in m and "判断 部分要抽 2 题，内容里只有 1 题" in m for m in messages), messages
+    assert any("blueprints/b.md:11:" in m and "要从 plan 抽 1 题，内容里只有 0 题" in m for m in messages), messages

@@ -151,6 +151,6 @@ def test_setup_is_idempotent_and_creates_demo_accounts_once(app, runner):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["setup", "--demo"])
     assert second.exit_code == 0, second.output
-    assert "题目: 新增 0,更新 0" in second.output
+    assert "题目：新增 0，更新 0" in second.output
     assert _db.session.execute(_db.select(_db.func.count()).select_from(User)).scalar_one() == 3
     assert "teacher@demo.local" in second.output

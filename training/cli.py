@@ -71,8 +71,8 @@ def check_command(path: str | None) -> None:
     if n:
         click.echo(f"发现 {n} 个问题。", err=True)
         sys.exit(1)
-    click.echo(f"内容检查通过:{len(content.topics)} 个知识点,{len(content.cases)} 个案例,"
-               f"{len(content.questions)} 道题({took:.2f} 秒)。")
+    click.echo(f"内容检查通过：{len(content.topics)} 个知识点，{len(content.cases)} 个案例，"
+               f"{len(content.questions)} 道题（{took:.2f} 秒）。")
 
 
 @content_cli.command("load")
@@ -83,9 +83,9 @@ def load_command(path: str | None) -> None:
         raise click.BadParameter("load 需要一个内容目录", param_hint="PATH")
     content, _ = _read(path)
     if _report(content):
-        click.echo(f"内容有 {len(content.problems)} 个问题,未导入任何内容。", err=True)
+        click.echo(f"内容有 {len(content.problems)} 个问题，未导入任何内容。", err=True)
         sys.exit(1)
-    click.echo(f"校验通过,正在写入数据库({len(content.questions)} 道题)……", err=True)
+    click.echo(f"校验通过，正在写入数据库({len(content.questions)} 道题)……", err=True)
     report = sync_content(db.session, content)
     db.session.commit()
     for line in report.lines():
@@ -105,7 +105,7 @@ def fix_punctuation_command(path: str | None) -> None:
         if fixed != text:
             file.write_text(fixed, encoding="utf-8")
             changed += 1
-            click.echo(f"{file}:修正 {len(half_width_lines(text))} 行")
+            click.echo(f"{file}：修正 {len(half_width_lines(text))} 行")
     click.echo(f"共修正 {changed} 个文件。")
 
 
@@ -158,23 +158,23 @@ def ensure_demo_accounts() -> list[tuple[str, str, str, Role]]:
 
 
 @click.command("setup")
-@click.option("--demo", is_flag=True, help="同时创建演示账号(仅用于本地试用)")
+@click.option("--demo", is_flag=True, help="同时创建演示账号（仅用于本地试用）")
 def setup_command(demo: bool) -> None:
     """Migrate the schema, load content/, optionally create demo accounts. Safe to repeat."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     content = read_content(Path(current_app.config["CONTENT_DIR"]))
     if _report(content):
-        click.echo("内容校验未通过,未导入。请先修正上面的问题。", err=True)
+        click.echo("内容校验未通过，未导入。请先修正上面的问题。", err=True)
         sys.exit(1)
     report = sync_content(db.session, content)
     db.session.commit()
     for line in report.lines():
         click.echo(line)
     if demo:
-        click.echo("\n演示账号(仅供本地试用):")
+        click.echo("\n演示账号（仅供本地试用）：")
         for username, _nickname, password, role in ensure_demo_accounts():
             click.echo(f"  {role.label:<4} 登录名 {username:<22} 密码 {password}")
-    click.echo("\n准备就绪:flask --app app run 后打开 http://127.0.0.1:5000")
+    click.echo("\n准备就绪：flask --app app run 后打开 http://127.0.0.1:5000")
 
 
 def init_cli(app: Flask) -> None:

@@ -28,7 +28,7 @@ def test_signup_login_browse_search_and_reveal_key_points(live_server, phone, sh
     # Sign up
     page.get_by_role("link", name="注册").first.click()
     page.get_by_label("昵称").fill("小周")
-    page.get_by_label("邮箱或手机号(用作登录名)").fill("zhou@example.com")
+    page.get_by_label("邮箱或手机号（用作登录名）").fill("zhou@example.com")
     page.get_by_label("密码", exact=True).fill("a-good-password")
     page.get_by_label("再次输入密码").fill("a-good-password-typo")
     page.get_by_role("button", name="注册").click()
@@ -47,7 +47,7 @@ def test_signup_login_browse_search_and_reveal_key_points(live_server, phone, sh
     page.get_by_label("邮箱或手机号").fill("ZHOU@example.com")
     page.get_by_label("密码").fill("a-good-password")
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("欢迎回来,小周")).to_be_visible()
+    expect(page.get_by_text("欢迎回来，小周")).to_be_visible()
 
     # Browse: area → knowledge point
     page.get_by_role("link", name=re.compile("客户服务计划")).first.click()

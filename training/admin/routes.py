@@ -35,10 +35,10 @@ def set_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
-        user_abort(400, "角色无效:只能选择 考生、讲师 或 管理员。")
+        user_abort(400, "角色无效：只能选择 考生、讲师 或 管理员。")
     new_role = Role(form.role.data)
     if user.id == current_user.id and new_role != Role.admin:
-        flash("不能取消你自己的管理员权限(以免没有人能管理账号)。", "error")
+        flash("不能取消你自己的管理员权限（以免没有人能管理账号）。", "error")
     elif user.role != new_role:
         user.role = new_role
         db.session.commit()

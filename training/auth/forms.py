@@ -33,7 +33,7 @@ class LoginForm(FlaskForm):
 class SignupForm(FlaskForm):
     nickname = StringField("昵称", validators=[DataRequired("请填写昵称"), Length(min=1, max=40, message="昵称最多 40 个字")],
                            filters=[lambda v: (v or "").strip()])
-    username = StringField("邮箱或手机号(用作登录名)",
+    username = StringField("邮箱或手机号（用作登录名）",
                            validators=[DataRequired("请填写邮箱或手机号"), Length(max=120, message="登录名最多 120 个字符")],
                            filters=[normalize_username])
     password = PasswordField("密码", validators=[DataRequired("请设置密码"),
@@ -44,6 +44,6 @@ class SignupForm(FlaskForm):
 
     def validate_username(self, field) -> None:
         if not (EMAIL.match(field.data) or PHONE.match(field.data)):
-            raise ValidationError("请输入有效的邮箱(如 name@example.com)或手机号(6–15 位数字)")
+            raise ValidationError("请输入有效的邮箱（如 name@example.com）或手机号（6–15 位数字）")
         if db.session.execute(db.select(User.id).where(User.username == field.data)).first():
-            raise ValidationError("这个邮箱或手机号已经注册,请直接登录")
+            raise ValidationError("这个邮箱或手机号已经注册，请直接登录")

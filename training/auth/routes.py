@@ -38,7 +38,7 @@ def signup():
         db.session.add(user)
         db.session.commit()
         login_user(user)
-        flash(f"注册成功,欢迎你,{user.nickname}!", "success")
+        flash(f"注册成功，欢迎你，{user.nickname}！", "success")
         return redirect(safe_next(url_for("study.home")))
     return render_template("auth/signup.html", form=form), (400 if form.is_submitted() else 200)
 
@@ -56,12 +56,12 @@ def login():
         if user is None or not user.check_password(form.password.data):
             form.password.errors.append("登录名或密码不正确")
         elif not user.active:
-            form.username.errors.append("这个账号已被停用,请联系管理员")
+            form.username.errors.append("这个账号已被停用，请联系管理员")
         else:
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            flash(f"欢迎回来,{user.nickname}。", "success")
+            flash(f"欢迎回来，{user.nickname}。", "success")
             return redirect(safe_next(url_for("study.home")))
     return render_template("auth/login.html", form=form), (400 if form.is_submitted() else 200)
 

@@ -21,7 +21,7 @@ MAX_MINUTES = 600
 
 def _positive_int(value: Any, line: int, report: Report, what: str, upper: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
-        report.add(line, f"{what} 应是 1–{upper} 的整数,现在是 {value!r}")
+        report.add(line, f"{what} 应是 1–{upper} 的整数，现在是 {value!r}")
         return None
     return value
 
@@ -43,25 +43,25 @@ def parse_blueprint(src: Source, report: Report) -> BlueprintItem | None:
     title = meta_str(src, "title", report)
     paper = meta_str(src, "paper", report)
     if paper and paper not in PAPERS:
-        report.add(src.meta_lines.get("paper", 1), f"paper 为 {paper!r},应为 {' / '.join(PAPERS)} 之一")
+        report.add(src.meta_lines.get("paper", 1), f"paper 为 {paper!r}，应为 {' / '.join(PAPERS)} 之一")
         return None
     what = f"考试蓝图 {bp_id}"
     time_limit = prep = answer = None
     if paper == "综合评审":
         prep = _positive_int(src.meta.get("prep_minutes"), src.meta_lines.get("prep_minutes", 1), report,
-                             f"{what} 的 prep_minutes(每题准备时间,分钟)", MAX_MINUTES)
+                             f"{what} 的 prep_minutes（每题准备时间，分钟）", MAX_MINUTES)
         answer = _positive_int(src.meta.get("answer_minutes"), src.meta_lines.get("answer_minutes", 1), report,
-                               f"{what} 的 answer_minutes(每题作答时间,分钟)", MAX_MINUTES)
+                               f"{what} 的 answer_minutes（每题作答时间，分钟）", MAX_MINUTES)
     elif paper:
         time_limit = _positive_int(src.meta.get("time_limit"), src.meta_lines.get("time_limit", 1), report,
-                                   f"{what} 的 time_limit(考试时长,分钟)", MAX_MINUTES)
+                                   f"{what} 的 time_limit（考试时长，分钟）", MAX_MINUTES)
     pass_mark = src.meta.get("pass_mark", 60)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, int) or not 0 < pass_mark <= 100:
         report.add(src.meta_lines.get("pass_mark", 1), f"{what} 的 pass_mark 应是 1–100 的整数")
         pass_mark = 60
     raw_sections = src.meta.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        report.add(src.meta_lines.get("sections", 1), f"{what} 缺少 sections(各题型的题量与分值)")
+        report.add(src.meta_lines.get("sections", 1), f"{what} 缺少 sections（各题型的题量与分值）")
         return None
     sections = []
     for i, raw in enumerate(raw_sections):
@@ -73,7 +73,7 @@ def parse_blueprint(src: Source, report: Report) -> BlueprintItem | None:
         _check_points(sections, src.meta_lines.get("sections", 1), report, what)
         types = [s.qtype for s in sections]
         if len(set(types)) != len(types):
-            report.add(src.meta_lines.get("sections", 1), f"{what}:同一题型只能出现在一个部分里")
+            report.add(src.meta_lines.get("sections", 1), f"{what}：同一题型只能出现在一个部分里")
     if not (bp_id and title and paper) or len(sections) != len(raw_sections):
         return None
     intro = block_text(src.body)
@@ -89,21 +89,21 @@ def _parse_section(raw: Any, line: int, paper: str, report: Report, what: str) -
     qtype = str(raw.get("type", "")).strip()
     allowed = PAPER_TYPES.get(paper, ())
     if qtype not in allowed:
-        report.add(line, f"{what}:{paper}试卷的题型只能是 {' / '.join(allowed)},现在是 {qtype!r}")
+        report.add(line, f"{what}：{paper}试卷的题型只能是 {' / '.join(allowed)}，现在是 {qtype!r}")
         return None
-    count = _positive_int(raw.get("count"), line, report, f"{what} 的 count(题量)", MAX_COUNT)
+    count = _positive_int(raw.get("count"), line, report, f"{what} 的 count（题量）", MAX_COUNT)
     points = raw.get("points")
     if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0):
-        report.add(line, f"{what} 的 points(每题分值)应是正数,现在是 {points!r}")
+        report.add(line, f"{what} 的 points（每题分值）应是正数，现在是 {points!r}")
         return None
     areas = raw.get("areas") or {}
     if not isinstance(areas, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in areas.values()):
-        report.add(line, f"{what} 的 areas 应写成 领域编号: 题量 的映射")
+        report.add(line, f"{what} 的 areas 应写成 领域编号：题量 的映射")
         return None
     if count is None:
         return None
     if areas and sum(areas.values()) != count:
-        report.add(line, f"{what}:areas 各领域题量之和为 {sum(areas.values())},与 count {count} 不一致")
+        report.add(line, f"{what}:areas 各领域题量之和为 {sum(areas.values())}，与 count {count} 不一致")
         return None
     return BlueprintSection(qtype=qtype, count=count, points=points, areas={str(k): v for k, v in areas.items()}, line=line)
 
@@ -111,9 +111,9 @@ def _parse_section(raw: Any, line: int, paper: str, report: Report, what: str) -
 def _check_points(sections: list[BlueprintSection], line: int, report: Report, what: str) -> None:
     given = [s.points is not None for s in sections]
     if any(given) and not all(given):
-        report.add(line, f"{what}:要么每个部分都写 points,要么都不写(不写时每题等分 100 分)")
+        report.add(line, f"{what}：要么每个部分都写 points，要么都不写（不写时每题等分 100 分）")
     elif all(given):
         total = sum(s.count * s.points for s in sections)
         if abs(total - 100) > 1e-6:
             detail = " + ".join(f"{s.count}×{s.points:g}" for s in sections)
-            report.add(line, f"{what}:满分应为 100,现在是 {detail} = {total:g}")
+            report.add(line, f"{what}：满分应为 100，现在是 {detail} = {total:g}")

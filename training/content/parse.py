@@ -30,10 +30,10 @@ def parse_areas(path: str, text: str) -> tuple[list[AreaItem], list[Problem]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        report.add(mark.line + 1 if mark else 1, f"YAML 格式错误:{getattr(exc, 'problem', exc)}")
+        report.add(mark.line + 1 if mark else 1, f"YAML 格式错误：{getattr(exc, 'problem', exc)}")
         return [], report.problems
     if not isinstance(data, list) or not data:
-        report.add(1, "areas.yaml 应是一个非空列表,每项含 id、title、summary")
+        report.add(1, "areas.yaml 应是一个非空列表，每项含 id、title、summary")
         return [], report.problems
     lines = text.split("\n")
     areas = []
@@ -62,7 +62,7 @@ def parse_document(path: str, text: str) -> tuple[list, list[Problem]]:
         return [], report.problems
     kind = src.meta.get("kind")
     if kind not in KINDS:
-        report.add(src.meta_lines.get("kind", 1), f"kind 为 {kind!r},应为 {' / '.join(KINDS)} 之一(知识点/案例/题库/考试蓝图)")
+        report.add(src.meta_lines.get("kind", 1), f"kind 为 {kind!r}，应为 {' / '.join(KINDS)} 之一（知识点/案例/题库/考试蓝图）")
         return [], report.problems
     parsers = {"topic": _parse_topic, "case": _parse_case, "bank": _parse_bank, "blueprint": parse_blueprint}
     item = parsers[kind](src, report)
@@ -73,7 +73,7 @@ def _order(src: Source, report: Report) -> int:
     """Optional `order: 10`: position among the area's items of the same kind (smaller first)."""
     value = src.meta.get("order", DEFAULT_ORDER)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        report.add(src.meta_lines.get("order", 1), f"order 应是 0–100000 的整数,现在是 {value!r}")
+        report.add(src.meta_lines.get("order", 1), f"order 应是 0–100000 的整数，现在是 {value!r}")
         return DEFAULT_ORDER
     return value
 
@@ -108,7 +108,7 @@ def _sections(lines: list[Line], pattern: re.Pattern, report: Report, where: str
         elif out:
             out[-1][2].append((n, t))
         elif t.strip():
-            report.add(n, f"{where}:这一行前面缺少小节标题")
+            report.add(n, f"{where}：这一行前面缺少小节标题")
     return out
 
 
@@ -121,19 +121,19 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
     seen: dict[str, int] = {}
     for n, name, _ in sections:
         if name not in ("题目", "背景", "参考要点", "追问"):
-            report.add(n, f"案例 {item_id}:未知小节 “## {name}”,只能是 题目 / 背景 / 参考要点 / 追问")
+            report.add(n, f"案例 {item_id}：未知小节 “## {name}”，只能是 题目 / 背景 / 参考要点 / 追问")
         elif name in seen:
-            report.add(n, f"案例 {item_id}:小节 “## {name}” 重复(第 {seen[name]} 行已有)")
+            report.add(n, f"案例 {item_id}：小节 “## {name}” 重复（第 {seen[name]} 行已有）")
         seen.setdefault(name, n)
     by_name = {name: (n, lines) for n, name, lines in reversed(sections)}
     end = sections[0][0] if sections else first_line(src.body, 1)
     prompt = block_text(by_name.get("题目", (0, []))[1])
     if not prompt.strip():
-        report.add(by_name.get("题目", (end, []))[0], f"案例 {item_id}:缺少 “## 题目” 或题目为空")
+        report.add(by_name.get("题目", (end, []))[0], f"案例 {item_id}：缺少 “## 题目” 或题目为空")
     background = block_text(by_name.get("背景", (0, []))[1])
     points = []
     if "参考要点" not in by_name:
-        report.add(end, f"案例 {item_id}:缺少 “## 参考要点”")
+        report.add(end, f"案例 {item_id}：缺少 “## 参考要点”")
     else:
         head, lines = by_name["参考要点"]
         points = _parse_key_points(item_id, head, lines, report)
@@ -158,12 +158,12 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], report:
         what = f"案例 {case_id} 要点 “{heading}”"
         m = WEIGHT.match(heading)
         if not m:
-            report.add(n, f"{what} 缺少分值,标题应写成 “### 要点名称(20分)”")
+            report.add(n, f"{what} 缺少分值，标题应写成 “### 要点名称（20分）”")
             continue
         meta, rest = take_meta(block, {"提示词"}, report, what)
         label = m.group("label").strip()
         if "提示词" not in meta:
-            report.add(n, f"要点 “{label}” 缺少 “提示词:” 行(关键词与同义词,用于提示答案覆盖了哪些要点)")
+            report.add(n, f"要点 “{label}” 缺少 “提示词：” 行（关键词与同义词，用于提示答案覆盖了哪些要点）")
             hints: list[list[str]] = []
         else:
             hints = parse_hints(meta["提示词"][1], meta["提示词"][0], report, f"要点 “{label}”")
@@ -175,10 +175,10 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], report:
             report.add(n, f"要点 “{label}” 的分值必须大于 0")
         points.append(KeyPoint(label, weight, explanation, render(explanation), hints, n))
     if not points:
-        report.add(head, f"案例 {case_id}:参考要点为空,至少写一个 “### 要点(分值分)”")
+        report.add(head, f"案例 {case_id}：参考要点为空，至少写一个 “### 要点（分值分）”")
     elif sum(p.weight for p in points) != 100:
         detail = " + ".join(str(p.weight) for p in points)
-        report.add(head, f"案例 {case_id}:参考要点分值合计应为 100,现在是 {detail} = {sum(p.weight for p in points)}")
+        report.add(head, f"案例 {case_id}：参考要点分值合计应为 100，现在是 {detail} = {sum(p.weight for p in points)}")
     return points
 
 
@@ -191,12 +191,12 @@ def _parse_followups(case_id: str | None, head: int, lines: list[Line], n_points
         if "针对" in meta:
             line, value = meta["针对"]
             if not value.isdigit() or not 1 <= int(value) <= n_points:
-                report.add(line, f"{what} 的 “针对” 应是参考要点的序号 1–{n_points},现在是 {value!r}")
+                report.add(line, f"{what} 的 “针对” 应是参考要点的序号 1–{n_points}，现在是 {value!r}")
             else:
                 target = int(value)
         hints: list[list[str]] = []
         if "提示词" not in meta:
-            report.add(n, f"{what} 缺少 “提示词:” 行")
+            report.add(n, f"{what} 缺少 “提示词：” 行")
         else:
             hints = parse_hints(meta["提示词"][1], meta["提示词"][0], report, what)
         answer = block_text(rest)
@@ -204,7 +204,7 @@ def _parse_followups(case_id: str | None, head: int, lines: list[Line], n_points
             report.add(n, f"{what} 缺少参考回答")
         out.append(Followup(question, target, answer, render(answer), hints, n))
     if not out:
-        report.add(head, f"案例 {case_id}:“## 追问” 下没有追问,每个追问写成 “### 问题”")
+        report.add(head, f"案例 {case_id}：“## 追问” 下没有追问，每个追问写成 “### 问题”")
     return out
 
 
@@ -224,7 +224,7 @@ def _parse_bank(src: Source, report: Report) -> BankItem | None:
             q.path = src.path
             questions.append(q)
     if not blocks:
-        report.add(first_line(src.body, 1), f"题库 {item_id} 没有题目;每道题以 “## 编号 · 题型 · 难度” 开头")
+        report.add(first_line(src.body, 1), f"题库 {item_id} 没有题目；每道题以 “## 编号 · 题型 · 难度” 开头")
     if not (item_id and title and area):
         return None
     return BankItem(item_id, title, src.path, 1, order=_order(src, report), area=area, questions=questions)

@@ -47,7 +47,7 @@ def split_source(path: str, text: str, report: Report) -> Source | None:
     """Separate YAML front matter from the body, keeping line numbers."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
-        report.add(1, "文件必须以 YAML 头(第一行为 ---)开始")
+        report.add(1, "文件必须以 YAML 头（第一行为 ---）开始")
         return None
     end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
     if end is None:
@@ -61,11 +61,11 @@ def split_source(path: str, text: str, report: Report) -> Source | None:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1  # the YAML text starts with the newline after ---
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.add(line, f"YAML 头格式错误:{problem}")
+        report.add(line, f"YAML 头格式错误：{problem}")
         return None
     meta = post.metadata
     if not isinstance(meta, dict):
-        report.add(2, "YAML 头必须是 键: 值 的形式")
+        report.add(2, "YAML 头必须是 键：值 的形式")
         return None
     meta_lines = {}
     for i in range(1, end):
@@ -90,7 +90,7 @@ def check_id(value: Any, line: int, report: Report, what: str) -> str | None:
         report.add(line, f"{what}缺少编号 id")
         return None
     if len(value) > ID_MAX or not ID_RE.match(value):
-        report.add(line, f"{what}编号 {value!r} 不合法:只能用小写字母、数字和连字符,最长 {ID_MAX} 个字符")
+        report.add(line, f"{what}编号 {value!r} 不合法：只能用小写字母、数字和连字符，最长 {ID_MAX} 个字符")
         return None
     return value
 
@@ -111,7 +111,7 @@ def meta_str(src: Source, key: str, report: Report, required: bool = True) -> st
 def meta_choice(src: Source, key: str, choices: tuple[str, ...], default: str, report: Report) -> str:
     value = meta_str(src, key, report, required=False) or default
     if value not in choices:
-        report.add(src.meta_lines.get(key, 1), f"{key} 为 {value!r},应为 {' / '.join(choices)} 之一")
+        report.add(src.meta_lines.get(key, 1), f"{key} 为 {value!r}，应为 {' / '.join(choices)} 之一")
     return value
 
 
@@ -137,7 +137,7 @@ def parse_hints(value: str, line: int, report: Report, what: str) -> list[list[s
     for raw in LIST_SPLIT.split(value.strip()):
         words = [w for w in SYN_SPLIT.split(raw) if w]
         if not raw or not words:
-            report.add(line, f"{what}的提示词有空项(检查多余的逗号或斜杠)")
+            report.add(line, f"{what}的提示词有空项（检查多余的逗号或斜杠）")
             continue
         groups.append(words)
     if not groups:

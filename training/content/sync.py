@@ -28,7 +28,7 @@ class SyncReport:
         kinds = ["area", "topic", "case", "bank", "question", "blueprint"]
         labels = {"area": "领域", "topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "blueprint": "考试蓝图"}
         return [
-            f"{labels[k]}: 新增 {self.added[k]},更新 {self.updated[k]},未变 {self.unchanged[k]},停用 {self.retired[k]}"
+            f"{labels[k]}：新增 {self.added[k]}，更新 {self.updated[k]}，未变 {self.unchanged[k]}，停用 {self.retired[k]}"
             for k in kinds
         ]
 

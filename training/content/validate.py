@@ -44,7 +44,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
         areas, problems = parse_areas(display_path(areas_path), areas_path.read_text(encoding="utf-8"))
         result.areas, result.problems = areas, list(problems)
     else:
-        result.problems.append(Problem(display_path(areas_path), 1, "缺少 areas.yaml(考点领域列表)"))
+        result.problems.append(Problem(display_path(areas_path), 1, "缺少 areas.yaml（考点领域列表）"))
     files = content_files(root)
     extra = [Path(p) for p in overrides if not any(str(f.resolve()) == p for f in files)]
     jobs = []
@@ -101,7 +101,7 @@ def cross_check(content: ContentSet) -> None:
     seen_areas: dict[str, str] = {}
     for area in content.areas:
         if area.id in seen_areas:
-            problems.append(Problem(area.path, area.line, f"考点领域编号 {area.id} 重复(已在 {seen_areas[area.id]} 使用)"))
+            problems.append(Problem(area.path, area.line, f"考点领域编号 {area.id} 重复（已在 {seen_areas[area.id]} 使用）"))
         seen_areas.setdefault(area.id, f"{area.path}:{area.line}")
     seen: dict[str, tuple[str, str]] = {}
     items = [("知识点", t) for t in content.topics] + [("案例", c) for c in content.cases]
@@ -113,12 +113,12 @@ def cross_check(content: ContentSet) -> None:
         where = f"{item.path}:{item.line}"
         if item.id in seen:
             other_what, other_where = seen[item.id]
-            problems.append(Problem(item.path, item.line, f"编号 {item.id} 重复:{other_what} {other_where} 已使用这个编号,{what}编号在所有文件中必须唯一"))
+            problems.append(Problem(item.path, item.line, f"编号 {item.id} 重复：{other_what} {other_where} 已使用这个编号，{what}编号在所有文件中必须唯一"))
         else:
             seen[item.id] = (what, where)
         area = getattr(item, "area", None)
         if area is not None and area not in seen_areas and content.areas:
-            problems.append(Problem(item.path, item.line, f"{what} {item.id} 的 area {area!r} 不在 areas.yaml 中(可用:{', '.join(seen_areas)})"))
+            problems.append(Problem(item.path, item.line, f"{what} {item.id} 的 area {area!r} 不在 areas.yaml 中(可用：{', '.join(seen_areas)})"))
     topics = {t.id for t in content.topics}
     for case in content.cases:
         for ref in case.knowledge:
@@ -144,13 +144,13 @@ def check_blueprints_can_be_drawn(content: ContentSet, problems: list[Problem]) 
         for s in bp.sections:
             for area, n in s.areas.items():
                 if area not in areas:
-                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分的领域 {area!r} 不在 areas.yaml 中"))
+                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分的领域 {area!r} 不在 areas.yaml 中"))
                 elif available.get((s.qtype, area), 0) < n:
-                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分要从 {area} 抽 {n} 题,"
+                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分要从 {area} 抽 {n} 题，"
                                                               f"内容里只有 {available.get((s.qtype, area), 0)} 题"))
             total = sum(n for (t, _), n in available.items() if t == s.qtype)
             if total < s.count:
-                problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}:{s.qtype} 部分要抽 {s.count} 题,内容里只有 {total} 题"))
+                problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分要抽 {s.count} 题，内容里只有 {total} 题"))
 
 
 def number_positions(content: ContentSet) -> None:

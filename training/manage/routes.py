@@ -37,11 +37,11 @@ def reload():
     """Validate content/ and load it in one transaction; nothing changes if anything is wrong."""
     form = EmptyForm()
     if not form.validate_on_submit():
-        flash("表单已失效,请重试。", "error")
+        flash("表单已失效，请重试。", "error")
         return redirect(url_for("manage.content"))
     checked = read_content(Path(current_app.config["CONTENT_DIR"]))
     if checked.problems:
-        flash(f"内容有 {len(checked.problems)} 个问题,未导入任何内容。请先修正下面列出的问题。", "error")
+        flash(f"内容有 {len(checked.problems)} 个问题，未导入任何内容。请先修正下面列出的问题。", "error")
         return redirect(url_for("manage.content"))
     report = sync_content(db.session, checked)
     db.session.commit()
