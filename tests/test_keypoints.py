@@ -1,0 +1,64 @@
+"""The key-point matcher: real-looking answers, paraphrases through synonyms, negations."""
+from __future__ import annotations
+
+import pytest
+
+from training.grading.keypoints import is_negated, normalise, suggest_point, suggest_points, weighted_score
+
+APOLOGY = [["道歉", "致歉", "赔礼", "对不起"], ["倾听", "听完", "耐心听"]]
+EVIDENCE = [["核实", "查明", "调查"], ["证据", "留样", "封存"], ["供应商", "厂家"]]
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("我会先向顾客道歉，然后耐心地倾听她的诉说。", True),
+    ("首先真诚致歉。", True),               # one group of two is enough (share 0.4)
+    ("先说声对不起，让顾客把话说完。", True),
+    ("我不会马上道歉，先搞清楚情况。", False),
+    ("没有必要道歉，也不用听她抱怨。", False),
+    ("道歉就不必了，直接赔钱了事。", False),
+    ("不能不道歉，这是基本态度。", True),    # double negation is positive
+    ("顾客不满时，我先道歉再说。", True),    # 不满 is a word, not a negation
+    ("我会给顾客退款。", False),
+])
+def test_apology_point(answer, covered):
+    assert suggest_point(0, APOLOGY, answer).covered is covered
+
+
+def test_negated_words_are_reported_so_the_page_can_explain():
+    s = suggest_point(0, APOLOGY, "我不会马上道歉，但会耐心听顾客说完。")
+    assert s.found == ["耐心听"] and s.negated == ["道歉"]
+
+
+def test_negation_does_not_reach_across_clauses():
+    assert suggest_point(0, APOLOGY, "顾客没有错，我马上道歉。").found == ["道歉"]
+
+
+def test_near_match_allows_one_inserted_character():
+    assert suggest_point(0, [["耐心倾听"]], "要耐心地倾听").covered
+    assert not suggest_point(0, [["耐心倾听"]], "要耐心，然后倾听").covered  # not across a clause break
+
+
+def test_more_groups_need_more_evidence():
+    assert not suggest_point(0, EVIDENCE, "我会调查一下。").covered         # 1 of 3 groups
+    assert suggest_point(0, EVIDENCE, "调查清楚，把剩下的酸奶封存。").covered  # 2 of 3
+
+
+def test_hints_that_are_negative_phrases_match_as_written():
+    assert suggest_point(0, [["不推诿", "不推卸"]], "各部门不推诿，首问负责。").covered
+
+
+def test_normalise_folds_width_case_and_spaces():
+    assert normalise("ＳＥＲＶＱＵＡＬ 五 个 维度") == "servqual五个维度"
+
+
+def test_is_negated_window():
+    text = normalise("我从来没有想过要在这种情况下道歉")
+    start = text.index("道歉")
+    assert not is_negated(text, start, start + 2, "道歉")  # the 没有 is too far back to govern it
+
+
+def test_suggest_points_and_weighted_score():
+    points = [{"label": "a", "weight": 40, "hints": APOLOGY}, {"label": "b", "weight": 60, "hints": EVIDENCE}]
+    s = suggest_points("先道歉，再核实事实、封存证据。", points)
+    assert [p.covered for p in s] == [True, True]
+    assert weighted_score(points, [True, False]) == 40

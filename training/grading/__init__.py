@@ -1,0 +1,1 @@
+"""Pure grading: objective answers (objective.py) and key-point suggestions (keypoints.py)."""
