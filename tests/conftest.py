@@ -6,6 +6,7 @@ everything against PostgreSQL; the default is in-memory SQLite.
 from __future__ import annotations
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from training import create_app
@@ -26,9 +27,17 @@ def reset_schema() -> None:
     _db.create_all()
 
 
+def forget_per_request_state() -> None:
+    """Requests made inside the test's app context share its `g`; Flask-Login caches the user
+    and Flask-WTF the CSRF token there, so without this a second client would act as the first."""
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+
+
 @pytest.fixture
 def app():
     app = create_app(TestConfig)
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
     with app.app_context():
         reset_schema()
         limiter.reset()

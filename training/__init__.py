@@ -62,12 +62,14 @@ def init_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .errors import init_errors
     from .manage import bp as manage_bp
+    from .practice import bp as practice_bp
     from .study import bp as study_bp
 
     app.register_blueprint(study_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
     init_errors(app)
 
 

@@ -2,9 +2,10 @@
 from .content import (
     Area, Blueprint, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics,
 )
+from .practice import AnswerEvent, PracticeSession, Star
 from .users import Role, User
 
 __all__ = [
     "Area", "Blueprint", "Case", "ContentState", "Question", "QuestionBank", "SearchEntry", "Topic",
-    "case_topics", "question_topics", "Role", "User",
+    "case_topics", "question_topics", "Role", "User", "AnswerEvent", "PracticeSession", "Star",
 ]
