@@ -62,6 +62,7 @@ def init_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .errors import init_errors
     from .manage import bp as manage_bp
+    from .defense import bp as defense_bp
     from .practice import bp as practice_bp
     from .study import bp as study_bp
 
@@ -70,6 +71,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(practice_bp, url_prefix="/practice")
+    app.register_blueprint(defense_bp, url_prefix="/defense")
     init_errors(app)
 
 

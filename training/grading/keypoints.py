@@ -117,3 +117,19 @@ def suggest_points(answer: str, key_points: list[dict]) -> list[PointSuggestion]
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
     """The score out of 100 for the points the candidate confirmed."""
     return sum(p["weight"] for p, c in zip(key_points, covered, strict=True) if c)
+
+
+def pick_followup(key_points: list[dict], followups: list[dict], covered: list[bool]) -> dict | None:
+    """The examiner's 追问: aimed at the heaviest point the answer missed, if one targets it.
+
+    Falls back to a follow-up with no particular target, then to the first one, so a
+    candidate who covered everything is still questioned further.
+    """
+    if not followups:
+        return None
+    missed = sorted((i for i, c in enumerate(covered) if not c), key=lambda i: -key_points[i]["weight"])
+    for i in missed:
+        for f in followups:
+            if f.get("target") == i + 1:
+                return f
+    return next((f for f in followups if not f.get("target")), followups[0])
