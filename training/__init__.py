@@ -63,6 +63,7 @@ def init_blueprints(app: Flask) -> None:
     from .errors import init_errors
     from .manage import bp as manage_bp
     from .defense import bp as defense_bp
+    from .exams import bp as exams_bp
     from .practice import bp as practice_bp
     from .study import bp as study_bp
 
@@ -72,6 +73,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(defense_bp, url_prefix="/defense")
+    app.register_blueprint(exams_bp, url_prefix="/mock")
     init_errors(app)
 
 

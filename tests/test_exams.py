@@ -1,0 +1,143 @@
+"""模拟考试: drawing, autosave and resume, deadline enforced on the server, marking, review."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from training.extensions import db
+from training.models import Blueprint, Case, ExamAttempt, ExamResponse, Question
+from training.models.base import utcnow
+
+from support import csrf_from
+
+
+@pytest.fixture
+def papers(loaded):
+    """Small blueprints the shipped content can always satisfy."""
+    common = dict(source_path="t", source_line=1, position=0, retired=False, fingerprint="t", intro_html="")
+    db.session.add_all([
+        Blueprint(id="t-theory", title="理论小测", paper="理论知识", time_limit=30, pass_mark=60,
+                  sections=[{"qtype": "判断", "count": 2, "points": 20, "areas": {}},
+                            {"qtype": "多选", "count": 3, "points": 20, "areas": {}}], **common),
+        Blueprint(id="t-skills", title="能力小测", paper="专业能力", time_limit=60, pass_mark=60,
+                  sections=[{"qtype": "案例分析", "count": 1, "points": None, "areas": {}}], **common),
+    ])
+    db.session.commit()
+
+
+@pytest.fixture
+def candidate(as_role, papers):
+    return as_role("candidate")
+
+
+def start(client, bp="t-theory"):
+    token = csrf_from(client.get("/mock/").get_data(as_text=True))
+    r = client.post(f"/mock/start/{bp}", data={"csrf_token": token})
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    url = r.headers["Location"]
+    return url, client.get(url).get_data(as_text=True)
+
+
+def attempt_of(url) -> ExamAttempt:
+    db.session.expire_all()
+    return db.session.get(ExamAttempt, int(re.search(r"/a/(\d+)", url).group(1)))
+
+
+def right_fields(i: int, item: dict) -> dict:
+    q = db.session.get(Question, item["id"])
+    if q.qtype == "判断":
+        return {f"i{i}-choice": "true" if q.answer else "false"}
+    return {f"i{i}-choice": [str(a) for a in q.answer]}
+
+
+def save(client, url, page, i, fields):
+    return client.post(url + "/save", data={"csrf_token": csrf_from(page), "index": str(i), **fields},
+                       headers={"Accept": "application/json"})
+
+
+def test_paper_is_drawn_by_the_blueprint_and_resumed(candidate):
+    url, page = start(candidate)
+    attempt = attempt_of(url)
+    assert [i["qtype"] for i in attempt.items].count("判断") == 2 and len(attempt.items) == 5
+    remaining = int(re.search(r'data-countdown="(\d+)"', page).group(1))
+    assert "剩余时间" in page and 1790 <= remaining <= 1800
+    again, _ = start(candidate)
+    assert again == url  # the unfinished paper, not a new one
+
+
+def test_answers_are_saved_one_by_one_and_survive_a_reload(candidate):
+    url, page = start(candidate)
+    attempt = attempt_of(url)
+    r = save(candidate, url, page, 0, right_fields(0, attempt.items[0]))
+    assert r.status_code == 200 and r.get_json()["saved"] is True
+    reloaded = candidate.get(url).get_data(as_text=True)
+    assert "已保存" in reloaded and re.search(r'name="i0-choice" value="\w+" checked', reloaded)
+
+
+def test_marking_by_exam_rules_and_report(candidate):
+    url, page = start(candidate)
+    attempt = attempt_of(url)
+    fields = {}
+    for i, item in enumerate(attempt.items):
+        fields.update(right_fields(i, item))
+    multi = next(i for i, it in enumerate(attempt.items) if it["qtype"] == "多选")
+    q = db.session.get(Question, attempt.items[multi]["id"])
+    fields[f"i{multi}-choice"] = [str(q.answer[0])]  # one right option missed: nothing in the exam
+    r = candidate.post(url + "/submit", data={"csrf_token": csrf_from(page), **fields})
+    report = candidate.get(r.headers["Location"]).get_data(as_text=True)
+    attempt = attempt_of(url)
+    assert attempt.score == 80 and "80 / 100 分" in report and "达到 60 分及格线" in report
+    assert "按领域" in report and "按题型" in report and "正确答案与解析" in report
+    assert candidate.post(url + "/submit", data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert attempt_of(url).score == 80  # handing in twice counts once
+    assert save(candidate, url, page, 0, right_fields(0, attempt.items[0])).status_code == 409
+
+
+def test_the_server_hands_the_paper_in_at_the_deadline(candidate):
+    url, page = start(candidate)
+    attempt = attempt_of(url)
+    save(candidate, url, page, 0, right_fields(0, attempt.items[0]))
+    attempt.deadline_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert save(candidate, url, page, 1, right_fields(1, attempt.items[1])).status_code == 409
+    report = candidate.get(url, follow_redirects=True).get_data(as_text=True)
+    attempt = attempt_of(url)
+    assert attempt.auto_submitted and attempt.score == 20 and "到时自动交卷" in report
+
+
+@pytest.mark.parametrize("index,fields,status", [
+    ("99", {}, 400), ("x", {}, 400), ("0", {"i0-choice": "maybe"}, 400),
+])
+def test_bad_saves(candidate, index, fields, status):
+    url, page = start(candidate)
+    r = candidate.post(url + "/save", data={"csrf_token": csrf_from(page), "index": index, **fields})
+    assert r.status_code == status
+    assert db.session.execute(db.select(db.func.count()).select_from(ExamResponse)).scalar_one() == 0
+
+
+def test_other_users_paper_is_forbidden(candidate, as_role):
+    url, page = start(candidate)
+    other = as_role("instructor")
+    assert other.get(url).status_code == 403
+    assert candidate.get("/mock/a/999999").status_code == 404
+
+
+def test_written_paper_graded_by_confirmed_key_points(candidate):
+    url, page = start(candidate, "t-skills")
+    attempt = attempt_of(url)
+    case = db.session.get(Case, attempt.items[0]["id"])
+    too_long = save(candidate, url, page, 0, {"i0-text": "长" * 5001})
+    assert too_long.status_code == 413
+    text = "；".join(p["label"] for p in case.key_points)
+    assert save(candidate, url, page, 0, {"i0-text": text}).status_code == 200
+    r = candidate.post(url + "/submit", data={"csrf_token": csrf_from(page)})
+    report = candidate.get(r.headers["Location"]).get_data(as_text=True)
+    assert "对照参考要点" in report and "还有 1 道主观题" in report
+    candidate.post(url + "/confirm/0", data={"csrf_token": csrf_from(report), "covered": ["0", "1"]})
+    attempt = attempt_of(url)
+    expected = case.key_points[0]["weight"] + case.key_points[1]["weight"]
+    assert attempt.score == pytest.approx(expected)
+    bad = candidate.post(url + "/confirm/0", data={"csrf_token": csrf_from(report), "covered": ["42"]})
+    assert bad.status_code == 400

@@ -1,0 +1,47 @@
+"""Drawing papers from blueprints and totalling them."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from training.grading.papers import CannotDraw, breakdown, draw_paper
+
+POOL = [{"kind": "question", "id": f"{a}-{t}-{i}", "qtype": t, "area": a}
+        for a in ("plan", "quality", "team") for t in ("单选", "判断") for i in range(5)]
+
+
+def test_counts_points_and_spread_over_areas():
+    paper = draw_paper([{"qtype": "单选", "count": 6, "points": 10}, {"qtype": "判断", "count": 4, "points": 10}],
+                       POOL, random.Random(1))
+    assert [p["qtype"] for p in paper].count("单选") == 6 and len(paper) == 10
+    assert {p["area"] for p in paper if p["qtype"] == "单选"} == {"plan", "quality", "team"}
+    assert sum(p["points"] for p in paper) == 100 and len({p["id"] for p in paper}) == 10
+
+
+def test_per_area_counts_are_exact():
+    paper = draw_paper([{"qtype": "单选", "count": 3, "points": None, "areas": {"plan": 2, "team": 1}}], POOL,
+                       random.Random(2))
+    assert sorted(p["area"] for p in paper) == ["plan", "plan", "team"]
+    assert paper[0]["points"] == pytest.approx(100 / 3)
+
+
+def test_two_candidates_get_different_orders():
+    sections = [{"qtype": "单选", "count": 10, "points": 10}]
+    a = [p["id"] for p in draw_paper(sections, POOL, random.Random(1))]
+    b = [p["id"] for p in draw_paper(sections, POOL, random.Random(2))]
+    assert a != b
+
+
+@pytest.mark.parametrize("section", [{"qtype": "单选", "count": 16, "points": 1},
+                                     {"qtype": "单选", "count": 6, "points": 1, "areas": {"plan": 6}}])
+def test_too_few_items_is_an_error(section):
+    with pytest.raises(CannotDraw):
+        draw_paper([section], POOL, random.Random(0))
+
+
+def test_breakdown_by_area():
+    items = [{"area": "plan", "points": 10}, {"area": "plan", "points": 10}, {"area": "team", "points": 5}]
+    rows = breakdown(items, [10, None, 2.5], "area")
+    assert rows == [{"key": "plan", "items": 2, "earned": 10.0, "possible": 20.0},
+                    {"key": "team", "items": 1, "earned": 2.5, "possible": 5.0}]
