@@ -10,7 +10,7 @@ from typing import Any
 
 from .items import CASE_KINDS, QUESTION_TYPES, BlueprintItem, BlueprintSection
 from .markdown import render
-from .source import Report, Source, block_text, check_id, meta_str
+from .source import Report, Source, block_text, check_id, meta_order, meta_str
 
 PAPERS = ("理论知识", "专业能力", "综合评审")
 PAPER_TYPES = {"理论知识": QUESTION_TYPES, "专业能力": ("案例分析", "方案设计"), "综合评审": ("答辩",)}
@@ -77,7 +77,7 @@ def parse_blueprint(src: Source, report: Report) -> BlueprintItem | None:
     if not (bp_id and title and paper) or len(sections) != len(raw_sections):
         return None
     intro = block_text(src.body)
-    return BlueprintItem(bp_id, title, src.path, 1, paper=paper, time_limit=time_limit, prep_minutes=prep,
+    return BlueprintItem(bp_id, title, src.path, 1, order=meta_order(src, report), paper=paper, time_limit=time_limit, prep_minutes=prep,
                          answer_minutes=answer, pass_mark=pass_mark, sections=sections,
                          intro_md=intro, intro_html=render(intro))
 

@@ -9,11 +9,12 @@ import re
 
 import yaml
 
-from .items import CASE_KINDS, DEFAULT_ORDER, DIFFICULTIES, KINDS, AreaItem, BankItem, CaseItem, Followup, KeyPoint, Problem, TopicItem
+from .items import CASE_KINDS, DIFFICULTIES, KINDS, AreaItem, BankItem, CaseItem, Followup, KeyPoint, Problem, TopicItem
 from .blueprints import parse_blueprint
 from .markdown import plain_text, render
 from .questions import parse_question
 from .source import (
+    meta_order,
     SUB_HEAD, Line, Report, Source, check_id, first_line, id_list, meta_choice, meta_str,
     take_meta, block_text, parse_hints, split_source,
 )
@@ -69,15 +70,6 @@ def parse_document(path: str, text: str) -> tuple[list, list[Problem]]:
     return ([item] if item is not None else []), report.problems
 
 
-def _order(src: Source, report: Report) -> int:
-    """Optional `order: 10`: position among the area's items of the same kind (smaller first)."""
-    value = src.meta.get("order", DEFAULT_ORDER)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        report.add(src.meta_lines.get("order", 1), f"order 应是 0–100000 的整数，现在是 {value!r}")
-        return DEFAULT_ORDER
-    return value
-
-
 def _common(src: Source, report: Report, what: str) -> tuple[str | None, str, str]:
     item_id = check_id(src.meta.get("id"), src.meta_lines.get("id", 1), report, what)
     title = meta_str(src, "title", report)
@@ -93,7 +85,7 @@ def _parse_topic(src: Source, report: Report) -> TopicItem | None:
     if not (item_id and title and area):
         return None
     html = render(body)
-    return TopicItem(item_id, title, src.path, 1, order=_order(src, report), area=area,
+    return TopicItem(item_id, title, src.path, 1, order=meta_order(src, report), area=area,
                      summary=meta_str(src, "summary", report, False),
                      body_md=body, body_html=html, text=plain_text(html))
 
@@ -146,7 +138,7 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
     prompt_html, background_html = render(prompt), render(background)
     text = " ".join([plain_text(prompt_html), plain_text(background_html)]
                     + [f"{p.label} {plain_text(p.explanation_html)}" for p in points])
-    return CaseItem(item_id, title, src.path, 1, order=_order(src, report), area=area, kind=kind, difficulty=difficulty,
+    return CaseItem(item_id, title, src.path, 1, order=meta_order(src, report), area=area, kind=kind, difficulty=difficulty,
                     knowledge=knowledge, prompt_md=prompt, prompt_html=prompt_html,
                     background_md=background, background_html=background_html,
                     key_points=points, followups=followups, text=text)
@@ -227,6 +219,6 @@ def _parse_bank(src: Source, report: Report) -> BankItem | None:
         report.add(first_line(src.body, 1), f"题库 {item_id} 没有题目；每道题以 “## 编号 · 题型 · 难度” 开头")
     if not (item_id and title and area):
         return None
-    return BankItem(item_id, title, src.path, 1, order=_order(src, report), area=area, questions=questions)
+    return BankItem(item_id, title, src.path, 1, order=meta_order(src, report), area=area, questions=questions)
 
 

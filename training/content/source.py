@@ -8,7 +8,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .items import Problem
+from .items import DEFAULT_ORDER, Problem
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 64
@@ -160,3 +160,10 @@ def take_meta(lines: list[Line], keys: set[str], report: Report, what: str) -> t
     return meta, rest
 
 
+def meta_order(src: Source, report: Report) -> int:
+    """Optional `order: 10`: position among the area's items of the same kind (smaller first)."""
+    value = src.meta.get("order", DEFAULT_ORDER)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        report.add(src.meta_lines.get("order", 1), f"order 应是 0–100000 的整数，现在是 {value!r}")
+        return DEFAULT_ORDER
+    return value

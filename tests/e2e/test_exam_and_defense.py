@@ -1,0 +1,80 @@
+"""On a phone: a mock exam interrupted by a reload and resumed; a defense rehearsal from draw to score."""
+from __future__ import annotations
+
+import itertools
+import re
+
+from browser_helpers import PHONE, no_horizontal_scroll
+from playwright.sync_api import expect
+
+_serial = itertools.count(100)
+
+
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    return context, context.new_page()
+
+
+def sign_up(page, base):
+    n = next(_serial)
+    page.goto(base + "/auth/signup")
+    page.get_by_label("昵称").fill(f"考生{n}")
+    page.get_by_label("邮箱或手机号（用作登录名）").fill(f"exam{n}@example.com")
+    page.get_by_label("密码", exact=True).fill("exam-password-1")
+    page.get_by_label("再次输入密码").fill("exam-password-1")
+    page.get_by_role("button", name="注册").click()
+    expect(page.get_by_text("注册成功")).to_be_visible()
+
+
+def test_mock_exam_resumes_after_a_reload(live_server, browser, shot):
+    context, page = phone_page(browser)
+    sign_up(page, live_server)
+    page.goto(live_server + "/mock/")
+    page.get_by_role("button", name="开始考试").first.click()
+    expect(page.locator(".clock")).to_be_visible()
+    first = page.locator(".exam-item").first
+    first.locator(".choice").first.click()
+    expect(first.locator(".saved-flag")).to_have_text("已保存")
+    shot(page, "exam-01-paper")
+    url = page.url
+    before = page.locator(".clock-time").inner_text()
+    page.reload()
+    assert page.url == url
+    first = page.locator(".exam-item").first
+    assert first.locator("input:checked").count() == 1  # the answer came back from the server
+    assert page.locator(".clock-time").inner_text() <= before  # the clock kept running
+    assert no_horizontal_scroll(page)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="交卷").click()
+    expect(page.locator(".verdict")).to_contain_text("/ 100 分")
+    expect(page.get_by_role("heading", name="按领域")).to_be_visible()
+    shot(page, "exam-02-report")
+    context.close()
+
+
+def test_defense_rehearsal_from_draw_to_score(live_server, browser, shot):
+    context, page = phone_page(browser)
+    sign_up(page, live_server)
+    page.goto(live_server + "/defense/")
+    page.get_by_label("或者指定一道题").select_option("case-complaint-yoghurt-fly")
+    page.get_by_role("button", name="开始模拟答辩").click()
+    expect(page.locator(".clock-label")).to_have_text("准备时间")
+    shot(page, "defense-01-prepare")
+    page.get_by_role("button", name="准备好了，开始作答").click()
+    expect(page.locator(".clock-label")).to_have_text("作答剩余")
+    page.get_by_label("你的回答").fill("首先把顾客请到安静的接待室，安抚情绪，真诚道歉，关心孩子身体，需要的话陪同去医院。"
+                                     "然后请她留下电话，改天再详细协商。第二天主动回访，说明酸奶是在小餐馆里开封后放了一段时间。")
+    shot(page, "defense-02-answer")
+    page.get_by_role("button", name="提交回答").click()
+    expect(page.get_by_role("heading", name="参考要点")).to_be_visible()
+    assert page.locator("input[name=covered]:checked").count() >= 2  # suggested points come pre-ticked
+    shot(page, "defense-03-review")
+    page.get_by_role("button", name="确认并计分").click()
+    expect(page.locator(".verdict")).to_contain_text(re.compile(r"得分 \d+ / 100"))
+    expect(page.get_by_role("heading", name="考官追问")).to_be_visible()
+    page.get_by_label("你的回答").fill("依法处理，先请权威机构检验，按规定赔偿，不推给厂家。")
+    page.get_by_role("button", name="回答追问").click()
+    expect(page.get_by_text("参考回答")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    shot(page, "defense-04-scored")
+    context.close()
