@@ -1,0 +1,39 @@
+"""Precision and recall of the key-point matcher on the hand-labelled answers in tests/data.
+
+    .venv/bin/python bench/matcher_eval.py            # figures per style
+    .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, _ROOT)
+
+import yaml  # noqa: E402
+
+from training.content.validate import read_content  # noqa: E402
+from training.grading.evaluation import evaluate  # noqa: E402
+
+
+def main() -> int:
+    samples = yaml.safe_load(open(os.path.join(_ROOT, "tests", "data", "matcher_answers.yaml"), encoding="utf-8"))
+    content = read_content(os.path.join(_ROOT, "content"))
+    points = {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points] for c in content.cases}
+    overall, by_style, misses = evaluate(samples, points)
+    print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
+          f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")
+    print(f"{'style':<16}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    for style, t in sorted(by_style.items()):
+        print(f"{style:<16}{t.precision:>10.2f}{t.recall:>8.2f}{t.tp:>5}{t.fp:>5}{t.fn:>5}")
+    print(f"{'ALL':<16}{overall.precision:>10.2f}{overall.recall:>8.2f}{overall.tp:>5}{overall.fp:>5}{overall.fn:>5}")
+    target = overall.precision >= 0.85 and overall.recall >= 0.85
+    print(f"target precision and recall >= 0.85: {'PASS' if target else 'FAIL'}")
+    if "--misses" in sys.argv:
+        print("\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
