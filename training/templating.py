@@ -8,15 +8,14 @@ from flask import Flask, current_app
 
 from .content.items import KIND_LABELS, QUESTION_TYPES
 from .models import Role
+from .models.base import as_utc
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """UTC in the database, Beijing time (or DISPLAY_TIMEZONE) on the page."""
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes that were stored as UTC
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
+    return as_utc(value).astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
 
 
 def init_templating(app: Flask) -> None:

@@ -1,13 +1,10 @@
 """On a phone: a mock exam interrupted by a reload and resumed; a defense rehearsal from draw to score."""
 from __future__ import annotations
 
-import itertools
 import re
 
-from browser_helpers import PHONE, no_horizontal_scroll
+from browser_helpers import PHONE, no_horizontal_scroll, sign_up
 from playwright.sync_api import expect
-
-_serial = itertools.count(100)
 
 
 def phone_page(browser):
@@ -15,20 +12,9 @@ def phone_page(browser):
     return context, context.new_page()
 
 
-def sign_up(page, base):
-    n = next(_serial)
-    page.goto(base + "/auth/signup")
-    page.get_by_label("昵称").fill(f"考生{n}")
-    page.get_by_label("邮箱或手机号（用作登录名）").fill(f"exam{n}@example.com")
-    page.get_by_label("密码", exact=True).fill("exam-password-1")
-    page.get_by_label("再次输入密码").fill("exam-password-1")
-    page.get_by_role("button", name="注册").click()
-    expect(page.get_by_text("注册成功")).to_be_visible()
-
-
 def test_mock_exam_resumes_after_a_reload(live_server, browser, shot):
     context, page = phone_page(browser)
-    sign_up(page, live_server)
+    sign_up(page, live_server, "exam")
     page.goto(live_server + "/mock/")
     page.get_by_role("button", name="开始考试").first.click()
     expect(page.locator(".clock")).to_be_visible()
@@ -54,7 +40,7 @@ def test_mock_exam_resumes_after_a_reload(live_server, browser, shot):
 
 def test_defense_rehearsal_from_draw_to_score(live_server, browser, shot):
     context, page = phone_page(browser)
-    sign_up(page, live_server)
+    sign_up(page, live_server, "exam")
     page.goto(live_server + "/defense/")
     page.get_by_label("或者指定一道题").select_option("case-complaint-yoghurt-fly")
     page.get_by_role("button", name="开始模拟答辩").click()

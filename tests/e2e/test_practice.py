@@ -1,24 +1,10 @@
 """A full practice round on a phone: one question of each of the five types, answered by tapping."""
 from __future__ import annotations
 
-import itertools
 import re
 
-from browser_helpers import PHONE, no_horizontal_scroll
+from browser_helpers import PHONE, no_horizontal_scroll, sign_up
 from playwright.sync_api import expect
-
-_serial = itertools.count(1)
-
-
-def sign_up(page, base):
-    n = next(_serial)
-    page.goto(base + "/auth/signup")
-    page.get_by_label("昵称").fill(f"练习者{n}")
-    page.get_by_label("邮箱或手机号（用作登录名）").fill(f"practice{n}@example.com")
-    page.get_by_label("密码", exact=True).fill("practice-password")
-    page.get_by_label("再次输入密码").fill("practice-password")
-    page.get_by_role("button", name="注册").click()
-    expect(page.get_by_text("注册成功")).to_be_visible()
 
 
 def start(page, base, qtype):
@@ -32,7 +18,7 @@ def start(page, base, qtype):
 def test_practice_round_of_all_five_types(live_server, browser, shot):
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
     page = context.new_page()
-    sign_up(page, live_server)
+    sign_up(page, live_server, "practice")
 
     start(page, live_server, "单选")
     page.locator(".choice").first.click()
@@ -80,7 +66,7 @@ def test_practice_round_of_all_five_types(live_server, browser, shot):
 def test_missing_answer_is_explained_on_the_page(live_server, browser):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    sign_up(page, live_server)
+    sign_up(page, live_server, "practice")
     start(page, live_server, "单选")
     page.get_by_role("button", name="提交答案").click()
     expect(page.get_by_role("alert")).to_have_text("请先选择一个选项")

@@ -3,7 +3,7 @@ so a reload shows the time really left, and an answer sent late is kept and mark
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,20 +12,15 @@ from wtforms.fields.choices import SelectChoice
 from ..access import login_required
 from ..errors import user_abort
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, require_csrf
 from ..grading.keypoints import pick_followup, suggest_point, suggest_points, weighted_score
 from ..models import Blueprint, Case, DefenseAnswer, DefenseSession
-from ..models.base import utcnow
+from ..models.base import as_utc, utcnow
 from . import bp
 from .forms import SetupForm
 
 MAX_ANSWER_CHARS = 5000
 GRACE_SECONDS = 15  # network and clock skew before an answer counts as overtime
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes that were stored as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def defense_blueprint() -> Blueprint | None:
@@ -46,11 +41,6 @@ def own(session_id: int) -> DefenseSession:
     if ds.user_id != current_user.id:
         user_abort(403, "这场模拟答辩属于另一位用户。")
     return ds
-
-
-def require_csrf() -> None:
-    if not EmptyForm().validate_on_submit():
-        user_abort(400, "表单已失效，请刷新页面后重试。")
 
 
 @bp.route("/")

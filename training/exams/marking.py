@@ -1,7 +1,6 @@
 """Saving and marking exam answers: shared by the autosave, the hand-in and the report views."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -10,15 +9,11 @@ from ..extensions import db
 from ..grading.keypoints import suggest_points, weighted_score
 from ..grading.objective import InvalidResponse, grade
 from ..models import AnswerEvent, Case, ExamAttempt, ExamResponse, Question
-from ..models.base import utcnow
+from ..models.base import as_utc, utcnow
 from ..practice.responses import parse_response
 
 MAX_TEXT = 5000
 GRACE_SECONDS = 20  # a save in flight when the clock hits zero still counts
-
-
-def as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def expired(attempt: ExamAttempt, grace: int = 0) -> bool:

@@ -10,24 +10,19 @@ from flask_login import current_user
 from ..access import login_required
 from ..errors import user_abort
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, require_csrf
 from ..grading.objective import InvalidResponse, grade
 from ..grading.papers import CannotDraw, breakdown, draw_paper
 from ..models import Area, Blueprint, Case, ExamAttempt, Question
-from ..models.base import utcnow
+from ..models.base import as_utc, utcnow
 from ..practice.responses import display_order
 from . import bp
 from .marking import (
-    GRACE_SECONDS, MAX_TEXT, as_utc, confirm_written, expired, finalize, item_fields, parse_item, pending_written,
+    GRACE_SECONDS, MAX_TEXT, confirm_written, expired, finalize, item_fields, parse_item, pending_written,
     save_all, store,
 )
 
 WRITTEN_PAPERS = ("理论知识", "专业能力")
-
-
-def require_csrf() -> None:
-    if not EmptyForm().validate_on_submit():
-        user_abort(400, "表单已失效，请刷新页面后重试。")
 
 
 def own(attempt_id: int) -> ExamAttempt:

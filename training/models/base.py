@@ -9,3 +9,8 @@ def utcnow() -> datetime:
 
 
 UTCDateTime = DateTime(timezone=True)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes that were stored as UTC; PostgreSQL aware ones."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

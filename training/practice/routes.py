@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import login_required
 from ..errors import user_abort
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, require_csrf
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, grade
 from ..models import AnswerEvent, Area, PracticeSession, Question, Star, Topic
 from ..models.base import utcnow
@@ -138,9 +138,7 @@ def show(session_id: int):
 def answer(session_id: int):
     """Grade the answer to the current question, store it, then show the feedback."""
     ps = own_session(session_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        user_abort(400, "表单已失效，请刷新页面后重试。")
+    require_csrf()
     qid = request.form.get("question_id", "")
     if ps.position >= len(ps.question_ids) or ps.question_ids[ps.position] != qid:
         user_abort(409, "这道题已经作答过（可能是重复提交），或不在这组练习的当前位置。请回到练习继续。")
@@ -184,8 +182,7 @@ def result(session_id: int, event_id: int):
 def move(session_id: int):
     """Skip ahead, go back one question, or start the set again (背题模式 moves this way too)."""
     ps = own_session(session_id)
-    if not EmptyForm().validate_on_submit():
-        user_abort(400, "表单已失效，请刷新页面后重试。")
+    require_csrf()
     step = request.form.get("to", "next")
     if step == "next":
         ps.position = min(ps.position + 1, len(ps.question_ids))
@@ -204,8 +201,7 @@ def move(session_id: int):
 @login_required
 def star(question_id: str):
     """Star or unstar a question (收藏)."""
-    if not EmptyForm().validate_on_submit():
-        user_abort(400, "表单已失效，请刷新页面后重试。")
+    require_csrf()
     q = db.session.get(Question, question_id)
     if q is None:
         user_abort(404, "没有这道题。")
