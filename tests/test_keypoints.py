@@ -6,7 +6,7 @@ import pytest
 from training.grading.keypoints import is_negated, normalise, suggest_point, suggest_points, weighted_score
 
 APOLOGY = [["道歉", "致歉", "赔礼", "对不起"], ["倾听", "听完", "耐心听"]]
-EVIDENCE = [["核实", "查明", "调查"], ["证据", "留样", "封存"], ["供应商", "厂家"]]
+EVIDENCE = [["核实", "查明", "调查"], ["证据", "留样", "封存"], ["供应商", "厂家"], ["检验", "鉴定"]]
 
 
 @pytest.mark.parametrize("answer,covered", [
@@ -39,8 +39,39 @@ def test_near_match_allows_one_inserted_character():
 
 
 def test_more_groups_need_more_evidence():
-    assert not suggest_point(0, EVIDENCE, "我会调查一下。").covered         # 1 of 3 groups
-    assert suggest_point(0, EVIDENCE, "调查清楚，把剩下的酸奶封存。").covered  # 2 of 3
+    assert not suggest_point(0, EVIDENCE, "我会调查一下。").covered         # 1 of 4 groups
+    assert suggest_point(0, EVIDENCE, "调查清楚，把剩下的酸奶封存。").covered  # 2 of 4
+
+
+def test_a_long_specific_phrase_carries_a_point_alone():
+    assert suggest_point(0, [["首问负责制"], ["时限"], ["专人"], ["系统"]], "要推行首问负责制。").covered
+
+
+def test_one_wrong_character_in_a_long_phrase_still_matches():
+    assert suggest_point(0, [["客户档案"]], "建立客户挡案").found == ["客户档案"]
+    assert not suggest_point(0, [["有形性"]], "无形性的服务").covered  # short words must match exactly
+
+
+def test_points_about_an_absence_are_made_by_saying_so():
+    hints = [["处理时限", "时限"], ["拖延"]]
+    assert suggest_point(0, hints, "酒店没有规定处理时限。", label="没有明确处理时限").covered
+    assert not suggest_point(0, hints, "酒店没有规定处理时限。", label="规定处理时限").covered
+
+
+def test_matcher_on_the_hand_labelled_answers():
+    """The figures in the closing note come from bench/matcher_eval.py over the same file;
+    this guards them from regressing."""
+    import yaml
+    from support import CONTENT
+    from training.content.validate import read_content
+    from training.grading.evaluation import evaluate
+    samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / "matcher_answers.yaml").read_text(encoding="utf-8"))
+    cases = {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points]
+             for c in read_content(CONTENT).cases}
+    overall, by_style, _ = evaluate(samples, cases)
+    assert len(samples) >= 40
+    assert overall.precision >= 0.85 and overall.recall >= 0.70  # measured 0.90 and 0.72 (see the note)
+    assert by_style["negation"].precision >= 0.6  # measured 0.62: negation is the hard part
 
 
 def test_hints_that_are_negative_phrases_match_as_written():
