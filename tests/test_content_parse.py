@@ -376,3 +376,11 @@ def test_blueprint_asking_for_more_than_the_content_holds(tmp_path):
     messages = [str(p) for p in read_content(root).problems]
     assert any("blueprints/b.md:8:" in m and "判断 部分要抽 2 题，内容里只有 1 题" in m for m in messages), messages
     assert any("blueprints/b.md:11:" in m and "要从 plan 抽 1 题，内容里只有 0 题" in m for m in messages), messages
+
+
+def test_half_width_punctuation_beside_chinese_is_reported_per_line(tmp_path):
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC.replace("正文。", "正文,第一句。\n\n知识点: 这是语法行"),
+                                 "questions/q.md": GOOD_BANK})
+    [problem] = read_content(root).problems
+    assert problem.path.endswith("topics/a.md") and problem.line == 8
+    assert "半角标点" in problem.message and "fix-punctuation" in problem.message

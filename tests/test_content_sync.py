@@ -61,7 +61,7 @@ def test_removed_items_are_retired_not_deleted_and_come_back(app, content_copy, 
     (content_copy / "topics/plan/environment.md").unlink()
     bank = content_copy / "questions/plan/basics.md"
     original_bank = bank.read_text(encoding="utf-8")
-    bank.write_text(original_bank.replace("知识点: kp-plan-environment", "知识点: kp-plan-concept"), encoding="utf-8")
+    bank.write_text(original_bank.replace("知识点：kp-plan-environment", "知识点：kp-plan-concept"), encoding="utf-8")
     report = load(content_copy)
     assert report.retired["topic"] == 1
     topic = db.session.get(Topic, "kp-plan-environment")
@@ -106,7 +106,7 @@ def test_load_with_any_problem_loads_nothing(app, runner, content_copy):
 
 def test_check_command_prints_file_line_and_exits_nonzero(app, runner, content_copy):
     case = next((content_copy / "cases").rglob("*.md"))
-    case.write_text(case.read_text(encoding="utf-8").replace("(15分)", "(25分)", 1), encoding="utf-8")
+    case.write_text(case.read_text(encoding="utf-8").replace("（15分）", "（25分）", 1), encoding="utf-8")
     result = runner.invoke(args=["content", "check", str(content_copy)])
     assert result.exit_code == 1
     line = next(l for l in result.output.splitlines() if "分值合计应为 100" in l)

@@ -57,7 +57,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
             result.problems.append(Problem(shown, 1, "文件不是 UTF-8 编码"))
     for (shown, text), (items, problems) in zip(jobs, parse_all(jobs), strict=True):
         result.problems.extend(problems)
-        pass  # PUNCT-CHECK-DISABLED-WHILE-WRITERS-WORK result.problems.extend(punctuation_problems(shown, text))
+        result.problems.extend(punctuation_problems(shown, text))
         for item in items:
             {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks,
              "BlueprintItem": result.blueprints}[type(item).__name__].append(item)
