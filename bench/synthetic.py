@@ -59,6 +59,8 @@ QUESTION_ENDS = ["这体现了哪一项要求?", "下列说法正确的是哪一
                  "以下哪些做法是恰当的?", "这属于哪一类情况?", "最合适的处理方式是什么?"]
 
 
+from training.content.punctuation import fix_body  # noqa: E402
+
 def _phrase(rng: random.Random) -> str:
     """A short clause such as 及时核实客户的投诉记录."""
     shape = rng.randrange(4)
@@ -170,7 +172,8 @@ def make_synthetic_content(dest: Path | str, files: int = 10, per_file: int = 10
             qtype = QTYPES[i % len(QTYPES)]
             knowledge = [t for t, _ in rng.sample(topics, rng.choice((1, 1, 1, 2)))]
             parts.append(question_block(rng, f"syn{f + 1:02d}-q{i + 1:04d}", qtype, knowledge))
-        (out_dir / f"bank-{f + 1:02d}.md").write_text("\n".join(parts), encoding="utf-8")
+        # Written the way the checker requires: full-width punctuation beside Chinese.
+        (out_dir / f"bank-{f + 1:02d}.md").write_text(fix_body("\n".join(parts)), encoding="utf-8")
     return root
 
 

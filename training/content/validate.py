@@ -69,7 +69,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
 def punctuation_problems(shown: str, text: str) -> list[Problem]:
     """Half-width , : ; ? ! ( ) beside Chinese text; syntax lines such as 知识点:are exempt."""
     lines = text.split("\n")
-    return [Problem(shown, n, "半角标点紧挨着中文(如 , : ; ? ( ))，请改用全角 ，：；？（）；"
+    return [Problem(shown, n, "半角标点紧挨着中文（如 , : ; ? ( )），请改用全角 ，：；？（）；"
                               "flask content fix-punctuation 可以自动修正")
             for n in half_width_lines(text) if not META_LINE.match(lines[n - 1])]
 
