@@ -26,10 +26,10 @@ def test_syntax_numbers_code_and_latin_text_are_left_alone(line):
     assert fix_line(line) == line
 
 
-def test_front_matter_and_fenced_code_are_left_alone():
-    text = "---\ntitle: 标题:副标题\n---\n正文,一\n```\n代码,保留\n```\n结尾:二\n"
-    assert fix_body(text) == "---\ntitle: 标题:副标题\n---\n正文，一\n```\n代码,保留\n```\n结尾：二\n"
-    assert half_width_lines(text) == [4, 8]
+def test_front_matter_keys_and_fenced_code_are_left_alone_but_titles_are_fixed():
+    text = "---\ntitle: 标题:副标题\nnote: 备注:保留\n---\n正文,一\n```\n代码,保留\n```\n结尾:二\n"
+    assert fix_body(text) == "---\ntitle: 标题：副标题\nnote: 备注:保留\n---\n正文，一\n```\n代码,保留\n```\n结尾：二\n"
+    assert half_width_lines(text) == [2, 5, 9]
 
 
 def test_fix_punctuation_command_rewrites_files(runner, tmp_path):

@@ -17,6 +17,7 @@ _AFTER_CJK = re.compile(rf"(?<={_NEAR})([,:;?!])(?!\[)[ \t]*")
 _BEFORE_CJK = re.compile(rf"([,;:])[ \t]*(?=[{CJK}])")
 _PARENS = re.compile(rf"(?<!\])[ \t]?\(([^()\n]*[{CJK}][^()\n]*)\)[ \t]?")
 _CODE = re.compile(r"`[^`\n]*`|https?://\S+")
+_SHOWN_FIELD = re.compile(r"^((?:title|summary):\s*)(.*)$")
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
@@ -39,7 +40,8 @@ def fix_line(line: str) -> str:
 
 
 def fix_body(text: str) -> str:
-    """Fix every body line of a content file; front matter and fenced code stay as written."""
+    """Fix every body line of a content file, and the title and summary in its front matter;
+    other front-matter fields and fenced code stay as written."""
     lines = text.split("\n")
     in_front = bool(lines) and lines[0].strip() == "---"
     in_fence = False
@@ -47,6 +49,9 @@ def fix_body(text: str) -> str:
         if in_front:
             if i > 0 and line.strip() in ("---", "..."):
                 in_front = False
+            m = _SHOWN_FIELD.match(line)
+            if m:  # titles and summaries are shown to readers; keys and ids are syntax
+                lines[i] = m.group(1) + fix_line(m.group(2))
             continue
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
