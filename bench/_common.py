@@ -81,3 +81,21 @@ def median(values: list[float]) -> float:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
+
+
+def load_shipped_content() -> bool:
+    """Inside an app context: fresh schema, content/ loaded. False (after printing why) if it does not validate."""
+    from training.content.sync import sync_content
+    from training.content.validate import read_content
+    from training.extensions import db
+    reset_schema()
+    content = read_content(CONTENT)
+    if content.problems:
+        print(f"content/ has {len(content.problems)} problem(s); cannot load. First ones:")
+        for p in content.problems[:10]:
+            print(f"  {p}")
+        print("RESULT: FAIL (content does not validate)")
+        return False
+    sync_content(db.session, content)
+    db.session.commit()
+    return True

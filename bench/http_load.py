@@ -32,13 +32,12 @@ import urllib.request
 from pathlib import Path
 
 from bench._common import (
+    load_shipped_content,
     BENCH_SECRET,
-    CONTENT,
     ROOT,
     database_url,
     describe_url,
     make_app,
-    reset_schema,
     verdict,
 )
 
@@ -157,8 +156,6 @@ def main() -> int:
     url, tmp_db = database_url()
     print(f"http benchmark — database: {describe_url(url)}; gunicorn -w 2 on {HOST}; wrk {' '.join(WRK_ARGS)}")
     print(f"cores: {os.cpu_count()} (wrk shares them with gunicorn; both apps are measured the same way)")
-    from training.content.sync import sync_content
-    from training.content.validate import read_content
     from training.extensions import db
 
     results: list[tuple[str, str, dict]] = []
@@ -169,16 +166,8 @@ def main() -> int:
         # Build the schema and load content/ into the database the app will serve.
         app = make_app(url)
         with app.app_context():
-            reset_schema()
-            content = read_content(CONTENT)
-            if content.problems:
-                print(f"content/ has {len(content.problems)} problem(s); cannot load:")
-                for p in content.problems[:10]:
-                    print(f"  {p}")
-                print("RESULT: FAIL (content does not validate)")
+            if not load_shipped_content():
                 return 0
-            sync_content(db.session, content)
-            db.session.commit()
             db.session.remove()
             db.engine.dispose()
 

@@ -24,13 +24,12 @@ import tempfile
 import time
 
 from bench._common import (
-    CONTENT,
+    load_shipped_content,
     database_url,
     describe_url,
     make_app,
     median,
     percentile,
-    reset_schema,
     timer,
     verdict,
 )
@@ -120,17 +119,9 @@ def main() -> int:
         app = make_app(url)
         tmp_synth = tempfile.mkdtemp(prefix="bench-synth-")
         with app.app_context():
-            reset_schema()
-            content = read_content(CONTENT)
-            if content.problems:
-                print(f"content/ has {len(content.problems)} problem(s); cannot load. First ones:")
-                for p in content.problems[:10]:
-                    print(f"  {p}")
-                print("RESULT: FAIL (content does not validate)")
+            if not load_shipped_content():
                 return 0
-            sync_content(db.session, content)
-            db.session.commit()
-            n_entries = db.session.query(SearchEntry).count()
+            n_entries = db.session.execute(db.select(db.func.count()).select_from(SearchEntry)).scalar_one()
             queries, pool = build_queries(db.session)
             print(f"\n[shipped content] {n_entries} search entries; {pool} distinct CJK bigrams, sampled "
                   f"{len(queries) - len(FIXED)} (seed {SEED}) + {len(FIXED)} fixed queries")
@@ -153,7 +144,7 @@ def main() -> int:
                 assert not synth.problems, "\n".join(map(str, synth.problems[:20]))
                 report = sync_content(db.session, synth)
                 db.session.commit()
-            n_entries = db.session.query(SearchEntry).count()
+            n_entries = db.session.execute(db.select(db.func.count()).select_from(SearchEntry)).scalar_one()
             print(f"\n[shipped + synthetic 10k] {n_entries} search entries "
                   f"(added {report.added['question']} questions, retired {sum(report.retired.values())}; "
                   f"generate + load took {t_load['s']:.1f} s)")
