@@ -57,19 +57,20 @@ def test_editing_a_question_updates_it_in_place(app, content_copy):
 
 def test_removed_items_are_retired_not_deleted_and_come_back(app, content_copy, client):
     load(content_copy)
-    saved = (content_copy / "topics/plan/environment.md").read_text(encoding="utf-8")
-    (content_copy / "topics/plan/environment.md").unlink()
-    bank = content_copy / "questions/plan/basics.md"
-    original_bank = bank.read_text(encoding="utf-8")
-    bank.write_text(original_bank.replace("知识点：kp-plan-environment", "知识点：kp-plan-concept"), encoding="utf-8")
+    topic_file = content_copy / "topics/plan/environment.md"
+    saved = {p: p.read_text(encoding="utf-8") for p in content_copy.rglob("*.md")}
+    topic_file.unlink()
+    for path, text in saved.items():  # repoint everything that cited the removed topic
+        if path != topic_file and "kp-plan-environment" in text:
+            path.write_text(text.replace("kp-plan-environment", "kp-plan-concept"), encoding="utf-8")
     report = load(content_copy)
     assert report.retired["topic"] == 1
     topic = db.session.get(Topic, "kp-plan-environment")
     assert topic is not None and topic.retired
     assert client.get("/kp/kp-plan-environment").status_code == 404
     assert db.session.execute(db.select(SearchEntry).where(SearchEntry.ref_id == "kp-plan-environment")).first() is None
-    (content_copy / "topics/plan/environment.md").write_text(saved, encoding="utf-8")
-    bank.write_text(original_bank, encoding="utf-8")
+    for path, text in saved.items():
+        path.write_text(text, encoding="utf-8")
     report = load(content_copy)
     assert report.added["topic"] == 0 and report.updated["topic"] >= 1
     assert not db.session.get(Topic, "kp-plan-environment").retired
@@ -105,7 +106,7 @@ def test_load_with_any_problem_loads_nothing(app, runner, content_copy):
 
 
 def test_check_command_prints_file_line_and_exits_nonzero(app, runner, content_copy):
-    case = next((content_copy / "cases").rglob("*.md"))
+    case = content_copy / "cases/plan/write-service-plan.md"
     case.write_text(case.read_text(encoding="utf-8").replace("（15分）", "（25分）", 1), encoding="utf-8")
     result = runner.invoke(args=["content", "check", str(content_copy)])
     assert result.exit_code == 1
