@@ -1,4 +1,6 @@
 """Precision and recall of the key-point matcher on the hand-labelled answers in tests/data.
+A second set, written by a labeller who had not seen the matcher or the hint lines:
+    .venv/bin/python bench/matcher_eval.py --set matcher_answers_independent.yaml
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion
@@ -18,7 +20,8 @@ from training.grading.evaluation import evaluate  # noqa: E402
 
 
 def main() -> int:
-    samples = yaml.safe_load(open(os.path.join(_ROOT, "tests", "data", "matcher_answers.yaml"), encoding="utf-8"))
+    name = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "matcher_answers.yaml"
+    samples = yaml.safe_load(open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8"))
     content = read_content(os.path.join(_ROOT, "content"))
     points = {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points] for c in content.cases}
     overall, by_style, misses = evaluate(samples, points)
