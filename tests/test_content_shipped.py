@@ -97,9 +97,6 @@ MIN_DEFENSE, MIN_WRITTEN = 24, 15
 MIN_QUESTIONS, MIN_QUESTIONS_PER_AREA, MIN_ORDER_AND_MATCH = 300, 20, 20
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 is open: content/ is still below the syllabus minimums; "
-                                       "when it reaches them this test passes and strict xfail turns that into a failure "
-                                       "reminding us to drop this marker")
 def test_syllabus_counts_from_the_stats_table(loaded):
     """The same table `flask content stats` prints, checked against the minimum counts."""
     from training.content.stats import stats_rows
