@@ -144,6 +144,16 @@ def test_stats_table_counts_per_area_and_type(app, runner, loaded):
     assert "合计" in result.output
 
 
+def test_stats_explains_an_empty_or_unbuilt_database(app, runner):
+    from training.extensions import db as _db
+    empty = runner.invoke(args=["content", "stats"])  # schema built, nothing loaded
+    assert empty.exit_code == 2 and "flask content load" in empty.output
+    _db.drop_all()
+    unbuilt = runner.invoke(args=["content", "stats"])
+    assert unbuilt.exit_code == 2 and "flask setup" in unbuilt.output
+    assert "Traceback" not in unbuilt.output
+
+
 def test_setup_is_idempotent_and_creates_demo_accounts_once(app, runner):
     from training.extensions import db as _db
     from training.models import User

@@ -16,6 +16,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
+from sqlalchemy import func
+from sqlalchemy import inspect as sa_inspect
 
 from .content.items import ContentSet
 from .content.punctuation import fix_body, half_width_lines
@@ -23,7 +25,7 @@ from .content.stats import stats_table
 from .content.sync import sync_content
 from .content.validate import content_files, read_content
 from .extensions import db
-from .models import Role, User
+from .models import Area, Role, User
 
 content_cli = AppGroup("content", help="校验、导入和统计 content/ 中的学习内容。")
 users_cli = AppGroup("users", help="管理账号。")
@@ -112,6 +114,12 @@ def fix_punctuation_command(path: str | None) -> None:
 @content_cli.command("stats")
 def stats_command() -> None:
     """Counts of live items per syllabus area and question type."""
+    if not sa_inspect(db.engine).has_table("areas"):
+        click.echo("数据库还没有建表：请先运行 flask setup（或 flask db upgrade 后再 flask content load）。", err=True)
+        sys.exit(2)
+    if db.session.execute(db.select(func.count()).select_from(Area)).scalar_one() == 0:
+        click.echo("数据库里还没有导入内容：请先运行 flask content load。", err=True)
+        sys.exit(2)
     click.echo(stats_table(db.session))
 
 
