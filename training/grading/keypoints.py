@@ -4,8 +4,11 @@ Each key point carries hint groups written by the author: [["道歉", "致歉"],
 A group is found when any of its words occurs in the answer, exactly or as a near
 match (the word's characters in order with at most one character between them,
 e.g. 耐心倾听 ~ 耐心地倾听). An occurrence does not count when the same clause
-negates it (没有道歉, 不会先道歉, 道歉就不必了). A point is suggested as covered
-when enough of its groups are found. The candidate confirms or corrects every
+negates it (没有道歉, 不会先道歉, 道歉就不必了), when a dismissal follows it, in the
+same clause or in the comment after a topic (至于奖惩，我觉得没必要写; 首问负责制这些
+大家都知道), or when it sits in a bare list reciting the names of several points
+(有形性、可靠性、响应性、保证性、移情性). A point is suggested as covered when enough
+of its groups are found and the answer does not reject as much of it as it makes. The candidate confirms or corrects every
 suggestion; this only saves them work and keeps them honest.
 """
 from __future__ import annotations
@@ -17,16 +20,30 @@ from dataclasses import dataclass, field
 
 # Share of a point's hint groups that must be found (at least one group always).
 COVER_SHARE = 0.3
-NEGATION_WINDOW = 6
+NEGATION_WINDOW = 6  # a negator this many characters back in the same clause governs a word
+AFTER_WINDOW = 16  # a dismissal this many characters on in the same clause (道歉就不必了)
 CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？：:]")
 NEGATORS = ("没有", "没", "不", "未", "无", "别", "勿", "莫", "拒绝", "忽视", "忽略", "并非", "而非", "免得")
+# What a point phrased as a lack (没有明确处理时限) is made by saying: these do not negate it.
+ABSENCE_NEGATORS = ("没有", "没", "无", "未")
 # Words that start with a negator but do not negate what follows.
 NOT_NEGATING = (
     "不断", "不仅", "不但", "不少", "不同", "不满", "不足", "不良", "不当", "不周", "不快", "不适", "不舒服",
     "不好意思", "不得不", "不管", "不论", "不久", "不安", "不便", "不利", "无论", "无条件", "没关系", "不只",
     "未来", "别人", "别的", "无法", "不得", "不对劲", "不对", "不行", "不够", "不好", "不了",
 )
-AFTER_NEGATORS = ("没必要", "没有必要", "不必", "不用", "不需要", "多余", "省了", "算了", "不是主要", "不重要", "不是关键")
+# Said after a topic, these dismiss it: 处理时限没必要统一规定 / 指导思想可以省掉 / 首问负责制大家都知道.
+AFTER_NEGATORS = (
+    "没必要", "没有必要", "不必", "不用", "不需要", "多余", "省了", "省掉", "省去", "可以省", "算了",
+    "不是主要", "不重要", "不是关键", "不是问题", "不成问题", "是小事", "都是小事", "不值得", "不打算",
+    "不考虑", "用不上", "无所谓", "没用", "没什么用", "是浪费", "不是重点",
+    # passing mentions: the topic is named and waved through, not made
+    "大家都知道", "都知道", "都很熟悉", "很熟悉", "应该熟悉", "不用多说", "不多说", "不重复", "经常用到",
+    "常用工具", "重要概念", "应该学习",
+)
+# A clause that opens with one of these names a topic whose comment follows in the next clause
+# (至于检查方法和奖惩，我觉得没必要写): a dismissal there covers the topic too.
+TOPIC_MARKERS = ("至于", "对于", "关于")
 DOUBLE_NEGATION = ("不能不", "不得不", "不会不", "没有不", "不可不")
 
 
@@ -73,22 +90,31 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def is_negated(text: str, start: int, end: int, word: str) -> bool:
-    """Is the occurrence text[start:end] negated within its clause?"""
+def is_negated(text: str, start: int, end: int, word: str, absence: bool = False) -> bool:
+    """Is the occurrence text[start:end] negated or dismissed within its clause?
+
+    With `absence` the point itself is about a lack, so 没有/无/未 before the word make it
+    rather than negate it; 不是, 并非 and dismissals after it still count against it.
+    """
     if any(word.startswith(n) for n in NEGATORS):  # the hint itself is a negative phrase (不推诿)
         return False
     left, right = _clause_bounds(text, start, end)
     before = text[max(left, start - NEGATION_WINDOW):start]
-    after = text[end:min(right, end + NEGATION_WINDOW + 2)]
+    after = text[end:min(right, end + AFTER_WINDOW)]
+    if text[left:start].startswith(TOPIC_MARKERS) and right < len(text):
+        _, next_right = _clause_bounds(text, right + 1, right + 1)
+        after += "|" + text[right + 1:next_right]
+    if any(a in after for a in AFTER_NEGATORS):
+        return True
     if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
         return False
     cleaned = before
     for phrase in NOT_NEGATING:
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
-    # A negator that is itself the tail of a non-negating word cut by the window edge is ignored.
-    if any(n in cleaned for n in NEGATORS):
-        return True
-    return any(a in after for a in AFTER_NEGATORS)
+    if absence:
+        for phrase in ABSENCE_NEGATORS:
+            cleaned = cleaned.replace(phrase, "#" * len(phrase))
+    return any(n in cleaned for n in NEGATORS)
 
 
 # A point phrased as a lack ("没有明确处理时限") is made by answers that say "没有…".
@@ -97,7 +123,38 @@ SPECIFIC = 4  # a hint phrase this long is specific enough to carry a point on i
 TYPO_MIN = 4  # shortest hint matched despite one wrong character (shorter ones would collide: 有形性/无形性)
 
 
-def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "") -> PointSuggestion:
+# A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory; it makes no point.
+LIST_RUN = re.compile(r"[^,.;!?，。；！？：:、\n]{1,6}(?:、[^,.;!?，。；！？：:、\n]{1,6}){2,}(?:[和及与][^,.;!?，。；！？：:、\n]{1,6})?")
+RECITAL_POINTS = 3  # a list that names this many different key points is a recital
+
+
+def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
+    """Spans of the normalised answer that only list the names of several key points: every
+    item but one is itself a hint word, and they name at least RECITAL_POINTS different points."""
+    text = normalise(answer)
+    owner: dict[str, set[int]] = {}
+    for i, p in enumerate(key_points):
+        for group in p.get("hints") or []:
+            for w in group:
+                if normalise(w):
+                    owner.setdefault(normalise(w), set()).add(i)
+    spans = []
+    for m in LIST_RUN.finditer(text):
+        items = re.split(r"[、和及与]", m.group())
+        named = []
+        for k, item in enumerate(items):
+            # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度
+            fits = [w for w in owner if item == w or (k == 0 and item.endswith(w))
+                    or (k == len(items) - 1 and item.startswith(w))]
+            if fits:
+                named.append(set().union(*(owner[w] for w in fits)))
+        if len(named) >= len(items) - 1 and len(set().union(*named)) >= RECITAL_POINTS:
+            spans.append(m.span())
+    return spans
+
+
+def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
+                  skip: list[tuple[int, int]] | None = None) -> PointSuggestion:
     text = normalise(answer)
     about_absence = bool(ABSENCE.search(label))
     found, negated = [], []
@@ -108,7 +165,9 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             if not w:
                 continue
             for start, end in _occurrences(w, text):
-                if not about_absence and is_negated(text, start, end, w):
+                if any(a <= start and end <= b for a, b in skip or ()):
+                    continue
+                if is_negated(text, start, end, w, absence=about_absence):
                     neg = neg or word
                 else:
                     hit = word
@@ -121,12 +180,15 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             negated.append(neg)
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
     covered = bool(hints) and (len(found) >= needed or any(len(normalise(w)) >= SPECIFIC for w in found))
+    # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
+    covered = covered and len(negated) < len(found)
     return PointSuggestion(index, covered, found, negated, len(hints))
 
 
 def suggest_points(answer: str, key_points: list[dict]) -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case)."""
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", "")) for i, p in enumerate(key_points)]
+    skip = recital_spans(answer, key_points)
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip) for i, p in enumerate(key_points)]
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
