@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 import pytest
@@ -10,10 +9,8 @@ import pytest
 from training.content.items import QUESTION_TYPES
 from training.content.parse import parse_document
 
+import source_copy
 from support import CONTENT, ROOT
-
-SOURCES = ROOT.parent / "shared" / "sources"
-WINDOW = 20
 
 
 def test_content_checker_passes(shipped_content):
@@ -70,25 +67,36 @@ def test_format_doc_examples_refer_to_real_knowledge_points(shipped_content):
                 assert ref in topics, f"FORMAT.md:{line}: {ref} is not a shipped knowledge point"
 
 
-def normalise(text: str) -> str:
-    """Drop whitespace and punctuation so only the wording itself is compared."""
-    return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch).startswith(("P", "S"))))
-
-
-@pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/sources is not beside this checkout")
 def test_no_sentence_is_copied_from_the_sources():
-    windows = set()
-    for path in SOURCES.glob("*.txt"):
-        text = normalise(path.read_text(encoding="utf-8", errors="ignore"))
-        windows.update(text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1))
+    """No run of 20 characters of content/ (whitespace and punctuation ignored) is in ../shared/sources;
+    checked against the stored fingerprints, so it runs on a checkout without the sources too."""
+    prints = source_copy.stored_fingerprints()
+    assert len(prints) > 10_000  # the file holds the sources' runs, not an empty list
     copied = []
     for path in sorted(CONTENT.rglob("*.md")):
-        text = normalise(path.read_text(encoding="utf-8"))
-        for i in range(len(text) - WINDOW + 1):
-            if text[i:i + WINDOW] in windows:
-                copied.append(f"{path.relative_to(ROOT)}: “{text[i:i + WINDOW]}”")
+        for _, window in source_copy.windows(path.read_text(encoding="utf-8")):
+            if source_copy.fingerprint(window) in prints:
+                copied.append(f"{path.relative_to(ROOT)}: “{window}”")
                 break
     assert copied == [], "\n".join(copied)
+
+
+def test_the_copy_check_catches_a_copied_sentence(tmp_path):
+    prints = source_copy.stored_fingerprints()
+    if source_copy.SOURCES.is_dir():  # take a real run of the sources
+        text = next(source_copy.SOURCES.glob("*.txt")).read_text(encoding="utf-8", errors="ignore")
+        window = next(w for i, w in source_copy.windows(text) if i == 500)
+        disguised = "，".join(window[i:i + 4] for i in range(0, len(window), 4))  # punctuation does not hide it
+        hits = [w for _, w in source_copy.windows("前言" + disguised + "后记")]
+        assert any(source_copy.fingerprint(w) in prints for w in hits)
+    own = "服务质量差距模型把顾客预期与感知之间的落差拆成五个来源逐一分析"
+    assert not any(source_copy.fingerprint(w) in prints for _, w in source_copy.windows(own))
+
+
+@pytest.mark.skipif(not source_copy.SOURCES.is_dir(), reason="../shared/sources is not beside this checkout")
+def test_stored_source_fingerprints_are_current():
+    assert source_copy.stored_fingerprints() == set(source_copy.source_fingerprints()), \
+        "sources changed: run .venv/bin/python tests/source_copy.py"
 
 
 # The minimum the 二级 syllabus content must hold (issue: the whole syllabus as content).
