@@ -122,6 +122,37 @@ def test_syllabus_counts_from_the_stats_table(loaded):
     assert all(total[t] > 0 for t in QUESTION_TYPES)
 
 
+# The defense topics the syllabus issue names, each an oral 答辩 item (not only a written one).
+REQUIRED_DEFENSE = {
+    "撰写服务计划书及其结构": "case-plan-write-service-plan",
+    "服务策划的微观环境分析": "case-plan-micro-environment",
+    "四类竞争者（同一产品举例）": "case-competition-four-types-phone",
+    "熟食投诉（资料案例）": "case-complaint-deli-food",
+    "酸奶苍蝇（资料案例）": "case-complaint-yoghurt-fly",
+    "酒店部门推诿（资料案例）": "case-complaint-hotel-buck-passing",
+    "话费账单争议（新案例）": "case-complaint-telecom-billing",
+    "网购延迟发货（新案例）": "case-complaint-ecommerce-delay",
+    "银行排队（新案例）": "case-complaint-bank-queue",
+    "投诉管理政策与首问负责制": "case-complaint-policy-first-contact",
+    "当面处理投诉的步骤": "case-complaint-face-to-face-steps",
+    "SERVQUAL 五个维度用于真实服务": "case-quality-servqual-bank-defense",
+    "更好的质量不一定更贵": "case-quality-quality-cost",
+    "从顾客和全公司角度设计流程": "case-process-customer-company-view",
+    "流程优化的两种方法与六项原则": "case-process-optimization-defense",
+    "满意度调查及问卷设计": "case-satisfaction-survey-defense",
+    "服务广告的四种作用": "case-communication-service-ads-roles",
+    "预防客户流失": "case-relationship-churn-prevention",
+    "内部客户": "case-relationship-internal-customers",
+}
+
+
+def test_every_defense_topic_the_syllabus_names_is_an_oral_item(shipped_content):
+    kinds = {c.id: c.kind for c in shipped_content.cases}
+    wrong = {topic: kinds.get(case_id, "缺失") for topic, case_id in REQUIRED_DEFENSE.items()
+             if kinds.get(case_id) != "答辩"}
+    assert wrong == {}
+
+
 def test_every_difficulty_is_used_in_every_area(shipped_content):
     for area in shipped_content.areas:
         used = {q.difficulty for q in shipped_content.questions if q.area == area.id}
