@@ -138,3 +138,9 @@ def test_suggest_points_and_weighted_score():
     s = suggest_points("先道歉，再核实事实、封存证据。", points)
     assert [p.covered for p in s] == [True, True]
     assert weighted_score(points, [True, False]) == 40
+
+
+def test_a_negative_item_in_a_list_of_faults_does_not_negate_the_next_item():
+    assert suggest_point(0, [["创新"]], "产品质量不稳定、缺少创新").covered
+    assert suggest_point(0, [["服务"]], "价格不合理、服务差").covered
+    assert not suggest_point(0, [["解释"]], "我没道歉、解释").covered  # a leading negator covers the list

@@ -90,6 +90,12 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def _negates_list(head: str) -> bool:
+    """没有道歉、解释: a short first item that holds the negator means it leads the whole list;
+    a longer one (质量不稳定、服务差) is an item with its own negative predicate."""
+    return len(head) <= 4 and any(n in head for n in NEGATORS)
+
+
 def is_negated(text: str, start: int, end: int, word: str, absence: bool = False) -> bool:
     """Is the occurrence text[start:end] negated or dismissed within its clause?
 
@@ -108,7 +114,9 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
         return True
     if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
         return False
-    cleaned = before
+    # In a list of faults (质量不稳定、服务差) a negator inside one item does not reach the next.
+    items = text[left:start].split("、")
+    cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
     for phrase in NOT_NEGATING:
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
     if absence:
