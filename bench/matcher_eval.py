@@ -1,6 +1,7 @@
 """Precision and recall of the key-point matcher on the hand-labelled answers in tests/data.
-A second set, written by a labeller who had not seen the matcher or the hint lines:
-    .venv/bin/python bench/matcher_eval.py --set matcher_answers_independent.yaml
+Other sets: --set matcher_answers_independent.yaml (written blind, hints later tuned on it) and
+--set matcher_answers_heldout.yaml (written blind, never used to tune hints: the honest figure):
+    .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion

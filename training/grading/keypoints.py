@@ -132,7 +132,9 @@ TYPO_MIN = 4  # shortest hint matched despite one wrong character (shorter ones 
 
 
 # A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory; it makes no point.
-LIST_RUN = re.compile(r"[^,.;!?，。；！？：:、\n]{1,6}(?:、[^,.;!?，。；！？：:、\n]{1,6}){2,}(?:[和及与][^,.;!?，。；！？：:、\n]{1,6})?")
+_ITEM = r"[^,.;!?，。；！？：:、\n]{1,10}"
+LIST_RUN = re.compile(rf"{_ITEM}(?:、{_ITEM}){{2,}}")
+NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qualifier (管理者认知差距)
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
 
 
@@ -148,12 +150,13 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
                     owner.setdefault(normalise(w), set()).add(i)
     spans = []
     for m in LIST_RUN.finditer(text):
-        items = re.split(r"[、和及与]", m.group())
+        items = m.group().split("、")
+        items[-1:] = re.split(r"[和及]", items[-1], maxsplit=1)  # …、市场沟通差距和顾客感知差距 (not 参与)
         named = []
         for k, item in enumerate(items):
             # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度
-            fits = [w for w in owner if item == w or (k == 0 and item.endswith(w))
-                    or (k == len(items) - 1 and item.startswith(w))]
+            fits = [w for w in owner if (w in item and len(item) - len(w) <= NAME_SLACK)
+                    or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w))]
             if fits:
                 named.append(set().union(*(owner[w] for w in fits)))
         if len(named) >= len(items) - 1 and len(set().union(*named)) >= RECITAL_POINTS:
