@@ -148,6 +148,7 @@ def test_stats_explains_an_empty_or_unbuilt_database(app, runner):
     from training.extensions import db as _db
     empty = runner.invoke(args=["content", "stats"])  # schema built, nothing loaded
     assert empty.exit_code == 2 and "flask content load" in empty.output
+    _db.session.remove()  # end the command's read transaction, or PostgreSQL's DROP waits on it
     _db.drop_all()
     unbuilt = runner.invoke(args=["content", "stats"])
     assert unbuilt.exit_code == 2 and "flask setup" in unbuilt.output
