@@ -153,6 +153,18 @@ def test_every_defense_topic_the_syllabus_names_is_an_oral_item(shipped_content)
     assert wrong == {}
 
 
+def test_keys_are_spread_over_the_option_positions(shipped_content):
+    """Position must not give the answer away: no 'always pick A' for 单选, no 'A, B and C' for 多选."""
+    singles = [q for q in shipped_content.questions if q.qtype == "单选"]
+    share = Counter(q.answer for q in singles)
+    for pos in range(4):
+        assert 0.15 <= share[pos] / len(singles) <= 0.35, f"单选 key at {'ABCD'[pos]}: {share[pos]}/{len(singles)}"
+    multis = [q for q in shipped_content.questions if q.qtype == "多选"]
+    for pos in range(5):
+        rate = sum(pos in q.answer for q in multis) / len(multis)
+        assert 0.35 <= rate <= 0.8, f"多选 option {'ABCDE'[pos]} is a key in {rate:.0%} of questions"
+
+
 def test_every_difficulty_is_used_in_every_area(shipped_content):
     for area in shipped_content.areas:
         used = {q.difficulty for q in shipped_content.questions if q.area == area.id}
