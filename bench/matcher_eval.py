@@ -1,6 +1,7 @@
 """Precision and recall of the key-point matcher on the hand-labelled answers in tests/data.
 Other sets: --set matcher_answers_independent.yaml (written blind, hints later tuned on it) and
---set matcher_answers_heldout.yaml (written blind, never used to tune hints: the honest figure):
+--set matcher_answers_heldout.yaml / matcher_answers_heldout2.yaml (written blind, never used to tune
+hints: the honest figures):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
