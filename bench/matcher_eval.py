@@ -18,14 +18,14 @@ sys.path.insert(0, _ROOT)
 import yaml  # noqa: E402
 
 from training.content.validate import read_content  # noqa: E402
-from training.grading.evaluation import evaluate  # noqa: E402
+from training.grading.evaluation import evaluate, key_points_by_case  # noqa: E402
 
 
 def main() -> int:
     name = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "matcher_answers.yaml"
     samples = yaml.safe_load(open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8"))
     content = read_content(os.path.join(_ROOT, "content"))
-    points = {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points] for c in content.cases}
+    points = key_points_by_case(content.cases)
     overall, by_style, misses = evaluate(samples, points)
     print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
           f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")

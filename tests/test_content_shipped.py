@@ -81,7 +81,7 @@ def test_no_sentence_is_copied_from_the_sources():
     assert copied == [], "\n".join(copied)
 
 
-def test_the_copy_check_catches_a_copied_sentence(tmp_path):
+def test_the_copy_check_catches_a_copied_sentence():
     prints = source_copy.stored_fingerprints()
     if source_copy.SOURCES.is_dir():  # take a real run of the sources
         text = next(source_copy.SOURCES.glob("*.txt")).read_text(encoding="utf-8", errors="ignore")

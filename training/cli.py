@@ -114,7 +114,7 @@ def fix_punctuation_command(path: str | None) -> None:
 @content_cli.command("stats")
 def stats_command() -> None:
     """Counts of live items per syllabus area and question type."""
-    if not sa_inspect(db.engine).has_table("areas"):
+    if not sa_inspect(db.engine).has_table(Area.__tablename__):
         click.echo("数据库还没有建表：请先运行 flask setup（或 flask db upgrade 后再 flask content load）。", err=True)
         sys.exit(2)
     if db.session.execute(db.select(func.count()).select_from(Area)).scalar_one() == 0:

@@ -23,6 +23,11 @@ class Tally:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
+def key_points_by_case(cases: Iterable[Any]) -> dict[str, list[dict]]:
+    """{case id: key points as the matcher takes them} for parsed content cases."""
+    return {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points] for c in cases}
+
+
 def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[dict]]) -> tuple[Tally, dict[str, Tally], list[str]]:
     """samples: {case, answer, covers (1-based), style}. Returns overall, per style, and the misses."""
     overall, by_style, misses = Tally(), defaultdict(Tally), []

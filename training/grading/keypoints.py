@@ -8,8 +8,9 @@ negates it (没有道歉, 不会先道歉, 道歉就不必了), when a dismissal
 same clause or in the comment after a topic (至于奖惩，我觉得没必要写; 首问负责制这些
 大家都知道), or when it sits in a bare list reciting the names of several points
 (有形性、可靠性、响应性、保证性、移情性). A point is suggested as covered when enough
-of its groups are found and the answer does not reject as much of it as it makes. The candidate confirms or corrects every
-suggestion; this only saves them work and keeps them honest.
+of its groups are found and the answer does not reject as much of it as it makes. The
+candidate confirms or corrects every suggestion; this only saves them work and keeps
+them honest.
 """
 from __future__ import annotations
 
@@ -117,11 +118,8 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     # In a list of faults (质量不稳定、服务差) a negator inside one item does not reach the next.
     items = text[left:start].split("、")
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
-    for phrase in NOT_NEGATING:
+    for phrase in NOT_NEGATING + (ABSENCE_NEGATORS if absence else ()):
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
-    if absence:
-        for phrase in ABSENCE_NEGATORS:
-            cleaned = cleaned.replace(phrase, "#" * len(phrase))
     return any(n in cleaned for n in NEGATORS)
 
 
@@ -145,9 +143,8 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
     owner: dict[str, set[int]] = {}
     for i, p in enumerate(key_points):
         for group in p.get("hints") or []:
-            for w in group:
-                if normalise(w):
-                    owner.setdefault(normalise(w), set()).add(i)
+            for w in filter(None, map(normalise, group)):
+                owner.setdefault(w, set()).add(i)
     spans = []
     for m in LIST_RUN.finditer(text):
         items = m.group().split("、")
