@@ -94,6 +94,24 @@ def load_command(path: str | None) -> None:
         click.echo(line)
 
 
+@content_cli.command("add-keys")
+@click.argument("path", required=False)
+def add_keys_command(path: str | None) -> None:
+    """Write a stable key on every option, step, item, category, key point and 追问 that has none."""
+    from .content.keys import add_keys
+    root = Path(path or current_app.config["CONTENT_DIR"])
+    files = [root] if root.is_file() else content_files(root)
+    changed = 0
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        new, n, _ = add_keys(str(file), text)
+        if new != text:
+            file.write_text(new, encoding="utf-8")
+            changed += 1
+            click.echo(f"{file}：补上 {n} 行的编号")
+    click.echo(f"共修改 {changed} 个文件。再运行 flask content check 确认。")
+
+
 @content_cli.command("fix-punctuation")
 @click.argument("path", required=False)
 def fix_punctuation_command(path: str | None) -> None:

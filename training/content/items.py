@@ -69,8 +69,17 @@ class TopicItem(Item):
     position: int = 0
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One named thing inside a question: an option, a step, a match item or a category."""
+
+    key: str
+    text: str
+
+
 @dataclass
 class KeyPoint:
+    key: str
     label: str
     weight: int
     explanation_md: str
@@ -81,8 +90,9 @@ class KeyPoint:
 
 @dataclass
 class Followup:
+    key: str
     question: str
-    target: int | None  # 1-based number of the key point it probes
+    target: str | None  # key of the key point it probes
     answer_md: str
     answer_html: str
     hints: list[list[str]]
@@ -116,8 +126,9 @@ class QuestionItem(Item):
     knowledge_line: int = 0
     stem_md: str = ""
     stem_html: str = ""
+    # {"options"|"steps"|"items"|"categories": [{"key", "text"}]}; see training/content/payloads.py
     data: dict[str, Any] = field(default_factory=dict)
-    answer: Any = None
+    answer: Any = None  # in keys: 单选 str, 多选 [str], 判断 bool, 排序 [str] (right order), 匹配 {item: category}
     explanation_md: str = ""
     explanation_html: str = ""
     text: str = ""

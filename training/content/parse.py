@@ -14,9 +14,8 @@ from .blueprints import parse_blueprint
 from .markdown import plain_text, render
 from .questions import parse_question
 from .source import (
-    meta_order,
-    SUB_HEAD, Line, Report, Source, check_id, first_line, id_list, meta_choice, meta_str,
-    take_meta, block_text, parse_hints, split_source,
+    SUB_HEAD, KeyChecker, Line, Report, Source, block_text, check_id, first_line, id_list, meta_choice, meta_order,
+    meta_str, parse_hints, split_key, split_source, take_meta,
 )
 
 QUESTION_HEAD = re.compile(r"^##\s+(?P<rest>.*?)\s*$")
@@ -55,9 +54,20 @@ def parse_areas(path: str, text: str) -> tuple[list[AreaItem], list[Problem]]:
     return areas, report.problems
 
 
-def parse_document(path: str, text: str) -> tuple[list, list[Problem]]:
+def parse_document(path: str, text: str, keys_optional: bool = False) -> tuple[list, list[Problem]]:
     """Parse one Markdown content file of any kind; returns ([item], problems)."""
-    report = Report(path)
+    items, report = parse_with_report(path, text, keys_optional)
+    return items, report.problems
+
+
+def parse_with_report(path: str, text: str, keys_optional: bool = False) -> tuple[list, Report]:
+    """parse_document, returning the whole Report (with the edits add-keys would make)."""
+    report = Report(path, keys_optional)
+    items, _ = _parse(path, text, report)
+    return items, report
+
+
+def _parse(path: str, text: str, report: Report) -> tuple[list, list[Problem]]:
     src = split_source(path, text, report)
     if src is None:
         return [], report.problems
@@ -124,15 +134,22 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
         report.add(by_name.get("题目", (end, []))[0], f"案例 {item_id}：缺少 “## 题目” 或题目为空")
     background = block_text(by_name.get("背景", (0, []))[1])
     points = []
+    keys = KeyChecker(report, f"案例 {item_id}")
     if "参考要点" not in by_name:
         report.add(end, f"案例 {item_id}：缺少 “## 参考要点”")
     else:
         head, lines = by_name["参考要点"]
-        points = _parse_key_points(item_id, head, lines, report)
+        points = _parse_key_points(item_id, head, lines, keys, report)
     followups = []
     if "追问" in by_name:
         head, lines = by_name["追问"]
-        followups = _parse_followups(item_id, head, lines, len(points), report)
+        followups = _parse_followups(item_id, head, lines, keys, report)
+    keys.finish()
+    for p in points:
+        p.key = p.key[0]
+    for f in followups:
+        f.key = f.key[0]
+    _resolve_targets(followups, points, report)
     if not (item_id and title and area):
         return None
     prompt_html, background_html = render(prompt), render(background)
@@ -144,9 +161,14 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
                     key_points=points, followups=followups, text=text)
 
 
-def _parse_key_points(case_id: str | None, head: int, lines: list[Line], report: Report) -> list[KeyPoint]:
+def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: KeyChecker,
+                      report: Report) -> list[KeyPoint]:
+    """Key points; each point's key is a one-element holder until keys.finish() has run."""
     points = []
-    for n, heading, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 参考要点"):
+    for n, raw_heading, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 参考要点"):
+        heading, key = split_key(raw_heading)
+        holder: list = []
+        keys.take(n, key, "p", len(points) + 1, holder)
         what = f"案例 {case_id} 要点 “{heading}”"
         m = WEIGHT.match(heading)
         if not m:
@@ -165,7 +187,7 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], report:
         weight = int(m.group("weight"))
         if weight <= 0:
             report.add(n, f"要点 “{label}” 的分值必须大于 0")
-        points.append(KeyPoint(label, weight, explanation, render(explanation), hints, n))
+        points.append(KeyPoint(holder, label, weight, explanation, render(explanation), hints, n))  # type: ignore[arg-type]
     if not points:
         report.add(head, f"案例 {case_id}：参考要点为空，至少写一个 “### 要点（分值分）”")
     elif sum(p.weight for p in points) != 100:
@@ -174,18 +196,17 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], report:
     return points
 
 
-def _parse_followups(case_id: str | None, head: int, lines: list[Line], n_points: int, report: Report) -> list[Followup]:
+def _parse_followups(case_id: str | None, head: int, lines: list[Line], keys: KeyChecker,
+                     report: Report) -> list[Followup]:
+    """追问; 针对 is kept as (line, text) until _resolve_targets checks it against the points' keys."""
     out = []
-    for n, question, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 追问"):
+    for n, raw_question, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 追问"):
+        question, key = split_key(raw_question)
+        holder: list = []
+        keys.take(n, key, "f", len(out) + 1, holder)
         what = f"追问 “{question}”"
         meta, rest = take_meta(block, {"提示词", "针对"}, report, what)
-        target = None
-        if "针对" in meta:
-            line, value = meta["针对"]
-            if not value.isdigit() or not 1 <= int(value) <= n_points:
-                report.add(line, f"{what} 的 “针对” 应是参考要点的序号 1–{n_points}，现在是 {value!r}")
-            else:
-                target = int(value)
+        target = meta.get("针对")
         hints: list[list[str]] = []
         if "提示词" not in meta:
             report.add(n, f"{what} 缺少 “提示词：” 行")
@@ -194,10 +215,28 @@ def _parse_followups(case_id: str | None, head: int, lines: list[Line], n_points
         answer = block_text(rest)
         if not answer.strip():
             report.add(n, f"{what} 缺少参考回答")
-        out.append(Followup(question, target, answer, render(answer), hints, n))
+        out.append(Followup(holder, question, target, answer, render(answer), hints, n))  # type: ignore[arg-type]
     if not out:
         report.add(head, f"案例 {case_id}：“## 追问” 下没有追问，每个追问写成 “### 问题”")
     return out
+
+
+def _resolve_targets(followups: list[Followup], points: list[KeyPoint], report: Report) -> None:
+    """针对 names a key point by its key (add-keys turns the old 1-based numbers into keys)."""
+    keys = [p.key for p in points]
+    for f in followups:
+        if f.target is None:
+            continue
+        line, value = f.target  # type: ignore[misc]
+        f.target = None
+        if value in keys:
+            f.target = value
+        elif report.keys_optional and value.isdigit() and 1 <= int(value) <= len(keys):
+            f.target = keys[int(value) - 1]
+            report.edits.append((line, "replace", f"针对：{f.target}"))
+        else:
+            known = "、".join(keys) or "（没有参考要点）"
+            report.add(line, f"追问 “{f.question}” 的 “针对” 应是参考要点的编号（{known}），现在是 {value!r}")
 
 
 def _parse_bank(src: Source, report: Report) -> BankItem | None:

@@ -5,7 +5,9 @@ import re
 
 from .items import DIFFICULTIES, QUESTION_TYPES, QuestionItem
 from .markdown import plain_text, render
-from .source import SUB_HEAD, Line, Report, check_id, id_list, take_meta, block_text
+from .source import (
+    KEY_REF, SUB_HEAD, KeyChecker, Line, Report, block_text, check_id, id_list, split_key, take_meta,
+)
 
 OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*?)\s*$")
 OPTION_LETTER = re.compile(r"^[A-Ha-h]\s*[.．、)）]\s*")
@@ -60,11 +62,21 @@ def parse_question(n: int, head: str, lines: list[Line], bank: str, area: str, r
     if not stem.strip():
         report.add(n, f"{what}：题干为空")
     stem_html, expl_html = render(stem), render(block_text(explanation))
-    text = " ".join([plain_text(stem_html)] + [str(x) for x in data.get("options", data.get("steps", data.get("items", [])))])
+    _check_refs(what, n, stem + "\n" + block_text(explanation), data.get("options", []), report)
+    text = " ".join([plain_text(stem_html)] + [c["text"] for c in data.get("options", data.get("steps", data.get("items", [])))])
     return QuestionItem(qid, plain_text(stem_html)[:120], "", n, area=area, bank=bank, qtype=qtype,
                         difficulty=difficulty, knowledge=knowledge, knowledge_line=knowledge_line,
                         stem_md=stem, stem_html=stem_html, data=data, answer=answer,
                         explanation_md=block_text(explanation), explanation_html=expl_html, text=text)
+
+
+def _check_refs(what: str, n: int, text: str, options: list[dict[str, str]], report: Report) -> None:
+    """`{b}` in a stem or 解析 must name an option of this question."""
+    keys = {o["key"] for o in options}
+    for m in KEY_REF.finditer(text):
+        if m.group("key") not in keys:
+            known = "、".join(f"{{{k}}}" for k in sorted(keys)) or "（这道题没有选项）"
+            report.add(n, f"{what}：{{{m.group('key')}}} 不是本题选项的编号；可用 {known}")
 
 
 def _tail_run(body: list[Line], pattern: re.Pattern) -> tuple[list[Line], list[tuple[int, re.Match | None]]]:
@@ -100,19 +112,37 @@ def _choice(what, qtype, n, body, meta, report):
     stem_lines, run = _tail_run(body, OPTION)
     if not _no_trailing_text(what, run, report, "选项"):
         return None
-    options = [OPTION_LETTER.sub("", m.group("text")) for _, m in run]
-    correct = [i for i, (_, m) in enumerate(run) if m.group("mark") in "xX"]
     line = run[0][0] if run else n
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        report.add(line, f"{what}：应有 {MIN_OPTIONS}–{MAX_OPTIONS} 个选项（写成 “- [ ] 选项” / “- [x] 正确选项”），现在有 {len(options)} 个")
+    if not MIN_OPTIONS <= len(run) <= MAX_OPTIONS:
+        report.add(line, f"{what}：应有 {MIN_OPTIONS}–{MAX_OPTIONS} 个选项（写成 “- [ ] 选项 {{#a}}” / “- [x] 正确选项 {{#b}}”），现在有 {len(run)} 个")
         return None
-    _no_empty_or_repeated(what, run, options, "选项", report)
+    keys = KeyChecker(report, what)
+    options = _keyed(run, lambda m: OPTION_LETTER.sub("", m.group("text")), keys, "")
+    texts = [o[1] for o in options]
+    _no_empty_or_repeated(what, run, texts, "选项", report)
+    keys.finish()
+    correct = [o[0][0] for o, (_, m) in zip(options, run, strict=True) if m.group("mark") in "xX"]
     if qtype == "单选" and len(correct) != 1:
         report.add(line, f"{what}：单选题必须恰好有 1 个正确选项(- [x])，现在有 {len(correct)} 个")
     if qtype == "多选" and len(correct) < 2:
         report.add(line, f"{what}：多选题至少要有 2 个正确选项(- [x])，现在有 {len(correct)} 个；只有一个就写成单选")
-    answer = correct[0] if qtype == "单选" and correct else correct
-    return block_text(stem_lines), {"options": options}, answer
+    answer = (correct[0] if correct else "") if qtype == "单选" else sorted(correct)
+    return block_text(stem_lines), {"options": _choices(options)}, answer
+
+
+def _keyed(run: list, text_of, keys: KeyChecker, prefix: str) -> list[tuple[list, str]]:
+    """[(key holder, text)] for the lines of an answer block; holders are filled by keys.finish()."""
+    out = []
+    for i, (ln, m) in enumerate(run):
+        text, key = split_key(text_of(m))
+        holder: list = []
+        keys.take(ln, key, prefix, i + 1, holder)
+        out.append((holder, text))
+    return out
+
+
+def _choices(keyed: list[tuple[list, str]]) -> list[dict[str, str]]:
+    return [{"key": holder[0], "text": text} for holder, text in keyed]
 
 
 def _judge(what, qtype, n, body, meta, report):
@@ -140,9 +170,12 @@ def _order(what, qtype, n, body, meta, report):
     for i, (ln, m) in enumerate(run):
         if int(m.group("num")) != i + 1:
             report.add(ln, f"{what}：步骤编号应依次为 1、2、3……，第 {i + 1} 个步骤写成了 {m.group('num')}")
-    steps = [m.group("text") for _, m in run]
-    _no_empty_or_repeated(what, run, steps, "步骤", report)
-    return block_text(stem_lines), {"steps": steps}, list(range(len(steps)))
+    keys = KeyChecker(report, what)
+    steps = _keyed(run, lambda m: m.group("text"), keys, "s")
+    _no_empty_or_repeated(what, run, [t for _, t in steps], "步骤", report)
+    keys.finish()
+    choices = _choices(steps)
+    return block_text(stem_lines), {"steps": choices}, [c["key"] for c in choices]
 
 
 def _match(what, qtype, n, body, meta, report):
@@ -152,25 +185,67 @@ def _match(what, qtype, n, body, meta, report):
     if len(run) < MIN_PAIRS:
         report.add(run[0][0] if run else n, f"{what}：匹配题至少要有 {MIN_PAIRS} 行 “- 项目 → 类别”")
         return None
-    items = [m.group("item") for _, m in run]
-    given = [m.group("cat") for _, m in run]
+    keys = KeyChecker(report, what)
+    # The key closes the line and names the item: `- 项目 → 类别 {#i1}`.
+    split = [split_key(m.group("cat")) for _, m in run]
+    given = [c for c, _ in split]
+    items = []
+    for i, ((ln, m), (_, key)) in enumerate(zip(run, split, strict=True)):
+        holder: list = []
+        keys.take(ln, key, "i", i + 1, holder)
+        items.append((holder, m.group("item")))
     if "类别" in meta:
         cat_line, value = meta["类别"]
-        categories = [c for c in CAT_SPLIT.split(value) if c]
-        if len(set(categories)) != len(categories):
-            report.add(cat_line, f"{what}：类别列表有重复")
+        raw = [c for c in CAT_SPLIT.split(value) if c]
     else:
-        cat_line, categories = n, list(dict.fromkeys(given))
+        cat_line, raw = n, list(dict.fromkeys(given))
+        if not report.keys_optional:
+            report.add(n, f"{what}：匹配题缺少 “类别：” 行；每个类别带编号，写成 “类别：甲 {{#c1}} | 乙 {{#c2}}”")
+        else:
+            report.edits.append((meta.get("知识点", (n, ""))[0], "insert-after", ""))
+    categories = []
+    for i, c in enumerate(raw):
+        text, key = split_key(c)
+        holder = []
+        if key is None and "类别" not in meta:
+            keys.pending.append((-1, "c", i + 1, holder))  # written with the new 类别 line
+        else:
+            keys.take(cat_line, key, "c", i + 1, holder)
+        categories.append((holder, text))
+    cat_texts = [t for _, t in categories]
+    if len(set(cat_texts)) != len(cat_texts):
+        report.add(cat_line, f"{what}：类别列表有重复")
     if len(categories) < 2:
         report.add(cat_line, f"{what}：匹配题至少要有 2 个类别")
         return None
-    answer = []
+    keys.finish()
+    _categories_line_edits(report, cat_line, meta, categories)
+    item_texts = [t for _, t in items]
+    answer = {}
     for i, (ln, _) in enumerate(run):
         if not given[i]:
-            report.add(ln, f"{what}：项目 “{items[i]}” 没有写类别（→ 后面为空）")
-        elif given[i] not in categories:
-            report.add(ln, f"{what}：项目 “{items[i]}” 的类别 “{given[i]}” 不在 “类别：” 列表中")
-        if items[i] in items[:i]:
-            report.add(ln, f"{what}：项目 “{items[i]}” 重复")
-        answer.append(categories.index(given[i]) if given[i] in categories else -1)
-    return block_text(stem_lines), {"items": items, "categories": categories}, answer
+            report.add(ln, f"{what}：项目 “{item_texts[i]}” 没有写类别（→ 后面为空）")
+        elif given[i] not in cat_texts:
+            report.add(ln, f"{what}：项目 “{item_texts[i]}” 的类别 “{given[i]}” 不在 “类别：” 列表中")
+        if item_texts[i] in item_texts[:i]:
+            report.add(ln, f"{what}：项目 “{item_texts[i]}” 重复")
+        if given[i] in cat_texts:
+            answer[items[i][0][0]] = categories[cat_texts.index(given[i])][0][0]
+    return block_text(stem_lines), {"items": _choices(items), "categories": _choices(categories)}, answer
+
+
+def _categories_line_edits(report: Report, line: int, meta: dict, categories: list) -> None:
+    """add-keys: the 类别 line is (re)written whole, every category with its key."""
+    if not report.keys_optional:
+        return
+    text = "类别：" + " | ".join(f"{t} {{#{h[0]}}}" for h, t in categories)
+    if "类别" in meta:
+        if any(e[0] == line for e in report.edits):
+            report.edits[:] = [e for e in report.edits if e[0] != line]
+            report.edits.append((line, "replace", text))
+    else:
+        anchor = meta.get("知识点", (line, ""))[0]
+        report.edits[:] = [e for e in report.edits if e[1] != "insert-after"]
+        report.edits.append((anchor, "insert-after", text))
+
+

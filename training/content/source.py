@@ -20,6 +20,14 @@ SYN_SPLIT = re.compile(r"\s*[/／|｜]\s*")
 
 Line = tuple[int, str]  # (1-based line number, text)
 
+# A stable key closes the line that introduces an option, step, item, category, key point or 追问:
+# `- [x] 指导作用 {#a}`. Keys are what answers are stored against, so they never change.
+KEY_PATTERN = r"[a-z][a-z0-9-]{0,19}"
+KEY_TAIL = re.compile(r"\s*\{#(?P<key>[^{}\s]*)\}\s*$")
+KEY_RE = re.compile(rf"^{KEY_PATTERN}$")
+# `{b}` in a stem or 解析 names option b; pages show the letter it has in the order the learner saw.
+KEY_REF = re.compile(rf"\{{(?P<key>{KEY_PATTERN})\}}")
+
 
 @dataclass
 class Source:
@@ -33,14 +41,64 @@ class Source:
 
 
 class Report:
-    """Collects problems for one file."""
+    """Collects problems for one file.
 
-    def __init__(self, path: str):
+    With keys_optional, a missing key is not a problem: a key is made up and the edit
+    that would write it into the file is recorded (`flask content add-keys` applies them).
+    """
+
+    def __init__(self, path: str, keys_optional: bool = False):
         self.path = path
         self.problems: list[Problem] = []
+        self.keys_optional = keys_optional
+        self.edits: list[tuple[int, str, str]] = []  # (line, "append" | "replace" | "insert-before", text)
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+
+def split_key(text: str) -> tuple[str, str | None]:
+    """`指导作用 {#a}` → ("指导作用", "a"); no key → (text, None); a malformed key → (text, "")."""
+    m = KEY_TAIL.search(text)
+    if not m:
+        return text, None
+    return text[:m.start()].rstrip(), m.group("key")
+
+
+class KeyChecker:
+    """Keys of one item: present, well-formed, unique within the item; made up where optional."""
+
+    def __init__(self, report: Report, what: str):
+        self.report, self.what = report, what
+        self.seen: dict[str, int] = {}
+        self.pending: list[tuple[int, str, int, list]] = []  # missing keys: (line, prefix, number, holder)
+
+    def take(self, line: int, key: str | None, prefix: str, number: int, holder: list) -> None:
+        """Record the key written on `line`; holder is a one-element list that receives the final key."""
+        if key is None:
+            if not self.report.keys_optional:
+                self.report.add(line, f"{self.what}：这一行缺少编号，在行末写 {{#编号}}，例如 {{#{prefix}{number}}}"
+                                      "（flask content add-keys 可以一次补齐）")
+            self.pending.append((line, prefix, number, holder))
+            return
+        if not KEY_RE.match(key):
+            self.report.add(line, f"{self.what}：编号 {{#{key}}} 不合法：以小写字母开头，只用小写字母、数字和连字符，最长 20 个字符")
+        elif key in self.seen:
+            self.report.add(line, f"{self.what}：编号 {{#{key}}} 重复（第 {self.seen[key]} 行已用），同一题内的编号必须各不相同")
+        self.seen.setdefault(key, line)
+        holder.append(key)
+
+    def finish(self) -> None:
+        """Give every key-less line a free key of the form prefix+number (a, b… for options)."""
+        for line, prefix, number, holder in self.pending:
+            key = prefix + str(number) if prefix else "abcdefgh"[number - 1]
+            while key in self.seen:
+                number += 1
+                key = prefix + str(number) if prefix else f"o{number}"
+            self.seen[key] = line
+            holder.append(key)
+            if line > 0:
+                self.report.edits.append((line, "append", f" {{#{key}}}"))
 
 
 def split_source(path: str, text: str, report: Report) -> Source | None:
