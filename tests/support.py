@@ -47,3 +47,24 @@ class Auth:
 
     def logout(self):
         return self.client.post("/auth/logout", data={"csrf_token": self.token("/")})
+
+
+def right_fields(q, prefix: str = "") -> dict:
+    """Form fields that answer a question (a QuestionPayload) correctly, named as the pages name them."""
+    if q.qtype == "单选":
+        fields = {"choice": q.answer}
+    elif q.qtype == "多选":
+        fields = {"choice": list(q.answer)}
+    elif q.qtype == "判断":
+        fields = {"choice": "true" if q.answer else "false"}
+    elif q.qtype == "排序":
+        fields = {f"rank-{k}": str(i + 1) for i, k in enumerate(q.answer)}
+    else:
+        fields = {f"cat-{item}": cat for item, cat in q.answer.items()}
+    return {prefix + k: v for k, v in fields.items()}
+
+
+def wrong_key(q) -> str:
+    """An option key of a choice question that is not (one of) the right answer(s)."""
+    right = q.answer if isinstance(q.answer, list) else [q.answer]
+    return next(o.key for o in q.options if o.key not in right)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from training.extensions import db
-from training.models import DefenseAnswer, DefenseSession
+from training.models import DefenseSession, Response
 from training.models.base import utcnow
 
 from support import csrf_from
@@ -37,6 +37,15 @@ def begin(client, case=CASE, count="1"):
     return url, page, answer_id
 
 
+def answer_row(aid) -> Response:
+    db.session.expire_all()
+    return db.session.get(Response, int(aid))
+
+
+def suggested(row: Response) -> dict[str, bool]:
+    return {k.point_key: k.suggested for k in row.keypoints}
+
+
 def send(client, url, page, answer_id, text):
     return client.post(url + "/answer", data={"csrf_token": csrf_from(page), "answer_id": answer_id, "text": text})
 
@@ -47,74 +56,75 @@ def test_full_rehearsal_from_draw_to_score(candidate):
     assert "作答剩余" in page and 170 <= remaining <= 180  # 3 minutes, as the server counts them
     review_url = send(candidate, url, page, aid, GOOD).headers["Location"]
     review = candidate.get(review_url).get_data(as_text=True)
-    answer = db.session.get(DefenseAnswer, int(aid))
-    assert answer.text == GOOD and not answer.overtime
-    suggested = [s["covered"] for s in answer.suggested]
-    assert sum(suggested) >= 5  # a full answer: almost every point suggested
-    assert review.count('name="covered"') == len(answer.key_points) and "系统提示" in review
+    answer = answer_row(aid)
+    points = answer.version.case.key_points
+    assert answer.text == GOOD and not answer.overtime and answer.context == "defense"
+    assert sum(suggested(answer).values()) >= 5  # a full answer: almost every point suggested
+    assert review.count('name="covered"') == len(points) and "系统提示" in review
     # the candidate confirms all but the first point
     confirm = candidate.post(review_url + "/confirm", data={"csrf_token": csrf_from(review),
-                                                            "covered": [str(i) for i in range(1, len(answer.key_points))]})
+                                                            "covered": [p.key for p in points[1:]]})
     assert confirm.status_code == 302
-    db.session.expire_all()
-    answer = db.session.get(DefenseAnswer, int(aid))
-    assert answer.score == 100 - answer.key_points[0]["weight"]
+    answer = answer_row(aid)
+    score = 100 - points[0].weight
+    assert answer.points == score and answer.score == pytest.approx(score / 100)
+    assert {k.point_key: k.confirmed for k in answer.keypoints} == {p.key: p is not points[0] for p in points}
     result = candidate.get(review_url).get_data(as_text=True)
-    assert f"得分 {answer.score} / 100" in result, result[result.find("<main"):][:1500]
-    assert "漏掉的要点" in result and answer.key_points[0]["label"] in result
+    assert f"得分 {score} / 100" in result, result[result.find("<main"):][:1500]
+    assert "漏掉的要点" in result and points[0].label in result
     assert "考官追问" in result and answer.followup is not None
     follow = candidate.post(review_url + "/followup", data={"csrf_token": csrf_from(result),
                                                             "followup_text": "每月按考核指标检查，结果和奖惩挂钩，发现偏差及时调整。"})
     assert follow.status_code == 302
-    db.session.expire_all()
-    answer = db.session.get(DefenseAnswer, int(aid))
-    assert answer.followup_text and answer.followup_found
+    answer = answer_row(aid)
+    assert answer.followup.text and answer.followup.found
     candidate.post(review_url + "/followup", data={"csrf_token": csrf_from(result), "confirm": "yes"})
-    db.session.expire_all()
-    assert db.session.get(DefenseAnswer, int(aid)).followup_confirmed is True
+    assert answer_row(aid).followup.confirmed is True
     candidate.post(url + "/next", data={"csrf_token": csrf_from(result)})
     summary = candidate.get(url).get_data(as_text=True)
-    assert "本场模拟答辩成绩" in summary and f"平均 {answer.score} 分" in summary
+    assert "本场模拟答辩成绩" in summary and f"平均 {score} 分" in summary
     history = candidate.get("/defense/history").get_data(as_text=True)
-    assert "撰写客户服务计划书" in history and f"得分 {answer.score}" in history
+    assert "撰写客户服务计划书" in history and f"得分 {score}" in history
 
 
 def test_negated_answer_is_not_suggested(candidate):
     url, page, aid = begin(candidate, case="case-complaint-yoghurt-fly")
     send(candidate, url, page, aid, "我不会道歉，也没有必要安抚她，直接让她去找厂家。")
-    answer = db.session.get(DefenseAnswer, int(aid))
-    assert answer.suggested[0]["covered"] is False and answer.suggested[0]["negated"]
+    answer = answer_row(aid)
+    first = answer.keypoints[0]
+    assert first.point_key == answer.version.case.key_points[0].key
+    assert first.suggested is False and first.negated
 
 
 def test_answer_over_the_limit_is_413_and_the_answer_stays_open(candidate):
     url, page, aid = begin(candidate)
     r = send(candidate, url, page, aid, "长" * 5001)
     assert r.status_code == 413 and "最多 5000 个字" in r.get_data(as_text=True)
-    assert db.session.get(DefenseAnswer, int(aid)).submitted_at is None
+    assert answer_row(aid).answered_at is None
 
 
 def test_submitting_twice_counts_once(candidate):
     url, page, aid = begin(candidate)
     send(candidate, url, page, aid, GOOD)
     send(candidate, url, page, aid, "第二次的不同内容")
-    assert db.session.get(DefenseAnswer, int(aid)).text == GOOD
+    row = answer_row(aid)
+    assert row.text == GOOD and len(row.keypoints) == len(row.version.case.key_points)
 
 
 def test_late_answers_are_kept_and_marked_overtime(candidate):
     url, page, aid = begin(candidate)
-    answer = db.session.get(DefenseAnswer, int(aid))
+    answer = answer_row(aid)
     answer.started_at = utcnow() - timedelta(minutes=10)
     db.session.commit()
     send(candidate, url, page, aid, GOOD)
-    db.session.expire_all()
-    answer = db.session.get(DefenseAnswer, int(aid))
+    answer = answer_row(aid)
     assert answer.overtime and answer.text == GOOD
 
 
 def test_begin_twice_makes_one_answer(candidate):
     url, page, _ = begin(candidate)
     candidate.post(url + "/begin", data={"csrf_token": csrf_from(page)})
-    assert db.session.execute(db.select(db.func.count()).select_from(DefenseAnswer)).scalar_one() == 1
+    assert db.session.execute(db.select(db.func.count()).select_from(Response)).scalar_one() == 1
 
 
 def test_answer_for_another_slot_is_a_conflict(candidate):
@@ -126,7 +136,7 @@ def test_answer_for_another_slot_is_a_conflict(candidate):
 def test_confirming_an_unknown_point_is_400(candidate):
     url, page, aid = begin(candidate)
     review_url = send(candidate, url, page, aid, GOOD).headers["Location"]
-    r = candidate.post(review_url + "/confirm", data={"csrf_token": csrf_from(page), "covered": ["0", "99"]})
+    r = candidate.post(review_url + "/confirm", data={"csrf_token": csrf_from(page), "covered": ["p1", "p99"]})
     assert r.status_code == 400 and "所选的要点不存在" in r.get_data(as_text=True)
 
 

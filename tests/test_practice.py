@@ -6,9 +6,9 @@ import re
 import pytest
 
 from training.extensions import db
-from training.models import AnswerEvent, PracticeSession, Question, Star
+from training.models import PracticeSession, Question, Response, Star
 
-from support import csrf_from
+from support import csrf_from, right_fields, wrong_key
 
 
 @pytest.fixture
@@ -32,20 +32,17 @@ def current(client, url):
 
 
 def right_response(q: Question) -> dict:
-    if q.qtype == "单选":
-        return {"choice": str(q.answer)}
-    if q.qtype == "多选":
-        return {"choice": [str(i) for i in q.answer]}
-    if q.qtype == "判断":
-        return {"choice": "true" if q.answer else "false"}
-    if q.qtype == "排序":
-        return {f"rank-{k}": str(k + 1) for k in range(len(q.data["steps"]))}
-    return {f"cat-{i}": str(c) for i, c in enumerate(q.answer)}
+    return right_fields(q.payload)
 
 
 def submit(client, url, html, q, fields):
-    data = {"csrf_token": csrf_from(html), "question_id": q.id, "started": "0", **fields}
+    version = re.search(r'name="version_id" value="(\d+)"', html).group(1)
+    data = {"csrf_token": csrf_from(html), "question_id": q.id, "version_id": version, "started": "0", **fields}
     return client.post(url.rstrip("/") + "/answer", data=data)
+
+
+def count(model) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
 
 
 @pytest.mark.parametrize("qtype", ["单选", "多选", "判断", "排序", "匹配"])
@@ -57,59 +54,123 @@ def test_a_right_answer_of_every_type_is_recorded_and_praised(learner, qtype):
     assert response.status_code == 302
     feedback = learner.get(response.headers["Location"]).get_data(as_text=True)
     assert "✓ 回答正确" in feedback and "解析" in feedback
-    event = db.session.execute(db.select(AnswerEvent)).scalar_one()
-    assert (event.question_id, event.score, event.correct, event.mode) == (q.id, 1.0, True, "practice")
-    assert event.time_ms == 30 * 60 * 1000  # "started" 0 means "long ago": capped
+    row = db.session.execute(db.select(Response)).scalar_one()
+    assert (row.question_id, row.score, row.correct, row.context) == (q.id, 1.0, True, "practice")
+    assert row.version_id == q.version_id and row.answer == q.payload.answer
+    assert row.time_ms == 30 * 60 * 1000  # "started" 0 means "long ago": capped
 
 
 def test_wrong_answer_shows_the_right_one(learner):
     url = start(learner, qtype="单选")
     html, q = current(learner, url)
-    wrong = (q.answer + 1) % len(q.data["options"])
-    feedback = learner.get(submit(learner, url, html, q, {"choice": str(wrong)}).headers["Location"]).get_data(as_text=True)
-    assert "✗ 回答错误" in feedback and "正确答案" in feedback and q.data["options"][q.answer] in feedback
-    assert db.session.execute(db.select(AnswerEvent.correct)).scalar_one() is False
+    p = q.payload
+    feedback = learner.get(submit(learner, url, html, q, {"choice": wrong_key(p)}).headers["Location"]).get_data(as_text=True)
+    assert "✗ 回答错误" in feedback and "正确答案" in feedback and p.text(p.answer) in feedback
+    assert db.session.execute(db.select(Response.score)).scalar_one() == 0
 
 
 def test_multiple_choice_partial_credit_is_shown(learner):
     url = start(learner, qtype="多选")
     html, q = current(learner, url)
-    feedback = learner.get(submit(learner, url, html, q, {"choice": [str(q.answer[0])]}).headers["Location"])
+    feedback = learner.get(submit(learner, url, html, q, {"choice": [q.payload.answer[0]]}).headers["Location"])
     text = feedback.get_data(as_text=True)
     assert "部分正确" in text and "漏选" in text
 
 
-def test_order_answer_of_a_shuffled_display(learner):
+def test_order_steps_are_shown_shuffled_and_the_same_on_reload(learner):
     url = start(learner, qtype="排序")
     html, q = current(learner, url)
-    shown = [int(k) for k in re.findall(r'data-step="(\d+)"', html)]
-    assert sorted(shown) == list(range(len(q.data["steps"]))) and shown != sorted(shown)
+    shown = re.findall(r'data-step="([a-z0-9-]+)"', html)
+    assert sorted(shown) == sorted(q.payload.answer) and shown != q.payload.answer
+    assert re.findall(r'data-step="([a-z0-9-]+)"', learner.get(url).get_data(as_text=True)) == shown
+
+
+def test_options_are_shuffled_per_set_and_the_letters_in_the_explanation_follow(learner, monkeypatch):
+    url = start(learner, qtype="单选")
+    html, q = current(learner, url)
+    shown = re.findall(r'name="choice" value="([a-z0-9-]+)"', html)
+    assert sorted(shown) == sorted(q.payload.keys("options"))
+    feedback = learner.get(submit(learner, url, html, q, right_response(q)).headers["Location"]).get_data(as_text=True)
+    letter = "ABCDEFGH"[shown.index(q.payload.answer)]
+    assert f"<strong>{letter}</strong>" in feedback or f"{letter}. {q.payload.text(q.payload.answer)}" in feedback
+    assert "{" + q.payload.answer + "}" not in feedback  # option references are rendered as letters
 
 
 @pytest.mark.parametrize("qtype,fields,message", [
     ("单选", {}, "请先选择一个选项"),
-    ("单选", {"choice": "9"}, "选项 9 不存在"),
-    ("单选", {"choice": "abc"}, "请先选择一个选项"),
+    ("单选", {"choice": "zz"}, "选项“zz”不存在"),
+    ("单选", {"choice": "0"}, "选项“0”不存在"),
     ("多选", {}, "请至少选择一个选项"),
+    ("多选", {"choice": ["a", "a"]}, "同一个选项选了两次"),
     ("判断", {"choice": "maybe"}, "请选择 对 或 错"),
-    ("排序", {"rank-0": "1", "rank-1": "1", "rank-2": "2", "rank-3": "3", "rank-4": "4", "rank-5": "5"}, "每个位置只能放一个步骤"),
-    ("匹配", {"cat-0": "0"}, "请先为每一项选择类别"),
+    ("排序", {"rank-s1": "1", "rank-s2": "1", "rank-s3": "2", "rank-s4": "3", "rank-s5": "4", "rank-s6": "5"},
+     "每个位置只能放一个步骤"),
+    ("排序", {"rank-s1": "²"}, "请为每个步骤选好位置"),
+    ("匹配", {"cat-i1": "c1"}, "请为每一项选择类别"),
 ])
 def test_bad_responses_are_refused_with_a_message_and_nothing_stored(learner, qtype, fields, message):
     url = start(learner, qtype=qtype)
     html, q = current(learner, url)
     response = submit(learner, url, html, q, fields)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
-    assert db.session.execute(db.select(db.func.count()).select_from(AnswerEvent)).scalar_one() == 0
+    assert count(Response) == 0
 
 
-def test_resubmitting_an_answered_question_is_a_conflict(learner):
-    url = start(learner)
+def test_match_with_an_unknown_category_key_is_refused(learner):
+    url = start(learner, qtype="匹配")
     html, q = current(learner, url)
-    assert submit(learner, url, html, q, right_response(q)).status_code == 302
-    again = submit(learner, url, html, q, right_response(q))
-    assert again.status_code == 409 and "已经作答过" in again.get_data(as_text=True)
-    assert db.session.execute(db.select(db.func.count()).select_from(AnswerEvent)).scalar_one() == 1
+    fields = right_fields(q.payload)
+    fields[next(iter(fields))] = "nope"
+    response = submit(learner, url, html, q, fields)
+    assert response.status_code == 400 and "类别“nope”不存在" in response.get_data(as_text=True)
+    assert count(Response) == 0
+
+
+def test_resubmitting_an_answered_question_shows_the_first_answer(learner):
+    url = start(learner, qtype="单选")
+    html, q = current(learner, url)
+    first = submit(learner, url, html, q, right_response(q))
+    again = submit(learner, url, html, q, {"choice": wrong_key(q.payload)})
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert count(Response) == 1 and db.session.execute(db.select(Response.score)).scalar_one() == 1.0
+    ps = db.session.get(PracticeSession, int(url.rsplit("/", 1)[1]))
+    assert ps.position == 1  # advanced once
+
+
+def test_going_back_shows_the_answer_given_and_moving_on_works(learner):
+    url = start(learner, area="plan")
+    html, q = current(learner, url)
+    result_url = submit(learner, url, html, q, right_response(q)).headers["Location"]
+    token = csrf_from(html)
+    learner.post(url + "/move", data={"csrf_token": token, "to": "prev"})
+    back = learner.get(url)
+    assert back.status_code == 302 and back.headers["Location"] == result_url
+    page = learner.get(result_url).get_data(as_text=True)
+    assert 'value="next"' in page  # a step forward, not a link back to this page
+    learner.post(url + "/move", data={"csrf_token": token, "to": "next"})
+    _, q2 = current(learner, url)
+    assert q2.id != q.id
+
+
+def test_starting_again_opens_a_new_round(learner):
+    url = start(learner, area="plan")
+    html, q = current(learner, url)
+    submit(learner, url, html, q, right_response(q))
+    learner.post(url + "/move", data={"csrf_token": csrf_from(html), "to": "restart"})
+    html, again = current(learner, url)
+    assert again.id == q.id
+    submit(learner, url, html, q, {"choice": "false"} if q.qtype == "判断" else right_response(q))
+    rounds = db.session.execute(db.select(Response.round).order_by(Response.id)).scalars().all()
+    assert rounds == [0, 1]
+
+
+def test_a_forged_version_is_refused(learner):
+    url = start(learner, qtype="判断")
+    html, q = current(learner, url)
+    other = db.session.execute(db.select(Question).where(Question.id != q.id)).scalars().first()
+    html = html.replace(f'name="version_id" value="{q.version_id}"', f'name="version_id" value="{other.version_id}"')
+    response = submit(learner, url, html, q, right_response(q))
+    assert response.status_code == 400 and "版本" in response.get_data(as_text=True) and count(Response) == 0
 
 
 def test_sequential_practice_resumes_where_it_stopped(learner):
@@ -136,13 +197,15 @@ def test_another_users_set_is_forbidden_and_unknown_sets_404(learner, as_role):
 def test_star_and_practise_only_starred(learner):
     url = start(learner, area="plan")
     html, q = current(learner, url)
-    learner.post(f"/practice/star/{q.id}", data={"csrf_token": csrf_from(html), "next": url})
-    assert db.session.get(Star, (db.session.execute(db.select(Star.user_id)).scalar(), q.id)) is not None
+    for _ in range(2):  # starring twice is still one star
+        learner.post(f"/practice/star/{q.id}", data={"csrf_token": csrf_from(html), "next": url, "on": "1"})
+    assert count(Star) == 1
     starred_url = start(learner, starred="y")
     _, only = current(learner, starred_url)
     assert only.id == q.id
-    learner.post(f"/practice/star/{q.id}", data={"csrf_token": csrf_from(html), "next": url})
-    assert db.session.execute(db.select(db.func.count()).select_from(Star)).scalar_one() == 0
+    for _ in range(2):
+        learner.post(f"/practice/star/{q.id}", data={"csrf_token": csrf_from(html), "next": url, "on": "0"})
+    assert count(Star) == 0
 
 
 def test_memorize_mode_shows_answers_without_a_form(learner):

@@ -74,3 +74,15 @@ def init_access(app: Flask) -> None:
 def endpoints_without_rule(app: Flask) -> list[str]:
     """Endpoints that declare no access rule: they are refused at runtime and fail the tests."""
     return sorted(e for e in app.view_functions if endpoint_rule(app, e) not in RULES)
+
+
+def get_owned_or_404(model, item_id: int, message: str = "这条记录属于另一位用户。"):
+    """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
+    from .errors import user_abort
+    from .extensions import db
+    row = db.session.get(model, item_id)
+    if row is None:
+        user_abort(404, "没有找到这条记录：链接可能有误，或它已被删除。")
+    if row.user_id != current_user.id:
+        user_abort(403, message)
+    return row

@@ -69,14 +69,6 @@ class TopicItem(Item):
     position: int = 0
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One named thing inside a question: an option, a step, a match item or a category."""
-
-    key: str
-    text: str
-
-
 @dataclass
 class KeyPoint:
     key: str

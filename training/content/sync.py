@@ -1,25 +1,37 @@
-"""Write parsed content into the database: upsert by stable id, retire what is gone.
+"""Write parsed content into the database: upsert by stable id, version, retire what is gone.
 
-Nothing is ever deleted: a learner's answers keep pointing at retired items.
+Nothing is ever deleted: a learner's answers keep pointing at retired items and at the
+version they answered. A question or case whose payload (what a learner sees, how it is
+graded) changed gets a new ItemVersion. Only rows that came from files are retired when
+they are gone from content/; items written in the browser are never touched by a load.
 The caller owns the transaction, so a load is all or nothing.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Area, Blueprint, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics
+from ..models import (
+    ORIGIN_FILE, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank, SearchEntry, Topic,
+    case_topics, question_topics,
+)
 from ..models.base import utcnow
 from .items import ContentSet
+from .payloads import case_payload, fingerprint, question_payload
+
+
+class SyncConflict(ValueError):
+    """A file item has the id of an item written in the browser."""
 
 
 @dataclass
 class SyncReport:
     added: Counter = field(default_factory=Counter)
+    versions: Counter = field(default_factory=Counter)  # new versions of questions and cases
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     retired: Counter = field(default_factory=Counter)
@@ -29,28 +41,60 @@ class SyncReport:
         labels = {"area": "领域", "topic": "知识点", "case": "案例", "bank": "题库", "question": "题目", "blueprint": "考试蓝图"}
         return [
             f"{labels[k]}：新增 {self.added[k]}，更新 {self.updated[k]}，未变 {self.unchanged[k]}，停用 {self.retired[k]}"
+            + (f"，新版本 {self.versions[k]}" if k in ("question", "case") else "")
             for k in kinds
         ]
 
 
-def _rows(content: ContentSet) -> dict[str, tuple[type, list[dict[str, Any]]]]:
+def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, Any]]) -> tuple[dict[str, int], int]:
+    """The ItemVersion id for each item's payload, adding versions for payloads not seen before.
+
+    Returns ({item id: version id}, number of versions added).
+    """
+    known: dict[tuple[str, str], int] = {}
+    last: dict[str, int] = {}
+    for vid, item_id, number, fp in session.execute(
+            select(ItemVersion.id, ItemVersion.item_id, ItemVersion.number, ItemVersion.fingerprint)
+            .where(ItemVersion.kind == kind)):
+        known[(item_id, fp)] = vid
+        last[item_id] = max(last.get(item_id, 0), number)
+    result: dict[str, int] = {}
+    new: list[ItemVersion] = []
+    for item_id, payload in payloads.items():
+        fp = fingerprint(payload)
+        if (item_id, fp) in known:
+            result[item_id] = known[(item_id, fp)]
+            continue
+        last[item_id] = last.get(item_id, 0) + 1
+        version = ItemVersion(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fp, payload=payload,
+                              origin=ORIGIN_FILE, created_at=utcnow())
+        new.append(version)
+    if new:
+        session.add_all(new)
+        session.flush()
+        result.update({v.item_id: v.id for v in new})
+    return result, len(new)
+
+
+def _rows(content: ContentSet, versions: dict[str, dict[str, int]]) -> dict[str, tuple[type, list[dict[str, Any]]]]:
     now = utcnow()
     areas = [dict(id=a.id, title=a.title, summary=a.summary, position=a.position, core=a.core,
                   retired=False, fingerprint=a.fingerprint()) for a in content.areas]
 
-    def base(item) -> dict[str, Any]:
-        return dict(id=item.id, title=item.title, source_path=item.path, source_line=item.line,
-                    position=item.position, retired=False, fingerprint=item.fingerprint(), updated_at=now)
+    def base(item, version: int | None = None) -> dict[str, Any]:
+        # The row's fingerprint covers where it is written too; its version only what learners see.
+        fp = item.fingerprint() if version is None else fingerprint({"row": item.fingerprint(), "version": version})
+        return dict(id=item.id, title=item.title, source_path=item.path, source_line=item.line, origin=ORIGIN_FILE,
+                    position=item.position, retired=False, fingerprint=fp, updated_at=now)
 
     topics = [dict(base(t), area_id=t.area, summary=t.summary, body_html=t.body_html) for t in content.topics]
     banks = [dict(base(b), area_id=b.area) for b in content.banks]
-    questions = [dict(base(q), area_id=q.area, bank_id=q.bank, qtype=q.qtype, difficulty=q.difficulty,
-                      stem_html=q.stem_html, data=q.data, answer=q.answer, explanation_html=q.explanation_html)
+    qv, cv = versions["question"], versions["case"]
+    questions = [dict(base(q, qv[q.id]), area_id=q.area, bank_id=q.bank, qtype=q.qtype, difficulty=q.difficulty,
+                      stem_html=q.stem_html, explanation_html=q.explanation_html, version_id=qv[q.id])
                  for q in content.questions]
-    cases = [dict(base(c), area_id=c.area, kind=c.kind, difficulty=c.difficulty, prompt_html=c.prompt_html,
-                  background_html=c.background_html,
-                  key_points=[{k: v for k, v in asdict(p).items() if k not in ("explanation_md", "line")} for p in c.key_points],
-                  followups=[{k: v for k, v in asdict(f).items() if k not in ("answer_md", "line")} for f in c.followups])
+    cases = [dict(base(c, cv[c.id]), area_id=c.area, kind=c.kind, difficulty=c.difficulty, prompt_html=c.prompt_html,
+                  background_html=c.background_html, version_id=cv[c.id])
              for c in content.cases]
     blueprints = [dict(base(b), paper=b.paper, time_limit=b.time_limit, prep_minutes=b.prep_minutes,
                        answer_minutes=b.answer_minutes, pass_mark=b.pass_mark, intro_html=b.intro_html,
@@ -58,7 +102,7 @@ def _rows(content: ContentSet) -> dict[str, tuple[type, list[dict[str, Any]]]]:
                                  for s in b.sections])
                   for b in content.blueprints]
     return {"area": (Area, areas), "topic": (Topic, topics), "bank": (QuestionBank, banks),
-            "question": (Question, questions), "case": (Case, cases), "blueprint": (Blueprint, blueprints)}
+            "question": (Question, questions), "case": (Case, cases), "blueprint": (PaperBlueprint, blueprints)}
 
 
 def sync_content(session: Session, content: ContentSet) -> SyncReport:
@@ -66,9 +110,18 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
     if content.problems:
         raise ValueError("content has problems; refusing to load")
     report = SyncReport()
+    versions = {}
+    for kind, items, make in (("question", content.questions, question_payload), ("case", content.cases, case_payload)):
+        versions[kind], report.versions[kind] = record_versions(session, kind, {i.id: make(i).to_json() for i in items})
     changed: dict[str, set[str]] = {}
-    for kind, (model, rows) in _rows(content).items():
-        existing = {r.id: (r.fingerprint, r.retired) for r in session.execute(select(model.id, model.fingerprint, model.retired))}
+    for kind, (model, rows) in _rows(content, versions).items():
+        origin = getattr(model, "origin", None)
+        columns = [model.id, model.fingerprint, model.retired] + ([origin] if origin is not None else [])
+        existing = {r[0]: (r[1], r[2], r[3] if origin is not None else ORIGIN_FILE)
+                    for r in session.execute(select(*columns))}
+        clash = sorted(r["id"] for r in rows if r["id"] in existing and existing[r["id"]][2] != ORIGIN_FILE)
+        if clash:
+            raise SyncConflict(f"这些编号已被在网页上编写的内容使用，文件里的条目请换一个编号：{'、'.join(clash[:20])}")
         new = [r for r in rows if r["id"] not in existing]
         upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
         if new:
@@ -76,7 +129,8 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
         if upd:
             session.execute(update(model), upd)
         live = {r["id"] for r in rows}
-        gone = [i for i, (_, retired) in existing.items() if i not in live and not retired]
+        gone = [i for i, (_, retired, where) in existing.items()
+                if i not in live and not retired and where == ORIGIN_FILE]
         if gone:
             session.execute(update(model), [{"id": i, "retired": True} for i in gone])
         report.added[kind], report.updated[kind] = len(new), len(upd)

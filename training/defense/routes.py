@@ -1,20 +1,24 @@
 """Defense rehearsal views. The clock runs in the browser; the server keeps the start time,
-so a reload shows the time really left, and an answer sent late is kept and marked overtime."""
+so a reload shows the time really left, and an answer sent late is kept and marked overtime.
+Each answer is a Response (context "defense") on the case version drawn when the clock started."""
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import login_required
+from ..access import get_owned_or_404, login_required
+from ..answers.store import claim, insert_once
+from ..answers.written import confirm_keypoints, suggest_keypoints
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
-from ..grading.keypoints import pick_followup, suggest_point, suggest_points, weighted_score
-from ..models import Blueprint, Case, DefenseAnswer, DefenseSession
+from ..grading.keypoints import pick_followup, suggest_point
+from ..models import DEFENSE, Case, DefenseSession, FollowupAnswer, PaperBlueprint, Response
 from ..models.base import as_utc, utcnow
 from . import bp
 from .forms import SetupForm
@@ -23,9 +27,10 @@ MAX_ANSWER_CHARS = 5000
 GRACE_SECONDS = 15  # network and clock skew before an answer counts as overtime
 
 
-def defense_blueprint() -> Blueprint | None:
-    return db.session.execute(db.select(Blueprint).where(Blueprint.paper == "综合评审", Blueprint.retired.is_(False))
-                              .order_by(Blueprint.position).limit(1)).scalar()
+def defense_blueprint() -> PaperBlueprint | None:
+    return db.session.execute(db.select(PaperBlueprint).where(PaperBlueprint.paper == "综合评审",
+                                                              PaperBlueprint.retired.is_(False))
+                              .order_by(PaperBlueprint.position).limit(1)).scalar()
 
 
 def setup_form() -> SetupForm:
@@ -37,10 +42,14 @@ def setup_form() -> SetupForm:
 
 
 def own(session_id: int) -> DefenseSession:
-    ds = db.get_or_404(DefenseSession, session_id)
-    if ds.user_id != current_user.id:
-        user_abort(403, "这场模拟答辩属于另一位用户。")
-    return ds
+    return get_owned_or_404(DefenseSession, session_id, "这场模拟答辩属于另一位用户。")
+
+
+def history_rows(limit: int | None = None) -> list[Response]:
+    stmt = (db.select(Response).where(Response.user_id == current_user.id, Response.context == DEFENSE,
+                                      Response.answered_at.is_not(None))
+            .order_by(Response.answered_at.desc()))
+    return list(db.session.execute(stmt.limit(limit) if limit else stmt).scalars())
 
 
 @bp.route("/")
@@ -53,13 +62,8 @@ def setup():
         form.count.data = sum(s["count"] for s in bp_.sections)
         form.prep_minutes.data = bp_.prep_minutes
         form.answer_minutes.data = bp_.answer_minutes
-    history = db.session.execute(
-        db.select(DefenseAnswer).join(DefenseSession).where(DefenseSession.user_id == current_user.id,
-                                                            DefenseAnswer.score.is_not(None))
-        .order_by(DefenseAnswer.submitted_at.desc()).limit(20)).scalars().all()
-    titles = dict(db.session.execute(db.select(Case.id, Case.title).where(
-        Case.id.in_({a.case_id for a in history}))).all()) if history else {}
-    return render_template("defense/setup.html", form=form, history=history, titles=titles)
+    history = [r for r in history_rows(20) if r.points is not None]
+    return render_template("defense/setup.html", form=form, history=history)
 
 
 @bp.route("/start", methods=["POST"])
@@ -68,7 +72,7 @@ def start():
     """Draw the cases and begin."""
     form = setup_form()
     if not form.validate_on_submit():
-        return render_template("defense/setup.html", form=form, history=[], titles={}), 400
+        return render_template("defense/setup.html", form=form, history=[]), 400
     pool = list(db.session.execute(db.select(Case.id).where(Case.kind == "答辩", Case.retired.is_(False))).scalars())
     if form.case.data:
         ids = [form.case.data]
@@ -84,8 +88,14 @@ def start():
     return redirect(url_for("defense.current", session_id=ds.id))
 
 
-def current_answer(ds: DefenseSession) -> DefenseAnswer | None:
-    return next((a for a in ds.answers if a.position == ds.position), None)
+def answer_at(ds: DefenseSession, slot: int) -> Response | None:
+    return db.session.execute(db.select(Response).where(
+        Response.defense_session_id == ds.id, Response.slot == slot)).scalar()
+
+
+def session_answers(ds: DefenseSession) -> list[Response]:
+    return list(db.session.execute(db.select(Response).where(Response.defense_session_id == ds.id)
+                                   .order_by(Response.slot)).scalars())
 
 
 @bp.route("/s/<int:session_id>")
@@ -94,16 +104,16 @@ def current(session_id: int):
     """Where the candidate is: preparing, answering, reviewing, or done."""
     ds = own(session_id)
     if ds.position >= len(ds.case_ids):
-        return render_template("defense/summary.html", ds=ds)
-    case = db.session.get(Case, ds.case_ids[ds.position])
-    answer = current_answer(ds)
+        return render_template("defense/summary.html", ds=ds, answers=session_answers(ds))
+    answer = answer_at(ds, ds.position)
     if answer is None:
-        return render_template("defense/prepare.html", ds=ds, case=case, form=EmptyForm())
-    if answer.submitted_at is None:
+        case = db.session.get(Case, ds.case_ids[ds.position])
+        return render_template("defense/prepare.html", ds=ds, case=case.payload, form=EmptyForm())
+    if answer.answered_at is None:
         deadline = as_utc(answer.started_at) + timedelta(seconds=ds.answer_seconds)
         remaining = max(0, int((deadline - utcnow()).total_seconds()))
-        return render_template("defense/answer.html", ds=ds, case=case, answer=answer, remaining=remaining,
-                               max_chars=MAX_ANSWER_CHARS, form=EmptyForm())
+        return render_template("defense/answer.html", ds=ds, case=answer.version.case, answer=answer,
+                               remaining=remaining, max_chars=MAX_ANSWER_CHARS, form=EmptyForm())
     return redirect(url_for("defense.review", session_id=ds.id, answer_id=answer.id))
 
 
@@ -113,9 +123,12 @@ def begin(session_id: int):
     """Preparation is over: start the answer clock (once; a second click changes nothing)."""
     ds = own(session_id)
     require_csrf()
-    if ds.position < len(ds.case_ids) and current_answer(ds) is None:
-        db.session.add(DefenseAnswer(session_id=ds.id, position=ds.position, case_id=ds.case_ids[ds.position],
-                                     started_at=utcnow()))
+    if ds.position < len(ds.case_ids):
+        slot = ds.position
+        case = db.session.get(Case, ds.case_ids[slot])
+        insert_once(db.session, Response(
+            user_id=current_user.id, context=DEFENSE, defense_session_id=ds.id, slot=slot, case_id=case.id,
+            version_id=case.version_id, points_possible=100, started_at=utcnow()), lambda: answer_at(ds, slot))
         db.session.commit()
     return redirect(url_for("defense.current", session_id=ds.id))
 
@@ -130,32 +143,28 @@ def answer_text(field: str) -> str:
 @bp.route("/s/<int:session_id>/answer", methods=["POST"])
 @login_required
 def submit(session_id: int):
-    """Keep the answer (even a late one), then show the key points beside it."""
+    """Keep the answer (even a late one), then show the key points beside it. The first submission stands."""
     ds = own(session_id)
     require_csrf()
-    answer = current_answer(ds)
+    answer = answer_at(ds, ds.position) if ds.position < len(ds.case_ids) else None
     if answer is None or str(answer.id) != request.form.get("answer_id"):
         user_abort(409, "这道题还没开始作答，或已经切换到别的题。请回到模拟答辩页面。")
-    if answer.submitted_at is not None:
-        return redirect(url_for("defense.review", session_id=ds.id, answer_id=answer.id))  # sent twice: once
     text = answer_text("text")
-    case = db.session.get(Case, answer.case_id)
     now = utcnow()
-    answer.text = text
-    answer.submitted_at = now
-    answer.overtime = (now - as_utc(answer.started_at)).total_seconds() > ds.answer_seconds + GRACE_SECONDS
-    answer.key_points = [{k: p[k] for k in ("label", "weight", "explanation_html", "hints")} for p in case.key_points]
-    answer.suggested = [{"covered": s.covered, "found": s.found, "negated": s.negated}
-                        for s in suggest_points(text, case.key_points)]
+    overtime = (now - as_utc(answer.started_at)).total_seconds() > ds.answer_seconds + GRACE_SECONDS
+    if claim(db.session, db.update(Response).where(Response.id == answer.id, Response.answered_at.is_(None))
+             .values(text=text, answered_at=now, overtime=overtime)):
+        db.session.refresh(answer)
+        suggest_keypoints(answer, answer.version.case)
     db.session.commit()
     return redirect(url_for("defense.review", session_id=ds.id, answer_id=answer.id))
 
 
-def get_answer(ds: DefenseSession, answer_id: int) -> DefenseAnswer:
-    answer = db.get_or_404(DefenseAnswer, answer_id)
-    if answer.session_id != ds.id:
+def get_answer(ds: DefenseSession, answer_id: int) -> Response:
+    answer = db.session.get(Response, answer_id)
+    if answer is None or answer.defense_session_id != ds.id:
         user_abort(404, "这条答辩记录不属于这场模拟答辩。")
-    if answer.submitted_at is None:
+    if answer.answered_at is None:
         user_abort(409, "这道题还没有提交答案。")
     return answer
 
@@ -163,16 +172,21 @@ def get_answer(ds: DefenseSession, answer_id: int) -> DefenseAnswer:
 @bp.route("/s/<int:session_id>/review/<int:answer_id>")
 @login_required
 def review(session_id: int, answer_id: int):
-    """The answer beside the key points, suggestions ticked, for the candidate to confirm."""
+    """The answer beside the key points of the version answered, suggestions ticked, for the candidate to confirm."""
     ds = own(session_id)
     answer = get_answer(ds, answer_id)
-    case = db.session.get(Case, answer.case_id)
+    case = answer.version.case
+    results = {k.point_key: k for k in answer.keypoints}
     missed = []
-    if answer.confirmed is not None:
-        missed = sorted((p for p, c in zip(answer.key_points, answer.confirmed, strict=True) if not c),
-                        key=lambda p: -p["weight"])
-    return render_template("defense/review.html", ds=ds, answer=answer, case=case, missed=missed,
-                           form=EmptyForm(), max_chars=MAX_ANSWER_CHARS)
+    if answer.score is not None:
+        missed = sorted((p for p in case.key_points if p.key in results and not results[p.key].confirmed),
+                        key=lambda p: -p.weight)
+    current_version = db.session.execute(db.select(Case.version_id).where(Case.id == answer.case_id)).scalar()
+    fu = answer.followup
+    return render_template("defense/review.html", ds=ds, answer=answer, case=case, results=results, missed=missed,
+                           followup=fu, followup_data=case.followup(fu.followup_key) if fu else None,
+                           changed=current_version != answer.version_id, form=EmptyForm(),
+                           max_chars=MAX_ANSWER_CHARS)
 
 
 @bp.route("/s/<int:session_id>/review/<int:answer_id>/confirm", methods=["POST"])
@@ -182,16 +196,18 @@ def confirm(session_id: int, answer_id: int):
     ds = own(session_id)
     require_csrf()
     answer = get_answer(ds, answer_id)
-    n = len(answer.key_points)
-    chosen = request.form.getlist("covered")
-    if any(not c.isdigit() or not 0 <= int(c) < n for c in chosen):
+    case = answer.version.case
+    chosen = set(request.form.getlist("covered"))
+    if chosen - {p.key for p in case.key_points}:
         user_abort(400, "所选的要点不存在。")
-    covered = [str(i) in chosen for i in range(n)]
-    answer.confirmed = covered
-    answer.score = weighted_score(answer.key_points, covered)
-    case = db.session.get(Case, answer.case_id)
+    score = confirm_keypoints(answer, case, chosen)
+    answer.points = score
     if answer.followup is None:
-        answer.followup = pick_followup(answer.key_points, case.followups, covered)
+        picked = pick_followup(case.points_as_dicts(), [asdict(f) for f in case.followups],
+                               [p.key in chosen for p in case.key_points])
+        if picked is not None:
+            insert_once(db.session, FollowupAnswer(response_id=answer.id, followup_key=picked["key"], asked_at=utcnow()),
+                        lambda: db.session.get(FollowupAnswer, answer.id))
     db.session.commit()
     return redirect(url_for("defense.review", session_id=ds.id, answer_id=answer.id) + "#result")
 
@@ -203,15 +219,16 @@ def followup(session_id: int, answer_id: int):
     ds = own(session_id)
     require_csrf()
     answer = get_answer(ds, answer_id)
-    if answer.followup is None:
+    fu = answer.followup
+    if fu is None:
         user_abort(409, "请先确认参考要点，考官才会追问。")
     if "confirm" in request.form:
-        answer.followup_confirmed = request.form.get("confirm") == "yes"
+        fu.confirmed = request.form.get("confirm") == "yes"
     else:
         text = answer_text("followup_text")
-        s = suggest_point(0, answer.followup["hints"], text)
-        answer.followup_text, answer.followup_suggested, answer.followup_found = text, s.covered, s.found
-        answer.followup_confirmed = None
+        data = answer.version.case.followup(fu.followup_key)
+        s = suggest_point(0, data.hints if data else [], text)
+        fu.text, fu.suggested, fu.found, fu.confirmed, fu.answered_at = text, s.covered, s.found, None, utcnow()
     db.session.commit()
     return redirect(url_for("defense.review", session_id=ds.id, answer_id=answer.id) + "#followup")
 
@@ -219,12 +236,13 @@ def followup(session_id: int, answer_id: int):
 @bp.route("/s/<int:session_id>/next", methods=["POST"])
 @login_required
 def next_case(session_id: int):
-    """On to the next drawn case (or the summary)."""
+    """On to the next drawn case (or the summary); a repeated click moves on once."""
     ds = own(session_id)
     require_csrf()
-    answer = current_answer(ds)
+    answer = answer_at(ds, ds.position) if ds.position < len(ds.case_ids) else None
     if answer is not None and answer.score is not None:
-        ds.position += 1
+        claim(db.session, db.update(DefenseSession).where(
+            DefenseSession.id == ds.id, DefenseSession.position == answer.slot).values(position=answer.slot + 1))
         db.session.commit()
     return redirect(url_for("defense.current", session_id=ds.id))
 
@@ -233,10 +251,4 @@ def next_case(session_id: int):
 @login_required
 def history():
     """Every rehearsed answer with its text, confirmed points and score."""
-    answers = db.session.execute(
-        db.select(DefenseAnswer).join(DefenseSession).where(DefenseSession.user_id == current_user.id,
-                                                            DefenseAnswer.submitted_at.is_not(None))
-        .order_by(DefenseAnswer.submitted_at.desc())).scalars().all()
-    cases = {c.id: c for c in db.session.execute(db.select(Case).where(
-        Case.id.in_({a.case_id for a in answers}))).scalars()} if answers else {}
-    return render_template("defense/history.html", answers=answers, cases=cases)
+    return render_template("defense/history.html", answers=history_rows())

@@ -1,19 +1,29 @@
-"""Saving and marking exam answers: shared by the autosave, the hand-in and the report views."""
+"""Saving and marking exam answers: shared by the autosave, the hand-in and the report views.
+
+Every item of a paper is fixed at the draw with its version, so an answer is checked,
+saved and marked against what the candidate was shown, whatever content/ says today.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..answers.store import claim, insert_once
+from ..answers.written import confirm_keypoints, suggest_keypoints
 from ..extensions import db
-from ..grading.keypoints import suggest_points, weighted_score
+from ..grading.display import ShownQuestion
 from ..grading.objective import InvalidResponse, grade
-from ..models import AnswerEvent, Case, ExamAttempt, ExamResponse, Question
+from ..grading.responses import parse_form
+from ..models import EXAM, ExamAttempt, ItemVersion, Response
 from ..models.base import as_utc, utcnow
-from ..practice.responses import parse_response
 
 MAX_TEXT = 5000
 GRACE_SECONDS = 20  # a save in flight when the clock hits zero still counts
+
+
+class TooLong(ValueError):
+    """A written answer over MAX_TEXT characters."""
 
 
 def expired(attempt: ExamAttempt, grace: int = 0) -> bool:
@@ -26,81 +36,109 @@ def item_fields(form: MultiDict, index: int) -> MultiDict:
     return MultiDict([(k[len(prefix):], v) for k, v in form.items(multi=True) if k.startswith(prefix)])
 
 
-def parse_item(attempt: ExamAttempt, index: int, fields: MultiDict) -> tuple[Any, str | None]:
-    """(objective response or None, written text or None); raises InvalidResponse."""
-    item = attempt.items[index]
-    if item["kind"] == "case":
+def versions_of(attempt: ExamAttempt) -> dict[int, ItemVersion]:
+    """The drawn version of every item, by version id (one query)."""
+    ids = {item.version_id for item in attempt.items}
+    return {v.id: v for v in db.session.execute(db.select(ItemVersion).where(ItemVersion.id.in_(ids))).scalars()}
+
+
+def shown_question(attempt: ExamAttempt, index: int, version: ItemVersion) -> ShownQuestion:
+    """Options and steps in this candidate's order for this item of this paper."""
+    return ShownQuestion.shuffled(version.question, f"exam-{attempt.id}-{index}")
+
+
+def parse_item(attempt: ExamAttempt, index: int, fields: MultiDict, version: ItemVersion) -> tuple[Any, str | None]:
+    """(objective response in keys or None, written text or None); raises InvalidResponse or TooLong."""
+    if attempt.items[index].kind == "case":
         text = fields.get("text", "")
         if len(text) > MAX_TEXT:
-            raise OverflowError(f"第 {index + 1} 题的答案最多 {MAX_TEXT} 个字，现在是 {len(text)} 个字。")
+            raise TooLong(f"第 {index + 1} 题的答案最多 {MAX_TEXT} 个字，现在是 {len(text)} 个字。")
         return None, text
-    q = db.session.get(Question, item["id"])
-    return parse_response(q.qtype, q.data, fields, fields.getlist), None
+    return parse_form(version.question, fields, fields.getlist), None
 
 
-def store(attempt: ExamAttempt, index: int, response: Any, text: str | None) -> ExamResponse:
-    row = next((r for r in attempt.responses if r.index == index), None)
-    if row is None:
-        row = ExamResponse(attempt=attempt, index=index)
-        db.session.add(row)
-    row.response, row.text, row.saved_at = response, text, utcnow()
+def response_at(attempt: ExamAttempt, index: int) -> Response | None:
+    return db.session.execute(db.select(Response).where(
+        Response.exam_attempt_id == attempt.id, Response.slot == index)).scalar()
+
+
+def store(attempt: ExamAttempt, index: int, response: Any, text: str | None, version: ItemVersion) -> Response:
+    """Save the current answer to one item: the first save inserts, later saves overwrite."""
+    item = attempt.items[index]
+    now = utcnow()
+    presented = shown_question(attempt, index, version).presented if item.kind == "question" else None
+    row, inserted = insert_once(db.session, Response(
+        user_id=attempt.user_id, context=EXAM, exam_attempt_id=attempt.id, slot=index,
+        question_id=item.id if item.kind == "question" else None, case_id=item.id if item.kind == "case" else None,
+        version_id=item.version_id, answer=response, text=text, presented=presented,
+        points_possible=item.points, answered_at=now), lambda: response_at(attempt, index))
+    if not inserted:
+        row.answer, row.text, row.answered_at = response, text, now
     return row
 
 
 def save_all(attempt: ExamAttempt, form: MultiDict) -> None:
-    """Keep every item the hand-in form carries; incomplete objective items stay unanswered."""
-    for index in range(len(attempt.items)):
+    """Keep every item the hand-in form carries; an incomplete objective item stays as last saved."""
+    versions = versions_of(attempt)
+    for index, item in enumerate(attempt.items):
         fields = item_fields(form, index)
         if not fields:
             continue
         try:
-            response, text = parse_item(attempt, index, fields)
-        except InvalidResponse:
+            response, text = parse_item(attempt, index, fields, versions[item.version_id])
+        except (InvalidResponse, TooLong):
             continue
-        store(attempt, index, response, text)
+        store(attempt, index, response, text, versions[item.version_id])
 
 
-def finalize(attempt: ExamAttempt, auto: bool = False) -> None:
-    """Hand the paper in: mark objective items by the exam rules, suggest key points for
-    written ones (the candidate confirms them on the report). Runs once."""
-    if attempt.submitted_at is not None:
-        return
+def finalize(attempt: ExamAttempt, auto: bool = False) -> bool:
+    """Hand the paper in and mark it: objective items by the exam rules, on the drawn version;
+    written ones get the matcher's suggestions (the candidate confirms them on the report).
+
+    Exactly one request does this, however many arrive together: the one whose guarded
+    UPDATE of submitted_at succeeds. Returns whether this call handed the paper in.
+    """
     now = utcnow()
-    attempt.submitted_at = min(now, as_utc(attempt.deadline_at)) if auto else now
-    attempt.auto_submitted = auto
-    by_index = {r.index: r for r in attempt.responses}
+    submitted = min(now, as_utc(attempt.deadline_at)) if auto else now
+    if not claim(db.session, db.update(ExamAttempt).where(
+            ExamAttempt.id == attempt.id, ExamAttempt.submitted_at.is_(None)).values(
+            submitted_at=submitted, auto_submitted=auto)):
+        db.session.refresh(attempt)
+        return False
+    db.session.refresh(attempt)
+    versions = versions_of(attempt)
+    rows = {r.slot: r for r in db.session.execute(db.select(Response).where(
+        Response.exam_attempt_id == attempt.id)).scalars()}
     for index, item in enumerate(attempt.items):
-        row = by_index.get(index)
-        if item["kind"] == "question":
-            if row is None or row.response is None:
+        row = rows.get(index)
+        version = versions[item.version_id]
+        if item.kind == "question":
+            if row is None or row.answer is None:
                 continue
-            q = db.session.get(Question, item["id"])
-            result = grade(q.qtype, q.data, q.answer, row.response, exam=True)
-            row.score = item["points"] * result.score
-            db.session.add(AnswerEvent(user_id=attempt.user_id, question_id=q.id, mode="exam", response=row.response,
-                                       score=result.score, correct=result.correct, time_ms=0))
+            result = grade(version.question, row.answer, exam=True)
+            row.score, row.points, row.graded_at = result.score, item.points * result.score, now
         elif row is not None and row.text:
-            case = db.session.get(Case, item["id"])
-            row.suggested = [{"covered": s.covered, "found": s.found, "negated": s.negated}
-                             for s in suggest_points(row.text, case.key_points)]
+            suggest_keypoints(row, version.case)
     total(attempt)
+    return True
 
 
-def confirm_written(attempt: ExamAttempt, index: int, covered: list[bool]) -> None:
-    row = next((r for r in attempt.responses if r.index == index), None)
-    if row is None:
-        row = store(attempt, index, None, "")
-    case = db.session.get(Case, attempt.items[index]["id"])
-    row.confirmed = covered
-    row.score = attempt.items[index]["points"] * weighted_score(case.key_points, covered) / 100
+def confirm_written(attempt: ExamAttempt, index: int, covered: set[str]) -> None:
+    item = attempt.items[index]
+    version = db.session.get(ItemVersion, item.version_id)
+    row = response_at(attempt, index) or store(attempt, index, None, "", version)
+    confirm_keypoints(row, version.case, covered)
     total(attempt)
 
 
 def total(attempt: ExamAttempt) -> None:
-    attempt.score = round(sum(r.score or 0 for r in attempt.responses), 1)
+    db.session.flush()
+    earned = db.session.execute(db.select(db.func.sum(Response.points)).where(
+        Response.exam_attempt_id == attempt.id)).scalar()
+    attempt.points = round(earned or 0.0, 1)
 
 
-def pending_written(attempt: ExamAttempt) -> int:
+def pending_written(attempt: ExamAttempt, rows: dict[int, Response]) -> int:
     """Written items whose key points the candidate has not confirmed yet."""
-    confirmed = {r.index for r in attempt.responses if r.confirmed is not None}
-    return sum(1 for i, item in enumerate(attempt.items) if item["kind"] == "case" and i not in confirmed)
+    return sum(1 for i, item in enumerate(attempt.items)
+               if item.kind == "case" and (i not in rows or rows[i].score is None))

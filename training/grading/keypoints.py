@@ -208,13 +208,13 @@ def pick_followup(key_points: list[dict], followups: list[dict], covered: list[b
     """The examiner's 追问: aimed at the heaviest point the answer missed, if one targets it.
 
     Falls back to a follow-up with no particular target, then to the first one, so a
-    candidate who covered everything is still questioned further.
+    candidate who covered everything is still questioned further. Targets are key point keys.
     """
     if not followups:
         return None
     missed = sorted((i for i, c in enumerate(covered) if not c), key=lambda i: -key_points[i]["weight"])
     for i in missed:
         for f in followups:
-            if f.get("target") == i + 1:
+            if f.get("target") == key_points[i]["key"]:
                 return f
     return next((f for f in followups if not f.get("target")), followups[0])

@@ -1,10 +1,11 @@
-"""Grade the five objective question types. Pure functions over plain data.
+"""Check and grade responses to the five objective question types. Pure functions over plain data.
 
-The stored answer comes from the content loader (training/content/questions.py):
-  单选 int (option index) · 多选 list[int] · 判断 bool · 排序 list[int] (0..n-1, the
-  written order) · 匹配 list[int] (category index per item).
-A response has the same shape, except 排序, which is the step indices in the order
-the candidate put them. Malformed responses raise InvalidResponse, never guess.
+A question is a QuestionPayload (training/content/payloads.py); responses name things by key:
+  单选 "b" · 多选 ["a", "c"] (sorted) · 判断 True/False · 排序 the step keys in the order the
+  candidate put them · 匹配 {item key: category key}.
+check_response() refuses anything that cannot be an answer to the question (unknown keys,
+duplicates, wrong shape) with InvalidResponse, so nothing invalid is ever stored; grade()
+then never fails on a checked response to the same version.
 
 Partial credit (shown to candidates on the practice page):
   多选  practice: any wrong option scores 0; otherwise each right option chosen earns
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..content.payloads import QuestionPayload
 
 PARTIAL_CREDIT_RULES = {
     "单选": "选对得满分，选错不得分。",
@@ -40,68 +43,62 @@ class Grade:
         return self.score >= 1.0 - 1e-9
 
 
-def _index(value: Any, size: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
-        raise InvalidResponse(f"{what} {value!r} 不存在")
+def _key(value: Any, known: list[str], what: str) -> str:
+    if not isinstance(value, str) or value not in known:
+        raise InvalidResponse(f"{what}“{str(value)[:20]}”不存在，请刷新页面后重新作答")
     return value
 
 
-def grade_single_choice(answer: int, response: Any, n_options: int) -> Grade:
-    chosen = _index(response, n_options, "选项")
-    return Grade(1.0 if chosen == answer else 0.0, {"chosen": chosen})
+def check_response(q: QuestionPayload, response: Any) -> Any:
+    """The response in its stored (canonical) shape; InvalidResponse if it cannot be one."""
+    if q.qtype == "单选":
+        return _key(response, q.keys("options"), "选项")
+    if q.qtype == "多选":
+        if not isinstance(response, (list, tuple)) or not response:
+            raise InvalidResponse("多选题至少要选一个选项")
+        chosen = [_key(v, q.keys("options"), "选项") for v in response]
+        if len(set(chosen)) != len(chosen):
+            raise InvalidResponse("同一个选项选了两次")
+        return sorted(chosen)
+    if q.qtype == "判断":
+        if not isinstance(response, bool):
+            raise InvalidResponse("判断题只能回答 对 或 错")
+        return response
+    if q.qtype == "排序":
+        steps = q.keys("steps")
+        if not isinstance(response, (list, tuple)) or sorted(
+                _key(v, steps, "步骤") for v in response) != sorted(steps):
+            raise InvalidResponse(f"排序题要把全部 {len(steps)} 个步骤各排一次")
+        return list(response)
+    if q.qtype == "匹配":
+        items, cats = q.keys("items"), q.keys("categories")
+        if not isinstance(response, dict) or sorted(response) != sorted(items):
+            raise InvalidResponse(f"匹配题要为全部 {len(items)} 个项目各选一个类别")
+        return {_key(k, items, "项目"): _key(v, cats, "类别") for k, v in response.items()}
+    raise InvalidResponse(f"未知题型 {q.qtype!r}")
 
 
-def grade_multiple_choice(answer: list[int], response: Any, n_options: int, partial: bool = True) -> Grade:
-    if not isinstance(response, (list, tuple)) or not response:
-        raise InvalidResponse("多选题至少要选一个选项")
-    chosen = sorted({_index(v, n_options, "选项") for v in response})
-    if len(chosen) != len(response):
-        raise InvalidResponse("同一个选项选了两次")
-    right = set(answer)
-    wrong = [c for c in chosen if c not in right]
-    hit = [c for c in chosen if c in right]
-    if wrong:
-        score = 0.0
-    elif partial:
-        score = len(hit) / len(right)
-    else:
-        score = 1.0 if len(hit) == len(right) else 0.0
-    return Grade(score, {"chosen": chosen, "wrong": wrong, "missed": sorted(right - set(hit))})
-
-
-def grade_true_false(answer: bool, response: Any) -> Grade:
-    if not isinstance(response, bool):
-        raise InvalidResponse("判断题只能回答 对 或 错")
-    return Grade(1.0 if response is answer else 0.0, {"chosen": response})
-
-
-def grade_order(n_steps: int, response: Any) -> Grade:
-    """Steps are stored in the right order, so the right response is 0, 1, …, n-1."""
-    if not isinstance(response, (list, tuple)) or sorted(
-            _index(v, n_steps, "步骤") for v in response) != list(range(n_steps)):
-        raise InvalidResponse(f"排序题要把全部 {n_steps} 个步骤各排一次")
-    pairs = [response[i + 1] == response[i] + 1 for i in range(n_steps - 1)]
-    return Grade(sum(pairs) / (n_steps - 1), {"order": list(response), "pairs_right": pairs})
-
-
-def grade_match(answer: list[int], response: Any, n_categories: int) -> Grade:
-    if not isinstance(response, (list, tuple)) or len(response) != len(answer):
-        raise InvalidResponse(f"匹配题要为全部 {len(answer)} 个项目各选一个类别")
-    given = [_index(v, n_categories, "类别") for v in response]
-    right = [g == a for g, a in zip(given, answer, strict=True)]
-    return Grade(sum(right) / len(answer), {"given": given, "right": right})
-
-
-def grade(qtype: str, data: dict[str, Any], answer: Any, response: Any, exam: bool = False) -> Grade:
-    """Grade a response to a question of any type (data and answer as stored by the loader)."""
-    if qtype == "单选":
-        return grade_single_choice(answer, response, len(data["options"]))
-    if qtype == "多选":
-        return grade_multiple_choice(answer, response, len(data["options"]), partial=not exam)
-    if qtype == "判断":
-        return grade_true_false(answer, response)
-    if qtype == "排序":
-        return grade_order(len(data["steps"]), response)
-    if qtype == "匹配":
-        return grade_match(answer, response, len(data["categories"]))
-    raise InvalidResponse(f"未知题型 {qtype!r}")
+def grade(q: QuestionPayload, response: Any, exam: bool = False) -> Grade:
+    """Grade a response (checked first) against the version of the question it was given on."""
+    response = check_response(q, response)
+    if q.qtype == "单选":
+        return Grade(1.0 if response == q.answer else 0.0, {"chosen": [response], "wrong": [] if response == q.answer else [response], "missed": []})
+    if q.qtype == "多选":
+        right = set(q.answer)
+        wrong = [c for c in response if c not in right]
+        hit = [c for c in response if c in right]
+        if wrong:
+            score = 0.0
+        elif exam:
+            score = 1.0 if len(hit) == len(right) else 0.0
+        else:
+            score = len(hit) / len(right)
+        return Grade(score, {"chosen": response, "wrong": wrong, "missed": sorted(right - set(hit))})
+    if q.qtype == "判断":
+        return Grade(1.0 if response is q.answer else 0.0, {"chosen": response})
+    if q.qtype == "排序":
+        place = {k: i for i, k in enumerate(q.answer)}
+        pairs = [place[response[i + 1]] == place[response[i]] + 1 for i in range(len(response) - 1)]
+        return Grade(sum(pairs) / len(pairs), {"order": response, "pairs_right": pairs, "place": place})
+    right = {item: response[item] == cat for item, cat in q.answer.items()}
+    return Grade(sum(right.values()) / len(right), {"given": response, "right": right})

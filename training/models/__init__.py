@@ -1,14 +1,17 @@
 """The database models, one module per domain."""
+from .answers import DEFENSE, EXAM, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
 from .content import (
-    Area, Blueprint, Case, ContentState, Question, QuestionBank, SearchEntry, Topic, case_topics, question_topics,
+    ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank,
+    SearchEntry, Topic, case_topics, question_topics,
 )
-from .defense import DefenseAnswer, DefenseSession
-from .exams import ExamAttempt, ExamResponse
-from .practice import AnswerEvent, PracticeSession, Star
+from .defense import DefenseSession
+from .exams import ExamAttempt
+from .practice import PracticeFilters, PracticeSession, Star
 from .users import Role, User
 
 __all__ = [
-    "Area", "Blueprint", "Case", "ContentState", "Question", "QuestionBank", "SearchEntry", "Topic",
-    "case_topics", "question_topics", "Role", "User", "AnswerEvent", "PracticeSession", "Star",
-    "DefenseAnswer", "DefenseSession", "ExamAttempt", "ExamResponse",
+    "Area", "PaperBlueprint", "Case", "ContentState", "ItemVersion", "Question", "QuestionBank", "SearchEntry",
+    "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "Role", "User", "PracticeFilters",
+    "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
+    "Regrade", "PRACTICE", "EXAM", "DEFENSE",
 ]

@@ -1,27 +1,35 @@
-"""Study content loaded from content/: areas, knowledge points, cases, questions.
+"""Study content: areas, knowledge points, cases, questions, and the versions learners answered.
 
 Rows are keyed by the stable ids written in the Markdown files. Loading upserts
 by id; an item that disappears from content/ is marked retired, never deleted,
-so learners' history keeps pointing at it.
+so learners' history keeps pointing at it. Questions and cases point at their
+current ItemVersion; every answer points at the version it was given on.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..content.payloads import CasePayload, QuestionPayload
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
 ID = String(64)
+ORIGIN_FILE, ORIGIN_WEB = "file", "web"
 
 
 class ContentMixin:
-    """Columns every loaded item carries: where it came from and whether it is live."""
+    """Columns every loaded item carries: where it came from and whether it is live.
+
+    origin is "file" for items loaded from content/ (a load retires those gone from the files)
+    and "web" for items written in the browser, which a load never touches.
+    """
 
     title: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(8), default=ORIGIN_FILE, server_default=ORIGIN_FILE)
     source_path: Mapped[str] = mapped_column(String(300))
     source_line: Mapped[int] = mapped_column(default=1)
     position: Mapped[int] = mapped_column(default=0)
@@ -57,6 +65,37 @@ case_topics = Table(
 )
 
 
+class ItemVersion(db.Model):
+    """One version of a question or a case: the full payload as the learner saw it.
+
+    A load that changes what a learner sees or how it is graded adds a version (number 1, 2, …);
+    a change back to an earlier text reuses that version. Rows are never updated or deleted.
+    """
+
+    __tablename__ = "item_versions"
+    __table_args__ = (
+        UniqueConstraint("kind", "item_id", "number"),
+        UniqueConstraint("kind", "item_id", "fingerprint", name="uq_item_versions_fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # question / case
+    item_id: Mapped[str] = mapped_column(ID)
+    number: Mapped[int] = mapped_column()
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # QuestionPayload / CasePayload .to_json()
+    origin: Mapped[str] = mapped_column(String(8), default=ORIGIN_FILE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def question(self) -> QuestionPayload:
+        return QuestionPayload.from_json(self.payload)
+
+    @property
+    def case(self) -> CasePayload:
+        return CasePayload.from_json(self.payload)
+
+
 class Topic(ContentMixin, db.Model):
     """A knowledge point (知识点): one study page."""
 
@@ -81,13 +120,16 @@ class Case(ContentMixin, db.Model):
     difficulty: Mapped[str] = mapped_column(String(4))
     prompt_html: Mapped[str] = mapped_column(Text)
     background_html: Mapped[str] = mapped_column(Text, default="")
-    # [{label, weight, explanation_html, hints: [[synonym, ...], ...]}]
-    key_points: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    # [{question, target (1-based key point or None), answer_html, hints}]
-    followups: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
 
     area: Mapped[Area] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=case_topics, order_by=Topic.position)
+    current: Mapped[ItemVersion] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def payload(self) -> CasePayload:
+        """The current version: key points, 追问 and texts as learners see them now."""
+        return self.current.case
 
 
 class QuestionBank(ContentMixin, db.Model):
@@ -111,15 +153,18 @@ class Question(ContentMixin, db.Model):
     qtype: Mapped[str] = mapped_column(String(8))
     difficulty: Mapped[str] = mapped_column(String(4))
     stem_html: Mapped[str] = mapped_column(Text)
-    # Type-specific data, see training/content/items.py: options, items, categories.
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # The correct answer in the shape the grader expects.
-    answer: Mapped[Any] = mapped_column(JSON)
     explanation_html: Mapped[str] = mapped_column(Text)
+    version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
 
     area: Mapped[Area] = relationship()
     bank: Mapped[QuestionBank] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
+    current: Mapped[ItemVersion] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def payload(self) -> QuestionPayload:
+        """The current version: options, answer and texts as learners see them now."""
+        return self.current.question
 
 
 class SearchEntry(db.Model):
@@ -153,7 +198,7 @@ class ContentState(db.Model):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Blueprint(ContentMixin, db.Model):
+class PaperBlueprint(ContentMixin, db.Model):
     """A mock-exam paper definition (考试蓝图): sections with counts per type and area, timing."""
 
     __tablename__ = "blueprints"

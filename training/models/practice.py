@@ -1,6 +1,7 @@
-"""What learners do with questions: every answer given, stars, practice sessions."""
+"""Practice sets and stars (收藏). The answers themselves are Response rows (models/answers.py)."""
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,35 +10,33 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
+from .jsontype import TypedJSON
 
 
-class AnswerEvent(db.Model):
-    """One answer to one objective question, whatever the mode; the raw material of progress.
+@dataclass(frozen=True)
+class PracticeFilters:
+    """What a practice set was chosen by; key() is the same for the same choice."""
 
-    Never updated: a second try is a second row. time_ms is how long the question was
-    on screen before the answer was sent (capped), for pace statistics.
-    """
+    area: str = ""
+    topic: str = ""
+    qtype: str = ""
+    difficulty: str = ""
+    starred: bool = False
 
-    __tablename__ = "answer_events"
-    __table_args__ = (
-        Index("ix_answer_events_user_question", "user_id", "question_id"),
-        Index("ix_answer_events_user_created", "user_id", "created_at"),
-    )
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "PracticeFilters":
+        return cls(**{k: d[k] for k in ("area", "topic", "qtype", "difficulty", "starred") if k in d})
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
-    mode: Mapped[str] = mapped_column(String(12))  # practice / exam
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sessions.id", ondelete="SET NULL"))
-    response: Mapped[Any] = mapped_column(JSON)
-    score: Mapped[float] = mapped_column()  # 0 … 1
-    correct: Mapped[bool] = mapped_column()
-    time_ms: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def key(self) -> str:
+        d = self.to_json()
+        return "|".join(f"{k}={d[k]}" for k in sorted(d))
 
 
 class Star(db.Model):
-    """A question the learner starred (收藏)."""
+    """A question the learner starred (收藏); the primary key makes it at most once."""
 
     __tablename__ = "stars"
 
@@ -50,7 +49,8 @@ class PracticeSession(db.Model):
     """A chosen set of questions worked through in order; resumable from any device.
 
     For 顺序练习 the same filter reuses the same session, so the learner picks up
-    where they stopped; 随机练习 makes a fresh shuffled session each time.
+    where they stopped; 随机练习 makes a fresh shuffled session each time. Starting
+    the set again opens a new round: a question is answered at most once per round.
     """
 
     __tablename__ = "practice_sessions"
@@ -58,10 +58,11 @@ class PracticeSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    filter_key: Mapped[str] = mapped_column(String(200))  # canonical form of the chosen filters
-    filters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    filter_key: Mapped[str] = mapped_column(String(200))  # PracticeFilters.key()
+    filters: Mapped[PracticeFilters] = mapped_column(TypedJSON(PracticeFilters))
     question_ids: Mapped[list[str]] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(default=0)  # index of the current question
+    round: Mapped[int] = mapped_column(default=0, server_default="0")  # 再做一遍 opens the next round
     memorize: Mapped[bool] = mapped_column(default=False)  # 背题模式: answers shown at once
     shuffled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,6 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from ..content.items import DIFFICULTIES, QUESTION_TYPES
+from ..models import PracticeFilters
 
 
 class ChooseForm(FlaskForm):
@@ -21,6 +22,6 @@ class ChooseForm(FlaskForm):
     memorize = BooleanField("背题模式(直接显示答案和解析)")
     submit = SubmitField("开始练习")
 
-    def filters(self) -> dict[str, str | bool]:
-        return {"area": self.area.data or "", "topic": self.topic.data or "", "qtype": self.qtype.data or "",
-                "difficulty": self.difficulty.data or "", "starred": bool(self.starred.data)}
+    def filters(self) -> PracticeFilters:
+        return PracticeFilters(area=self.area.data or "", topic=self.topic.data or "", qtype=self.qtype.data or "",
+                               difficulty=self.difficulty.data or "", starred=bool(self.starred.data))

@@ -7,23 +7,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import login_required
+from ..access import get_owned_or_404, login_required
+from ..answers.store import claim, insert_once
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
+from ..grading.display import ShownQuestion
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, grade
-from ..models import AnswerEvent, Area, PracticeSession, Question, Star, Topic
+from ..grading.responses import parse_form
+from ..models import PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, Star, Topic
 from ..models.base import utcnow
 from . import bp
 from .forms import ChooseForm
-from .responses import display_order, parse_response, select_ids
+from .sets import resume_position, select_ids
 
 MAX_TIME_MS = 30 * 60 * 1000
 RECENT = 8
-
-
-def filter_key(filters: dict) -> str:
-    return "|".join(f"{k}={filters[k]}" for k in sorted(filters))
 
 
 def chooser() -> ChooseForm:
@@ -35,31 +34,39 @@ def chooser() -> ChooseForm:
     return form
 
 
-def matching_ids(filters: dict, user_id: int) -> list[tuple[str]]:
+def matching_ids(filters, user_id: int) -> list[tuple[str]]:
     stmt = db.select(Question.id).where(Question.retired.is_(False)).order_by(Question.position)
-    if filters["area"]:
-        stmt = stmt.where(Question.area_id == filters["area"])
-    if filters["topic"]:
-        stmt = stmt.where(Question.topics.any(Topic.id == filters["topic"]))
-    if filters["qtype"]:
-        stmt = stmt.where(Question.qtype == filters["qtype"])
-    if filters["difficulty"]:
-        stmt = stmt.where(Question.difficulty == filters["difficulty"])
-    if filters["starred"]:
+    if filters.area:
+        stmt = stmt.where(Question.area_id == filters.area)
+    if filters.topic:
+        stmt = stmt.where(Question.topics.any(Topic.id == filters.topic))
+    if filters.qtype:
+        stmt = stmt.where(Question.qtype == filters.qtype)
+    if filters.difficulty:
+        stmt = stmt.where(Question.difficulty == filters.difficulty)
+    if filters.starred:
         stmt = stmt.where(Question.id.in_(db.select(Star.question_id).where(Star.user_id == user_id)))
     return db.session.execute(stmt).all()
 
 
 def own_session(session_id: int) -> PracticeSession:
-    """A practice session of the current user: 404 if unknown, 403 if someone else's."""
-    ps = db.get_or_404(PracticeSession, session_id)
-    if ps.user_id != current_user.id:
-        user_abort(403, "这组练习属于另一位用户。")
-    return ps
+    return get_owned_or_404(PracticeSession, session_id, "这组练习属于另一位用户。")
 
 
 def starred(question_id: str) -> bool:
     return db.session.get(Star, (current_user.id, question_id)) is not None
+
+
+def answered(ps: PracticeSession, question_id: str) -> Response | None:
+    """This round's answer to a question of the set, if there is one."""
+    return db.session.execute(db.select(Response).where(
+        Response.practice_session_id == ps.id, Response.round == ps.round,
+        Response.question_id == question_id)).scalar()
+
+
+def shown(ps: PracticeSession, q_id: str, payload) -> ShownQuestion:
+    """Options and steps in this learner's order for this round (the same on every reload)."""
+    return ShownQuestion.shuffled(payload, f"practice-{ps.id}-{ps.round}-{q_id}")
 
 
 @bp.route("/")
@@ -85,7 +92,6 @@ def start():
         return render_template("practice/choose.html", form=form, recent=[]), 400
     filters = form.filters()
     shuffle = form.order.data == "random"
-    key = filter_key(filters)
     rows = matching_ids(filters, current_user.id)
     if not rows:
         flash("没有符合这些条件的题目，请放宽条件再试。", "error")
@@ -94,16 +100,15 @@ def start():
     ps = None
     if not shuffle:
         ps = db.session.execute(db.select(PracticeSession).where(
-            PracticeSession.user_id == current_user.id, PracticeSession.filter_key == key,
+            PracticeSession.user_id == current_user.id, PracticeSession.filter_key == filters.key(),
             PracticeSession.shuffled.is_(False)).order_by(PracticeSession.id.desc()).limit(1)).scalar()
     if ps is None:
-        ps = PracticeSession(user_id=current_user.id, filter_key=key, filters=filters, question_ids=ids,
+        ps = PracticeSession(user_id=current_user.id, filter_key=filters.key(), filters=filters, question_ids=ids,
                              shuffled=shuffle)
         db.session.add(ps)
     elif ps.question_ids != ids:  # content changed since: keep the learner at the same question
-        current = ps.question_ids[ps.position] if ps.position < len(ps.question_ids) else None
+        ps.position = resume_position(ps.question_ids, ps.position, ids)
         ps.question_ids = ids
-        ps.position = ids.index(current) if current in ids else min(ps.position, len(ids))
     ps.memorize = bool(form.memorize.data)
     ps.updated_at = utcnow()
     db.session.commit()
@@ -111,8 +116,8 @@ def start():
 
 
 def render_question(ps: PracticeSession, q: Question, error: str | None = None, response=None, status: int = 200):
-    steps = display_order(len(q.data["steps"]), f"{ps.id}-{q.id}") if q.qtype == "排序" else None
-    return render_template("practice/question.html", ps=ps, q=q, steps=steps, error=error, response=response,
+    sq = shown(ps, q.id, q.payload)
+    return render_template("practice/question.html", ps=ps, q=q, sq=sq, error=error, response=response,
                            rule=PARTIAL_CREDIT_RULES[q.qtype], started=int(time.time() * 1000),
                            is_starred=starred(q.id), form=EmptyForm()), status
 
@@ -120,67 +125,101 @@ def render_question(ps: PracticeSession, q: Question, error: str | None = None, 
 @bp.route("/s/<int:session_id>")
 @login_required
 def show(session_id: int):
-    """The current question of a set (or the summary when it is finished)."""
+    """The current question of a set (its feedback if already answered this round; the summary at the end)."""
     ps = own_session(session_id)
     if ps.position >= len(ps.question_ids):
-        events = db.session.execute(db.select(AnswerEvent).where(AnswerEvent.session_id == ps.id)).scalars().all()
-        return render_template("practice/done.html", ps=ps, events=events, form=EmptyForm())
+        responses = db.session.execute(db.select(Response).where(
+            Response.practice_session_id == ps.id, Response.round == ps.round)).scalars().all()
+        return render_template("practice/done.html", ps=ps, responses=responses, form=EmptyForm())
     q = db.session.get(Question, ps.question_ids[ps.position])
     if q is None or q.retired:  # retired since the set was made: skip it
-        ps.position += 1
+        claim(db.session, db.update(PracticeSession).where(
+            PracticeSession.id == ps.id, PracticeSession.position == ps.position).values(position=ps.position + 1))
         db.session.commit()
         return redirect(url_for("practice.show", session_id=ps.id))
+    done = answered(ps, q.id)
+    if done is not None and not ps.memorize:
+        return redirect(url_for("practice.result", session_id=ps.id, response_id=done.id))
     return render_question(ps, q)
+
+
+def submitted_version(q: Question) -> ItemVersion:
+    """The version the learner was shown (sent back by the form); the current one if none was sent."""
+    raw = request.form.get("version_id", "")
+    if not raw:
+        return q.current
+    version = db.session.get(ItemVersion, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if version is None or version.kind != "question" or version.item_id != q.id:
+        user_abort(400, "提交的题目版本不对：请刷新页面后重新作答。")
+    return version
 
 
 @bp.route("/s/<int:session_id>/answer", methods=["POST"])
 @login_required
 def answer(session_id: int):
-    """Grade the answer to the current question, store it, then show the feedback."""
+    """Grade the answer to the current question, store it once, then show the feedback."""
     ps = own_session(session_id)
     require_csrf()
     qid = request.form.get("question_id", "")
+    done = answered(ps, qid) if qid in ps.question_ids else None
+    if done is not None:  # sent twice: the first answer stands
+        return redirect(url_for("practice.result", session_id=ps.id, response_id=done.id))
     if ps.position >= len(ps.question_ids) or ps.question_ids[ps.position] != qid:
-        user_abort(409, "这道题已经作答过（可能是重复提交），或不在这组练习的当前位置。请回到练习继续。")
+        user_abort(409, "这道题不在这组练习的当前位置。请回到练习继续。")
     q = db.session.get(Question, qid)
+    if q is None:
+        user_abort(404, "没有这道题。")
+    version = submitted_version(q)
+    sq = shown(ps, q.id, version.question)
     try:
-        response = parse_response(q.qtype, q.data, request.form, request.form.getlist)
-        result = grade(q.qtype, q.data, q.answer, response)
+        response = parse_form(version.question, request.form, request.form.getlist)
     except InvalidResponse as exc:
         return render_question(ps, q, error=str(exc), status=400)
+    result = grade(version.question, response)
     try:
         elapsed = int(time.time() * 1000) - int(request.form.get("started", "0"))
     except ValueError:
         elapsed = 0
-    event = AnswerEvent(user_id=current_user.id, question_id=q.id, mode="practice", session_id=ps.id,
-                        response=response, score=result.score, correct=result.correct,
-                        time_ms=max(0, min(elapsed, MAX_TIME_MS)))
-    db.session.add(event)
-    ps.position += 1
-    ps.updated_at = utcnow()
+    now = utcnow()
+    row, inserted = insert_once(db.session, Response(
+        user_id=current_user.id, context=PRACTICE, practice_session_id=ps.id, round=ps.round, slot=ps.position,
+        question_id=q.id, version_id=version.id, answer=response, presented=sq.presented, score=result.score,
+        time_ms=max(0, min(elapsed, MAX_TIME_MS)), answered_at=now, graded_at=now), lambda: answered(ps, q.id))
+    if inserted:
+        claim(db.session, db.update(PracticeSession).where(
+            PracticeSession.id == ps.id, PracticeSession.position == row.slot).values(
+            position=row.slot + 1, updated_at=now))
     db.session.commit()
-    return redirect(url_for("practice.result", session_id=ps.id, event_id=event.id))
+    return redirect(url_for("practice.result", session_id=ps.id, response_id=row.id))
 
 
-@bp.route("/s/<int:session_id>/result/<int:event_id>")
+@bp.route("/s/<int:session_id>/result/<int:response_id>")
 @login_required
-def result(session_id: int, event_id: int):
-    """Feedback on one answer: right or wrong, the right answer, the 解析."""
+def result(session_id: int, response_id: int):
+    """Feedback on one answer, on the version it was given on, with the grade given then."""
     ps = own_session(session_id)
-    event = db.get_or_404(AnswerEvent, event_id)
-    if event.session_id != ps.id:
+    row = db.session.get(Response, response_id)
+    if row is None or row.practice_session_id != ps.id:
         user_abort(404, "这条作答记录不属于这组练习。")
-    q = db.session.get(Question, event.question_id)
-    result = grade(q.qtype, q.data, q.answer, event.response)
-    steps = display_order(len(q.data["steps"]), f"{ps.id}-{q.id}") if q.qtype == "排序" else None
-    return render_template("practice/result.html", ps=ps, q=q, event=event, result=result, steps=steps,
+    q = db.session.get(Question, row.question_id)
+    return render_template("practice/result.html", ps=ps, q=q, row=row, **answer_view(row, q),
                            rule=PARTIAL_CREDIT_RULES[q.qtype], is_starred=starred(q.id), form=EmptyForm())
+
+
+def answer_view(row: Response, q: Question, exam: bool = False) -> dict:
+    """What a page needs to show a stored objective answer: the version answered, in the order shown,
+    the grade detail on that version, and whether the question has changed since."""
+    if row.legacy or row.version is None:
+        return {"legacy": True, "sq": None, "detail": None, "changed": True}
+    sq = ShownQuestion.as_presented(row.version.question, row.presented)
+    detail = grade(sq.q, row.answer, exam=exam)  # the same version: this explains the stored score, never replaces it
+    return {"legacy": False, "sq": sq, "detail": detail, "changed": row.version_id != q.version_id}
 
 
 @bp.route("/s/<int:session_id>/move", methods=["POST"])
 @login_required
 def move(session_id: int):
-    """Skip ahead, go back one question, or start the set again (背题模式 moves this way too)."""
+    """Skip ahead, go back one question, or start the set again (a new round)."""
     ps = own_session(session_id)
     require_csrf()
     step = request.form.get("to", "next")
@@ -190,6 +229,7 @@ def move(session_id: int):
         ps.position = max(ps.position - 1, 0)
     elif step == "restart":
         ps.position = 0
+        ps.round += 1
     else:
         user_abort(400, "未知的操作。")
     ps.updated_at = utcnow()
@@ -200,21 +240,24 @@ def move(session_id: int):
 @bp.route("/star/<question_id>", methods=["POST"])
 @login_required
 def star(question_id: str):
-    """Star or unstar a question (收藏)."""
+    """Star or unstar a question (收藏). The form says which (on=1/0), so a repeated request changes nothing."""
     require_csrf()
     q = db.session.get(Question, question_id)
     if q is None:
         user_abort(404, "没有这道题。")
-    existing = db.session.get(Star, (current_user.id, q.id))
-    if existing:
-        db.session.delete(existing)
-        message = "已取消收藏。"
-    else:
-        db.session.add(Star(user_id=current_user.id, question_id=q.id))
+    want = request.form.get("on")
+    if want not in ("0", "1"):  # an old page without the field: toggle
+        want = "0" if starred(q.id) else "1"
+    if want == "1":
+        insert_once(db.session, Star(user_id=current_user.id, question_id=q.id), lambda: db.session.execute(
+            db.select(Star).where(Star.user_id == current_user.id, Star.question_id == q.id)).scalar())
         message = "已收藏这道题。"
+    else:
+        db.session.execute(db.delete(Star).where(Star.user_id == current_user.id, Star.question_id == q.id))
+        message = "已取消收藏。"
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":
-        return {"starred": existing is None}
+        return {"starred": want == "1"}
     flash(message, "success")
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("practice.choose"))

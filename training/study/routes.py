@@ -7,7 +7,8 @@ from flask import abort, render_template, request
 
 from ..access import public
 from ..extensions import db
-from ..models import Area, Blueprint, Case, Question, Topic
+from ..grading.display import ShownQuestion
+from ..models import Area, PaperBlueprint, Case, Question, Topic
 from ..pagecache import cached_for_guests
 from ..search import MAX_QUERY, search
 from . import bp
@@ -90,7 +91,7 @@ def case(case_id: str):
     """A case or defense question; its reference key points stay folded until asked for."""
     case = get_live_or_404(Case, case_id)
     prev, nxt = neighbours(Case, case)
-    return render_template("study/case.html", case=case, prev=prev, nxt=nxt)
+    return render_template("study/case.html", case=case, payload=case.payload, prev=prev, nxt=nxt)
 
 
 @bp.route("/questions/<question_id>")
@@ -100,7 +101,8 @@ def question(question_id: str):
     """One objective question with its answer and 解析 folded away."""
     question = get_live_or_404(Question, question_id)
     prev, nxt = neighbours(Question, question)
-    return render_template("study/question.html", q=question, prev=prev, nxt=nxt)
+    return render_template("study/question.html", q=question, sq=ShownQuestion.as_presented(question.payload, None),
+                           prev=prev, nxt=nxt)
 
 
 @bp.route("/search")
@@ -122,6 +124,6 @@ def search_page():
 @cached_for_guests
 def exams():
     """The three parts of the examination as the blueprints define them: counts, points, timing."""
-    blueprints = db.session.execute(live(Blueprint).order_by(Blueprint.position)).scalars().all()
+    blueprints = db.session.execute(live(PaperBlueprint).order_by(PaperBlueprint.position)).scalars().all()
     areas = {a.id: a.title for a in db.session.execute(db.select(Area)).scalars()}
     return render_template("study/exams.html", blueprints=blueprints, areas=areas)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from training.grading.papers import CannotDraw, breakdown, draw_paper
+from training.grading.drawing import CannotDraw, breakdown, draw_paper
 
 POOL = [{"kind": "question", "id": f"{a}-{t}-{i}", "qtype": t, "area": a}
         for a in ("plan", "quality", "team") for t in ("单选", "判断") for i in range(5)]

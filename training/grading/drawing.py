@@ -3,7 +3,31 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class ExamItem:
+    """One item of a drawn paper, fixed at the draw: the version the candidate is shown and graded on."""
+
+    kind: str  # question / case
+    id: str
+    qtype: str  # 单选 … or 案例分析 / 方案设计
+    area: str
+    points: float
+    version_id: int
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ExamItem":
+        return cls(kind=d["kind"], id=d["id"], qtype=d["qtype"], area=d["area"], points=float(d["points"]),
+                   version_id=int(d["version_id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __getitem__(self, name: str) -> Any:  # breakdown() and templates read items like mappings
+        return getattr(self, name)
 
 
 class CannotDraw(ValueError):

@@ -1,0 +1,31 @@
+"""Key-point results of written and 答辩 answers: the matcher suggests, the candidate confirms."""
+from __future__ import annotations
+
+from ..content.payloads import CasePayload
+from ..extensions import db
+from ..grading.keypoints import suggest_points, weighted_score
+from ..models import KeypointResult, Response
+from ..models.base import utcnow
+
+
+def suggest_keypoints(row: Response, case: CasePayload) -> None:
+    """One KeypointResult per key point of the answered version, with the matcher's suggestion."""
+    existing = {k.point_key for k in row.keypoints}
+    for point, s in zip(case.key_points, suggest_points(row.text or "", case.points_as_dicts()), strict=True):
+        if point.key not in existing:
+            db.session.add(KeypointResult(response=row, user_id=row.user_id, case_id=row.case_id,
+                                          version_id=row.version_id, point_key=point.key, weight=point.weight,
+                                          suggested=s.covered, found=s.found, negated=s.negated))
+
+
+def confirm_keypoints(row: Response, case: CasePayload, covered: set[str]) -> int:
+    """The candidate's verdict on every point; returns the weighted score out of 100."""
+    suggest_keypoints(row, case)
+    db.session.flush()
+    for result in row.keypoints:
+        result.confirmed = result.point_key in covered
+    score = weighted_score(case.points_as_dicts(), [p.key in covered for p in case.key_points])
+    row.score, row.graded_at = score / 100, utcnow()
+    if row.points_possible is not None:
+        row.points = row.points_possible * row.score
+    return score
