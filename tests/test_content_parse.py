@@ -25,8 +25,9 @@ def bank(body: str, head: str = "kind: bank\nid: bank-a\narea: plan\ntitle: 题�
     return f"---\n{head}\n---\n" + textwrap.dedent(body)
 
 
-def parse_one(text: str, path: str = "q.md"):
-    items, problems = parse_document(path, text)
+def parse_one(text: str, path: str = "q.md", keys_optional: bool = True):
+    """Most tests here are about other rules, so keys may be left out (they are made up a, b, c…)."""
+    items, problems = parse_document(path, text, keys_optional=keys_optional)
     return (items[0] if items else None), problems
 
 
@@ -53,8 +54,8 @@ def test_single_choice_parses_options_and_answer():
         因为乙。
         """))
     assert (q.id, q.qtype, q.difficulty, q.knowledge) == ("plan-q1", "单选", "易", ["kp-a"])
-    assert q.data == {"options": ["甲", "乙", "丙"]}
-    assert q.answer == 1
+    assert q.data == {"options": [{"key": "a", "text": "甲"}, {"key": "b", "text": "乙"}, {"key": "c", "text": "丙"}]}
+    assert q.answer == "b"
     assert "<strong>加粗</strong>" in q.stem_html
     assert "因为乙" in q.explanation_html
 
@@ -73,7 +74,7 @@ def test_multiple_choice_answer_is_all_ticked_options():
         ### 解析
         解析文字
         """))
-    assert q.answer == [0, 2] and q.knowledge == ["kp-a", "kp-b"] and q.difficulty == "难"
+    assert q.answer == ["a", "c"] and q.knowledge == ["kp-a", "kp-b"] and q.difficulty == "难"
 
 
 @pytest.mark.parametrize("word,expected", [("对", True), ("正确", True), ("√", True), ("错", False), ("×", False)])
@@ -110,8 +111,9 @@ def test_order_keeps_written_order_and_stem_may_hold_its_own_list():
         ### 解析
         理由。
         """))
-    assert q.data == {"steps": ["第一步", "第二步", "第三步"]}
-    assert q.answer == [0, 1, 2]
+    assert q.data == {"steps": [{"key": "s1", "text": "第一步"}, {"key": "s2", "text": "第二步"},
+                                {"key": "s3", "text": "第三步"}]}
+    assert q.answer == ["s1", "s2", "s3"]
     assert "先看清题目" in q.stem_html
 
 
@@ -130,8 +132,9 @@ def test_match_with_declared_categories_including_a_distractor():
         ### 解析
         理由。
         """))
-    assert q.data == {"items": ["项一", "项二", "项三"], "categories": ["甲类", "乙类", "丙类"]}
-    assert q.answer == [1, 0, 1]
+    assert [c["text"] for c in q.data["items"]] == ["项一", "项二", "项三"]
+    assert [c["text"] for c in q.data["categories"]] == ["甲类", "乙类", "丙类"]
+    assert q.answer == {"i1": "c2", "i2": "c1", "i3": "c2"}
 
 
 def test_match_categories_default_to_order_of_appearance():
@@ -148,7 +151,8 @@ def test_match_categories_default_to_order_of_appearance():
         ### 解析
         理由。
         """))
-    assert q.data["categories"] == ["乙类", "甲类"] and q.answer == [0, 1, 0]
+    assert [c["text"] for c in q.data["categories"]] == ["乙类", "甲类"]
+    assert q.answer == {"i1": "c1", "i2": "c2", "i3": "c1"}
 
 
 CASE = """---
@@ -196,7 +200,8 @@ def test_case_parses_key_points_hints_and_followups():
     assert [(p.label, p.weight) for p in case.key_points] == [("要点一", 40), ("要点二", 60)]
     assert case.key_points[0].hints == [["道歉", "致歉", "赔礼"], ["倾听"]]
     assert case.key_points[0].line == 19
-    assert case.followups[0].target == 2 and case.followups[0].hints == [["跟进", "回访"]]
+    assert [p.key for p in case.key_points] == ["p1", "p2"] and case.followups[0].key == "f1"
+    assert case.followups[0].target == "p2" and case.followups[0].hints == [["跟进", "回访"]]
     assert "背景材料" in case.background_html and "请回答" in case.prompt_html
 
 
@@ -236,7 +241,16 @@ BAD_DOCUMENTS = {
     "empty hint group": (CASE.replace("提示词: 回访", "提示词: 回访,,跟进"), 25, "提示词有空项"),
     "unknown case section": (CASE.replace("## 背景", "## 材料"), 9, "未知小节 “## 材料”"),
     "case without prompt": (CASE.replace("## 题目\n\n请回答。\n", ""), 9, "缺少 “## 题目”"),
-    "followup target out of range": (CASE.replace("针对: 2", "针对: 7"), 32, "“针对” 应是参考要点的序号 1–2"),
+    "followup target out of range": (CASE.replace("针对: 2", "针对: 7"), 32, "“针对” 应是参考要点的编号（p1、p2），现在是 '7'"),
+    "key gives itself away by length": (
+        bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 甲\n- [x] 乙是一个很长很具体的正确说法\n- [ ] 丙\n\n### 解析\n理由\n"),
+        12, "正确选项明显比所有干扰项长（14 字对 1 字）"),
+    "every option right": (
+        bank("## plan-q1 · 多选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [x] 乙\n- [x] 丙\n\n### 解析\n理由\n"),
+        12, "所有选项都是正确答案"),
+    "option by position": (
+        bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 甲\n- [ ] 乙\n- [x] 以上都对\n\n### 解析\n理由\n"),
+        12, "选项 “以上都对” 依赖选项的位置"),
     "bad case type": (CASE.replace("knowledge: [kp-a]", "knowledge: [kp-a]\ntype: 口试"), 7, "type 为 '口试'"),
 }
 
@@ -384,3 +398,117 @@ def test_half_width_punctuation_beside_chinese_is_reported_per_line(tmp_path):
     [problem] = read_content(root).problems
     assert problem.path.endswith("topics/a.md") and problem.line == 8
     assert "半角标点" in problem.message and "fix-punctuation" in problem.message
+
+
+KEYED = bank("""
+    ## plan-q1 · 单选 · 易
+    知识点: kp-a
+
+    题干，参见 {b}。
+
+    - [ ] 甲 {#a}
+    - [x] 乙 {#b}
+    - [ ] 丙 {#c}
+
+    ### 解析
+    {b} 对，{c} 最容易误选。
+
+    ## plan-q2 · 匹配 · 易
+    知识点: kp-a
+    类别: 甲类 {#x} | 乙类 {#y}
+
+    配:
+
+    - 一 → 甲类 {#one}
+    - 二 → 乙类 {#two}
+    - 三 → 甲类 {#three}
+
+    ### 解析
+    理由。
+    """)
+
+
+def test_keys_written_in_the_file_are_used_and_answers_name_them():
+    item, problems = parse_one(KEYED, keys_optional=False)
+    assert problems == []
+    single, match = item.questions
+    assert [o["key"] for o in single.data["options"]] == ["a", "b", "c"] and single.answer == "b"
+    assert match.answer == {"one": "x", "two": "y", "three": "x"}
+    assert [c["key"] for c in match.data["categories"]] == ["x", "y"]
+
+
+@pytest.mark.parametrize("change,line,fragment", [
+    (("乙 {#b}", "乙"), 14, "这一行缺少编号，在行末写 {#编号}，例如 {#b}"),
+    (("丙 {#c}", "丙 {#a}"), 15, "编号 {#a} 重复（第 13 行已用）"),
+    (("丙 {#c}", "丙 {#C!}"), 15, "编号 {#C!} 不合法"),
+    (("参见 {b}", "参见 {z}"), 8, "{z} 不是本题选项的编号；可用 {a}、{b}、{c}"),
+    (("类别: 甲类 {#x} | 乙类 {#y}", "类别: 甲类 {#x} | 乙类"), 22, "这一行缺少编号"),
+    (("- 二 → 乙类 {#two}", "- 二 → 乙类 {#one}"), 27, "编号 {#one} 重复"),
+    (("类别: 甲类 {#x} | 乙类 {#y}\n", ""), 20, "匹配题缺少 “类别：” 行"),
+])
+def test_key_mistakes_are_reported_with_file_and_line(change, line, fragment):
+    _, problems = parse_one(KEYED.replace(*change), keys_optional=False)
+    assert any(p.line == line and fragment in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_case_keys_and_targets_by_key():
+    keyed = (CASE.replace("### 要点一(40分)", "### 要点一(40分) {#apology}")
+             .replace("### 要点二(60分)", "### 要点二(60分) {#visit}")
+             .replace("### 追问一?", "### 追问一? {#why}").replace("针对: 2", "针对: visit"))
+    case, problems = parse_one(keyed, keys_optional=False)
+    assert problems == []
+    assert [p.key for p in case.key_points] == ["apology", "visit"]
+    assert (case.followups[0].key, case.followups[0].target) == ("why", "visit")
+    _, problems = parse_one(keyed.replace("针对: visit", "针对: 2"), keys_optional=False)
+    assert any("“针对” 应是参考要点的编号（apology、visit），现在是 '2'" in p.message for p in problems)
+    _, problems = parse_one(CASE, keys_optional=False)
+    assert {p.line for p in problems if "缺少编号" in p.message} == {19, 24, 31}
+
+
+def test_add_keys_writes_missing_keys_once_and_the_result_passes():
+    from training.content.keys import add_keys
+    text = bank("""
+        ## plan-q1 · 单选 · 易
+        知识点: kp-a
+
+        题干
+
+        - [ ] 甲
+        - [x] 乙 {#b}
+        - [ ] 丙
+
+        ### 解析
+        理由。
+
+        ## plan-q2 · 匹配 · 易
+        知识点: kp-a
+
+        配:
+
+        - 一 → 甲类
+        - 二 → 乙类
+
+        - 三 → 甲类
+
+        ### 解析
+        理由。
+        """)
+    new, changed, problems = add_keys("q.md", text)
+    assert problems == [] and changed == 6
+    assert "- [ ] 甲 {#a}\n- [x] 乙 {#b}\n- [ ] 丙 {#c}" in new
+    assert "知识点: kp-a\n类别：甲类 {#c1} | 乙类 {#c2}\n" in new and "- 三 → 甲类 {#i3}" in new
+    item, problems = parse_one(new, keys_optional=False)
+    assert problems == [] and item.questions[1].answer == {"i1": "c1", "i2": "c2", "i3": "c1"}
+    assert add_keys("q.md", new)[0] == new  # nothing left to add
+    case, changed, _ = add_keys("c.md", CASE)
+    assert "### 要点二(60分) {#p2}" in case and "针对：p2" in case and "### 追问一? {#f1}" in case
+    assert parse_one(case, keys_optional=False)[1] == []
+
+
+def test_the_shipped_content_has_every_key_written():
+    from training.content.keys import add_keys
+    from support import CONTENT
+    for path in sorted(CONTENT.rglob("*.md")):
+        if path.name not in ("FORMAT.md", "README.md"):
+            text = path.read_text(encoding="utf-8")
+            assert add_keys(str(path), text)[1] == 0, path

@@ -127,7 +127,32 @@ def _choice(what, qtype, n, body, meta, report):
     if qtype == "多选" and len(correct) < 2:
         report.add(line, f"{what}：多选题至少要有 2 个正确选项(- [x])，现在有 {len(correct)} 个；只有一个就写成单选")
     answer = (correct[0] if correct else "") if qtype == "单选" else sorted(correct)
+    _give_aways(what, line, qtype, [(h[0], t) for h, t in options], set(correct), report)
     return block_text(stem_lines), {"options": _choices(options)}, answer
+
+
+# Options are shuffled for every learner, so an option that points at others by place is wrong.
+POSITIONAL_OPTION = re.compile(r"^(?:以上|上述|前面|前述)(?:各项|选项|说法|几项|三项|四项)?(?:都|均|全|皆)"
+                               r"|^(?:全部|都|均)(?:正确|不正确|对|错)|^[A-Ha-h]\s*[和与及、,，]\s*[A-Ha-h]")
+LONG_FACTOR, LONG_MARGIN = 1.5, 6  # a key this much longer than every distractor gives itself away
+
+
+def _give_aways(what: str, line: int, qtype: str, options: list[tuple[str, str]], correct: set[str],
+                report: Report) -> None:
+    """Patterns that let a candidate guess without knowing: a key far longer than every distractor,
+    a 多选 where every option is right, options that only make sense in a fixed position."""
+    for _, text in options:
+        if POSITIONAL_OPTION.search(text):
+            report.add(line, f"{what}：选项 “{text}” 依赖选项的位置，而页面会为每位考生打乱选项顺序；请改写成独立的说法")
+    right = [len(t) for k, t in options if k in correct]
+    wrong = [len(t) for k, t in options if k not in correct]
+    if not right:
+        return
+    if not wrong:
+        report.add(line, f"{what}：所有选项都是正确答案，“全选”就能得分；请加入至少一个干扰项")
+    elif min(right) >= LONG_FACTOR * max(wrong) and min(right) - max(wrong) >= LONG_MARGIN:
+        report.add(line, f"{what}：正确选项明显比所有干扰项长（{min(right)} 字对 {max(wrong)} 字），考生凭长度就能猜中；"
+                         "请把干扰项写得同样具体，或精简正确选项")
 
 
 def _keyed(run: list, text_of, keys: KeyChecker, prefix: str) -> list[tuple[list, str]]:

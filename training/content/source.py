@@ -77,7 +77,8 @@ class KeyChecker:
         """Record the key written on `line`; holder is a one-element list that receives the final key."""
         if key is None:
             if not self.report.keys_optional:
-                self.report.add(line, f"{self.what}：这一行缺少编号，在行末写 {{#编号}}，例如 {{#{prefix}{number}}}"
+                example = prefix + str(number) if prefix else "abcdefgh"[min(number, 8) - 1]
+                self.report.add(line, f"{self.what}：这一行缺少编号，在行末写 {{#编号}}，例如 {{#{example}}}"
                                       "（flask content add-keys 可以一次补齐）")
             self.pending.append((line, prefix, number, holder))
             return
