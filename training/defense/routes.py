@@ -175,6 +175,10 @@ def review(session_id: int, answer_id: int):
     """The answer beside the key points of the version answered, suggestions ticked, for the candidate to confirm."""
     ds = own(session_id)
     answer = get_answer(ds, answer_id)
+    if answer.legacy:  # from before versions: the key points it was graded on cannot be shown
+        return render_template("defense/review.html", ds=ds, answer=answer, case=answer.case.payload, results={},
+                               missed=[], followup=None, followup_data=None, changed=False, legacy=True,
+                               form=EmptyForm(), max_chars=MAX_ANSWER_CHARS)
     case = answer.version.case
     results = {k.point_key: k for k in answer.keypoints}
     missed = []
@@ -185,7 +189,7 @@ def review(session_id: int, answer_id: int):
     fu = answer.followup
     return render_template("defense/review.html", ds=ds, answer=answer, case=case, results=results, missed=missed,
                            followup=fu, followup_data=case.followup(fu.followup_key) if fu else None,
-                           changed=current_version != answer.version_id, form=EmptyForm(),
+                           changed=current_version != answer.version_id, legacy=False, form=EmptyForm(),
                            max_chars=MAX_ANSWER_CHARS)
 
 
@@ -196,6 +200,8 @@ def confirm(session_id: int, answer_id: int):
     ds = own(session_id)
     require_csrf()
     answer = get_answer(ds, answer_id)
+    if answer.legacy:
+        user_abort(409, "这是题目版本化之前的早期记录，当时对照的要点无法还原，不能重新计分。")
     case = answer.version.case
     chosen = set(request.form.getlist("covered"))
     if chosen - {p.key for p in case.key_points}:
@@ -220,7 +226,7 @@ def followup(session_id: int, answer_id: int):
     require_csrf()
     answer = get_answer(ds, answer_id)
     fu = answer.followup
-    if fu is None:
+    if fu is None or answer.legacy:
         user_abort(409, "请先确认参考要点，考官才会追问。")
     if "confirm" in request.form:
         fu.confirmed = request.form.get("confirm") == "yes"

@@ -112,6 +112,8 @@ def finalize(attempt: ExamAttempt, auto: bool = False) -> bool:
     for index, item in enumerate(attempt.items):
         row = rows.get(index)
         version = versions[item.version_id]
+        if row is not None and row.legacy:  # carried over from before versions: keeps the mark it had
+            continue
         if item.kind == "question":
             if row is None or row.answer is None:
                 continue

@@ -101,7 +101,8 @@ def sit(attempt_id: int):
              for i, it in enumerate(attempt.items) if it.kind == "question"}
     cases = {i: versions[it.version_id].case for i, it in enumerate(attempt.items) if it.kind == "case"}
     remaining = max(0, int((as_utc(attempt.deadline_at) - utcnow()).total_seconds()))
-    return render_template("exams/sit.html", attempt=attempt, shown=shown, cases=cases, saved=saved_rows(attempt),
+    saved = {i: row for i, row in saved_rows(attempt).items() if not row.legacy}
+    return render_template("exams/sit.html", attempt=attempt, shown=shown, cases=cases, saved=saved,
                            remaining=remaining, max_text=MAX_TEXT, form=EmptyForm())
 
 
@@ -168,17 +169,18 @@ def report(attempt_id: int):
         if it.kind == "question":
             shown[i] = shown_question(attempt, i, version)
             row = rows.get(i)
-            if row is not None and row.answer is not None:
+            if row is not None and row.answer is not None and not row.legacy:
                 details[i] = grade(version.question, row.answer, exam=True)  # same version: explains the stored mark
         else:
             cases[i] = version.case
             row = rows.get(i)
             points[i] = {k.point_key: k for k in row.keypoints} if row is not None else {}
     changed = {i for i, it in enumerate(attempt.items) if current.get(it.id) != it.version_id}
+    legacy = {i for i, row in rows.items() if row.legacy}
     earned = [rows[i].points if i in rows else None for i in range(len(attempt.items))]
     areas = dict(db.session.execute(db.select(Area.id, Area.title)).all())
     return render_template("exams/report.html", attempt=attempt, rows=rows, shown=shown, details=details,
-                           cases=cases, points=points, changed=changed,
+                           cases=cases, points=points, changed=changed, legacy=legacy,
                            by_area=breakdown(attempt.items, earned, "area"),
                            by_type=breakdown(attempt.items, earned, "qtype"), areas=areas,
                            pending=pending_written(attempt, rows), form=EmptyForm())
@@ -194,6 +196,10 @@ def confirm(attempt_id: int, index: int):
         user_abort(409, "交卷后才能对照参考要点。")
     if index >= len(attempt.items) or attempt.items[index].kind != "case":
         user_abort(400, "这道题不是需要对照要点的主观题。")
+    existing = db.session.execute(db.select(Response).where(
+        Response.exam_attempt_id == attempt.id, Response.slot == index)).scalar()
+    if existing is not None and existing.legacy:
+        user_abort(409, "这是题目版本化之前的早期记录，当时对照的要点无法还原，不能重新计分。")
     case = versions_of(attempt)[attempt.items[index].version_id].case
     chosen = set(request.form.getlist("covered"))
     if chosen - {p.key for p in case.key_points}:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
-from .content import ItemVersion
+from .content import Case, ItemVersion, Question
 
 PRACTICE, EXAM, DEFENSE = "practice", "exam", "defense"
 CONTEXT_COLUMNS = {PRACTICE: "practice_session_id", EXAM: "exam_attempt_id", DEFENSE: "defense_session_id"}
@@ -72,8 +72,17 @@ class Response(db.Model):
     overtime: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[ItemVersion | None] = relationship(lazy="joined")
+    case: Mapped["Case | None"] = relationship()
+    question: Mapped["Question | None"] = relationship()
     keypoints: Mapped[list["KeypointResult"]] = relationship(back_populates="response", order_by="KeypointResult.id")
     followup: Mapped["FollowupAnswer | None"] = relationship(back_populates="response")
+
+    @property
+    def case_title(self) -> str:
+        """The case's title as the candidate saw it (today's title for records from before versions)."""
+        if self.version is not None:
+            return self.version.payload.get("title", "")
+        return self.case.title if self.case is not None else (self.case_id or "")
 
     @property
     def correct(self) -> bool:
