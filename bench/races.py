@@ -21,6 +21,9 @@ Each round uses a fresh user and fresh objects; the script creates its own datab
 it prints the traceback gunicorn logged during that race. Exit status 1 if any write FAILs.
 
     .venv/bin/python bench/races.py [--rounds 3] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+--database-url names the PostgreSQL server (the database in it is only used to CREATE/DROP
+races_<pid>). Needs gunicorn (requirements.txt) and requests (a dev dependency).
 """
 # Run as a script: put the project root on sys.path so `bench.*` and `training` import.
 import os
@@ -39,6 +42,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -293,14 +297,23 @@ def server_failed(status: str) -> bool:
 
 
 def last_traceback(log: str) -> str:
-    """The last logged error with its traceback (chained ones included), up to the next log record."""
+    """The last logged error with its traceback (chained ones included), up to the next log record,
+    with library frames left out: the project's frames and the exception lines remain."""
     lines = log.splitlines()
     tb = max((i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")), default=None)
     if tb is None:
         return ""
     start = max((i for i in range(tb) if lines[i].startswith("[") and "ERROR" in lines[i]), default=tb)
     end = next((i for i in range(tb + 1, len(lines)) if lines[i].startswith("[")), len(lines))
-    return "\n".join(lines[start:end][-120:])
+    kept, library_frame = [], False
+    for line in lines[start:end]:
+        if line.startswith('  File "'):
+            library_frame = "site-packages" in line or not line.startswith(f'  File "{ROOT}')
+        elif not line.startswith(" "):
+            library_frame = False
+        if not library_frame:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def race(rnd: Round, server: Gunicorn, name: str, prepare: Callable[[Round], dict],
@@ -445,11 +458,6 @@ def practice_prepare(rnd: Round) -> dict:
             "position": rnd.db.one("SELECT position FROM practice_sessions WHERE id = %s", ps)}
 
 
-def practice_fire(rnd: Round, st: dict) -> Shot:
-    return rnd.user.shot(f"/practice/s/{st['session']}/answer", {
-        "question_id": st["question_id"], "version_id": st["version_id"], "started": "0", "choice": "true"})
-
-
 def practice_count(rnd: Round, st: dict) -> int:
     return rnd.db.one("SELECT count(*) FROM responses WHERE practice_session_id = %s", st["session"])
 
@@ -522,8 +530,9 @@ RACES: list[dict[str, Any]] = [
          fire=logged_in(lambda st: f"/mock/a/{st['attempt']}/save", lambda st: save_fields(st["index"], st["value"]))),
     dict(name="4 hand-in", prepare=handin_prepare, fire=logged_in(lambda st: f"/mock/a/{st['attempt']}/submit"),
          count=handin_count, expected=lambda rnd, st: st["answered"], checks=handin_checks),
-    dict(name="5 practice answer", prepare=practice_prepare, fire=practice_fire, count=practice_count,
-         checks=practice_checks),
+    dict(name="5 practice answer", prepare=practice_prepare, count=practice_count, checks=practice_checks,
+         fire=logged_in(lambda st: f"/practice/s/{st['session']}/answer", lambda st: {
+             "question_id": st["question_id"], "version_id": st["version_id"], "started": "0", "choice": "true"})),
     dict(name="6 star", prepare=star_prepare, count=star_count,
          fire=logged_in(lambda st: f"/practice/star/{st['question']}", lambda st: {"on": "1"})),
     dict(name="7 begin 答辩", prepare=defense_prepare, count=begin_count,
@@ -551,6 +560,12 @@ def new_round(number: int, server: Gunicorn, database: Database, env: dict[str, 
                  database.one("SELECT id FROM users WHERE username = %s", username))
 
 
+def pad(text: str, width: int) -> str:
+    """Left-justify to a display width (CJK characters take two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
+
+
 def statuses_text(statuses: Counter) -> str:
     return " ".join(f"{s}×{n}" for s, n in sorted(statuses.items()))
 
@@ -563,12 +578,13 @@ def print_report(outcomes: list[Outcome]) -> None:
         total = sum((o.statuses for o in mine), Counter())
         rows = " ".join("-" if o.rows is None else str(o.rows) for o in mine)
         expected = " ".join("-" if o.expected is None else str(o.expected) for o in mine)
-        print(f"{name:18} {statuses_text(total):30} {rows:16} {expected:16} {verdict(all(o.ok for o in mine))}")
+        print(f"{pad(name, 18)} {statuses_text(total):30} {rows:16} {expected:16} {verdict(all(o.ok for o in mine))}")
     for o in outcomes:
         if not o.ok:
             print(f"\nFAIL {o.name}, round {o.round} ({statuses_text(o.statuses) or 'no requests'}): "
                   f"{'; '.join(o.problems)}")
-            print(f"last traceback in gunicorn's log during this race:\n{o.traceback}" if o.traceback
+            print(f"last traceback in gunicorn's log during this race (library frames left out):\n{o.traceback}"
+                  if o.traceback
                   else "(gunicorn logged no traceback during this race)")
 
 
