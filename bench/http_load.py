@@ -70,12 +70,12 @@ def fetch(url: str, timeout: float = 5.0) -> tuple[int, int]:
 class Gunicorn:
     """One gunicorn master (+2 workers) in its own process group; always stopped by its pid."""
 
-    def __init__(self, name: str, target: str, env: dict[str, str], logdir: Path):
+    def __init__(self, name: str, target: str, env: dict[str, str], logdir: Path, extra: tuple[str, ...] = ()):
         self.name, self.port = name, free_port()
         self.log_path = logdir / f"gunicorn-{name}.log"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [GUNICORN, "-w", "2", "-b", f"{HOST}:{self.port}", target],
+            [GUNICORN, "-w", "2", *extra, "-b", f"{HOST}:{self.port}", target],
             cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property

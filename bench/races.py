@@ -1,7 +1,7 @@
 """Race check: every "at most once" write stays at most once under real concurrency.
 
 For each write below, 20 identical requests leave together (threading.Barrier) against the
-app served by `gunicorn -w 2` on PostgreSQL, from the same logged-in user with the same
+app served by `gunicorn -w 2 --threads 8` on PostgreSQL (16 requests inside the app at once), from the same logged-in user with the same
 cookies and CSRF token (sign-up: 20 fresh visitors with the same form). Afterwards the rows
 are counted with SQL straight from the database. A write PASSES when exactly the expected
 rows (or state change) are there and no request answered 5xx or failed to get an answer;
@@ -20,7 +20,7 @@ Each round uses a fresh user and fresh objects; the script creates its own datab
 (races_<pid>) on the server, builds it with `flask setup`, and drops it at the end. On a FAIL
 it prints the traceback gunicorn logged during that race. Exit status 1 if any write FAILs.
 
-    .venv/bin/python bench/races.py [--rounds 3] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/races.py [--rounds 3] [--threads 8] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 --database-url names the PostgreSQL server (the database in it is only used to CREATE/DROP
 races_<pid>). Needs gunicorn (requirements.txt) and requests (a dev dependency).
@@ -591,6 +591,9 @@ def print_report(outcomes: list[Outcome]) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3, help="repeat each race on fresh objects (default 3)")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="gunicorn threads per worker (default 8): with -w 2, 16 requests are inside the app "
+                             "at once; 1 gives plain sync workers (2 at once)")
     parser.add_argument("--database-url", default=DEFAULT_SERVER,
                         help="PostgreSQL server (SQLAlchemy URL); a races_<pid> database is created on it "
                              f"and dropped afterwards (default {DEFAULT_SERVER})")
@@ -607,13 +610,13 @@ def main(argv: list[str] | None = None) -> int:
                LOGIN_RATE_LIMIT=RATE_LIMIT, SIGNUP_RATE_LIMIT=RATE_LIMIT)
     env.pop("PYTHONPATH", None)
     print(f"race check — {THREADS} simultaneous identical requests per write, {args.rounds} round(s); "
-          f"gunicorn -w 2; database {database.name} on {make_url(database.url).render_as_string().split('@')[-1]}")
+          f"gunicorn -w 2 --threads {args.threads}; database {database.name} on {make_url(database.url).render_as_string().split('@')[-1]}")
     logdir = Path(tempfile.mkdtemp(prefix="bench-races-"))
     server = None
     database.create()
     try:
         build_schema(database, env)
-        server = Gunicorn("races", "app:app", env, logdir)
+        server = Gunicorn("races", "app:app", env, logdir, extra=("--threads", str(args.threads)))
         server.wait_ready("/")
         outcomes = []
         for number in range(1, args.rounds + 1):

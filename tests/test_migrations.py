@@ -226,6 +226,7 @@ def test_carried_over_answers_render_and_the_migration_goes_back(app, client):
             assert "版本化之前" in page.get_data(as_text=True)
     for url in ("/defense/history", "/defense/", "/defense/s/1", "/defense/s/2", "/practice/s/1", "/mock/"):
         assert client.get(url).status_code in (200, 302), url
+    db.session.remove()  # the requests shared this app context's session: end its transaction before DDL
     downgrade(directory=app.extensions["migrate"].directory, revision="0006")
     meta = db.MetaData()
     meta.reflect(bind=db.engine)

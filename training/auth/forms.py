@@ -30,6 +30,9 @@ class LoginForm(FlaskForm):
     submit = SubmitField("登录")
 
 
+TAKEN_MESSAGE = "这个邮箱或手机号已经注册，请直接登录"
+
+
 class SignupForm(FlaskForm):
     nickname = StringField("昵称", validators=[DataRequired("请填写昵称"), Length(min=1, max=40, message="昵称最多 40 个字")],
                            filters=[lambda v: (v or "").strip()])
@@ -46,4 +49,4 @@ class SignupForm(FlaskForm):
         if not (EMAIL.match(field.data) or PHONE.match(field.data)):
             raise ValidationError("请输入有效的邮箱（如 name@example.com）或手机号（6–15 位数字）")
         if db.session.execute(db.select(User.id).where(User.username == field.data)).first():
-            raise ValidationError("这个邮箱或手机号已经注册，请直接登录")
+            raise ValidationError(TAKEN_MESSAGE)

@@ -7,12 +7,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from ..access import login_required, public
+from ..answers.store import insert_once
 from ..extensions import db, limiter
 from ..forms import EmptyForm
 from ..models import User
 from ..models.base import utcnow
 from . import bp
-from .forms import LoginForm, SignupForm
+from .forms import TAKEN_MESSAGE, LoginForm, SignupForm
 
 
 def safe_next(default: str) -> str:
@@ -35,7 +36,12 @@ def signup():
     if form.validate_on_submit():
         user = User(username=form.username.data, nickname=form.nickname.data)
         user.set_password(form.password.data)
-        db.session.add(user)
+        user, created = insert_once(db.session, user, lambda: db.session.execute(
+            db.select(User).where(User.username == form.username.data)).scalar())
+        if not created:  # the same name registered a moment ago (a double click, two tabs): one account only
+            db.session.rollback()
+            form.username.errors.append(TAKEN_MESSAGE)
+            return render_template("auth/signup.html", form=form), 400
         db.session.commit()
         login_user(user)
         flash(f"注册成功，欢迎你，{user.nickname}！", "success")
