@@ -166,3 +166,49 @@ def test_setup_is_idempotent_and_creates_demo_accounts_once(app, runner):
     assert "题目：新增 0，更新 0" in second.output
     assert _db.session.execute(_db.select(_db.func.count()).select_from(User)).scalar_one() == 3
     assert "teacher@demo.local" in second.output
+
+
+def web_question(qid: str, version_id: int) -> Question:
+    """A question as the browser editor (a later issue) will write it: origin "web"."""
+    return Question(id=qid, title="网页题", source_path="", source_line=1, position=0, retired=False, fingerprint="w",
+                    origin="web", area_id="plan", bank_id="bank-plan-basics", qtype="判断", difficulty="易",
+                    stem_html="<p>网页上写的题</p>", explanation_html="<p>理由</p>", version_id=version_id)
+
+
+def test_a_load_never_retires_items_written_in_the_browser_and_refuses_their_ids(app, shipped_content):
+    from training.content.sync import SyncConflict
+    from training.models import ItemVersion
+    sync_content(db.session, shipped_content)
+    version = ItemVersion(kind="question", item_id="web-q1", number=1, fingerprint="w", origin="web",
+                          payload={"qtype": "判断", "title": "网页题", "answer": True})
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(web_question("web-q1", version.id))
+    db.session.commit()
+    report = sync_content(db.session, shipped_content)
+    assert report.retired["question"] == 0 and not db.session.get(Question, "web-q1").retired
+    taken = shipped_content.questions[0].id
+    db.session.execute(db.update(Question).where(Question.id == taken).values(origin="web"))
+    with pytest.raises(SyncConflict, match=taken):
+        sync_content(db.session, shipped_content)
+
+
+def test_versions_follow_what_learners_see_not_where_it_is_written(app, content_copy):
+    from training.models import ItemVersion
+    load(content_copy)
+    count = lambda: db.session.execute(db.select(db.func.count()).select_from(ItemVersion)).scalar_one()  # noqa: E731
+    before = count()
+    bank = content_copy / "questions/plan/basics.md"
+    text = bank.read_text(encoding="utf-8")
+    moved = text.replace("title: 客户服务计划 · 基础题\n", "title: 客户服务计划 · 基础题（修订）\norder: 5\n")
+    bank.write_text(moved, encoding="utf-8")  # the bank's title and place change, lines move: no question changes
+    report = load(content_copy)
+    assert report.versions["question"] == 0 and count() == before
+    bank.write_text(text.replace("- [x] 指导作用 {#b}", "- [x] 指导的作用 {#b}"), encoding="utf-8")
+    report = load(content_copy)
+    assert report.versions["question"] == 1 and count() == before + 1
+    bank.write_text(text, encoding="utf-8")  # back to the earlier text: its version is reused, not a third one
+    report = load(content_copy)
+    assert report.versions["question"] == 0 and count() == before + 1
+    q = db.session.get(Question, "plan-q001")
+    assert db.session.get(ItemVersion, q.version_id).number == 1

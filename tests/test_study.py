@@ -113,7 +113,8 @@ def test_logged_in_pages_are_never_served_from_the_guest_cache(as_role, client, 
 
 
 def test_exam_structure_page_shows_each_paper(client, loaded):
-    html = text_of(client.get("/exams"))
+    assert client.get("/exams").headers["Location"].endswith("/exam-guide")  # the old address still works
+    html = text_of(client.get("/exam-guide"))
     for bp in loaded.blueprints:
         assert bp.title in html
     assert "考试时长 90 分钟" in html and "每题准备 5 分钟" in html

@@ -22,7 +22,8 @@ from sqlalchemy import inspect as sa_inspect
 from .content.items import ContentSet
 from .content.punctuation import fix_body, half_width_lines
 from .content.stats import stats_table
-from .content.sync import sync_content
+from .content.service import reload_content
+from .content.sync import SyncConflict
 from .content.validate import content_files, read_content
 from .extensions import db
 from .models import Area, Role, User
@@ -83,12 +84,22 @@ def load_command(path: str | None) -> None:
     """Validate, then load everything in one transaction (nothing if anything is wrong)."""
     if path is not None and not Path(path).is_dir():
         raise click.BadParameter("load 需要一个内容目录", param_hint="PATH")
-    content, _ = _read(path)
-    if _report(content):
+    root = Path(path) if path is not None else Path(current_app.config["CONTENT_DIR"])
+    click.echo(f"正在读取并校验 {root} 下的 {len(content_files(root))} 个内容文件，然后写入数据库……", err=True)
+    _load(root)
+
+
+def _load(root: Path) -> None:
+    """reload_content with the CLI's messages; exits 1 when nothing could be loaded."""
+    try:
+        content, report = reload_content(db.session, root)
+    except SyncConflict as exc:
+        db.session.rollback()
+        raise click.ClickException(f"未导入任何内容：{exc}") from exc
+    if report is None:
+        _report(content)
         click.echo(f"内容有 {len(content.problems)} 个问题，未导入任何内容。", err=True)
         sys.exit(1)
-    click.echo(f"校验通过，正在写入数据库({len(content.questions)} 道题)……", err=True)
-    report = sync_content(db.session, content)
     db.session.commit()
     for line in report.lines():
         click.echo(line)
@@ -188,14 +199,7 @@ def ensure_demo_accounts() -> list[tuple[str, str, str, Role]]:
 def setup_command(demo: bool) -> None:
     """Migrate the schema, load content/, optionally create demo accounts. Safe to repeat."""
     upgrade(directory=current_app.extensions["migrate"].directory)
-    content = read_content(Path(current_app.config["CONTENT_DIR"]))
-    if _report(content):
-        click.echo("内容校验未通过，未导入。请先修正上面的问题。", err=True)
-        sys.exit(1)
-    report = sync_content(db.session, content)
-    db.session.commit()
-    for line in report.lines():
-        click.echo(line)
+    _load(Path(current_app.config["CONTENT_DIR"]))
     if demo:
         click.echo("\n演示账号（仅供本地试用）：")
         for username, _nickname, password, role in ensure_demo_accounts():

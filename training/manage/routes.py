@@ -7,8 +7,8 @@ from flask import current_app, flash, redirect, render_template, url_for
 
 from ..access import instructor_required
 from ..content.stats import COLUMNS, stats_rows
-from ..content.sync import sync_content
-from ..content.validate import read_content
+from ..content.service import check_content, reload_content
+from ..content.sync import SyncConflict
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Case, Question, Topic
@@ -25,7 +25,7 @@ def retired_counts() -> dict[str, int]:
 @instructor_required
 def content():
     """Counts per area and type, and whether content/ on disk currently validates."""
-    checked = read_content(Path(current_app.config["CONTENT_DIR"]))
+    checked = check_content(Path(current_app.config["CONTENT_DIR"]))
     return render_template("manage/content.html", rows=stats_rows(db.session), columns=COLUMNS,
                            problems=checked.problems[:200], n_problems=len(checked.problems),
                            retired=retired_counts(), form=EmptyForm())
@@ -39,11 +39,15 @@ def reload():
     if not form.validate_on_submit():
         flash("表单已失效，请重试。", "error")
         return redirect(url_for("manage.content"))
-    checked = read_content(Path(current_app.config["CONTENT_DIR"]))
-    if checked.problems:
+    try:
+        checked, report = reload_content(db.session, Path(current_app.config["CONTENT_DIR"]))
+    except SyncConflict as exc:
+        db.session.rollback()
+        flash(f"未导入任何内容：{exc}", "error")
+        return redirect(url_for("manage.content"))
+    if report is None:
         flash(f"内容有 {len(checked.problems)} 个问题，未导入任何内容。请先修正下面列出的问题。", "error")
         return redirect(url_for("manage.content"))
-    report = sync_content(db.session, checked)
     db.session.commit()
     cache = page_cache()
     if cache is not None:

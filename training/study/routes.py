@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 
 from ..access import public
 from ..extensions import db
@@ -119,11 +119,18 @@ def search_page():
                            areas=areas)
 
 
-@bp.route("/exams")
+@bp.route("/exam-guide")
 @public
 @cached_for_guests
-def exams():
+def exam_guide():
     """The three parts of the examination as the blueprints define them: counts, points, timing."""
     blueprints = db.session.execute(live(PaperBlueprint).order_by(PaperBlueprint.position)).scalars().all()
     areas = {a.id: a.title for a in db.session.execute(db.select(Area)).scalars()}
-    return render_template("study/exams.html", blueprints=blueprints, areas=areas)
+    return render_template("study/exam_guide.html", blueprints=blueprints, areas=areas)
+
+
+@bp.route("/exams")
+@public
+def old_exam_guide():
+    """The guide's old address (it read like the mock exams, which live at /mock): moved for good."""
+    return redirect(url_for("study.exam_guide"), 301)
