@@ -220,3 +220,54 @@ def test_a_written_exam_answer_survives_key_point_edits(learner, loaded):
     assert "此题已更新" in html and first.label in html and "新增的要点" not in html
     assert f"{first.weight} / 100 分" in html
     assert re.search(rf'value="{first.key}" checked', html)  # the confirmation given, on the version answered
+
+
+def test_regrading_is_explicit_and_keeps_both_grades(learner, loaded, runner):
+    from training.models import Regrade
+    q, url = practice_answer(learner, "判断", right_fields)
+    row = db.session.execute(db.select(Response)).scalar_one()
+    assert row.score == 1.0
+    edited = edit_everything(loaded, {q.id}, set(), {})  # the 判断 key is flipped: the old key "was wrong"
+    sync_content(db.session, edited)
+    db.session.commit()
+    assert db.session.get(Response, row.id).score == 1.0  # a new version changes no old grade by itself
+    dry = runner.invoke(args=["content", "regrade", q.id, "--reason", "原答案有误", "--dry-run"])
+    assert "将按" in dry.output and "得分变化 1 条" in dry.output
+    assert db.session.execute(db.select(db.func.count()).select_from(Regrade)).scalar_one() == 0
+    done = runner.invoke(args=["content", "regrade", q.id, "--reason", "原答案有误"])
+    assert done.exit_code == 0 and "练习 1 条" in done.output, done.output
+    db.session.expire_all()
+    row = db.session.get(Response, row.id)
+    (g,) = db.session.execute(db.select(Regrade)).scalars().all()
+    assert (g.old_score, g.new_score, g.reason) == (1.0, 0.0, "原答案有误")
+    assert row.score == 0.0 and row.version_id == db.session.get(Question, q.id).version_id
+    page = learner.get(url).get_data(as_text=True)
+    assert "已按更新后的题目重新评分" in page and "原来得 100%，现在得 0%" in page
+    again = runner.invoke(args=["content", "regrade", q.id, "--reason", "再来一次"])
+    assert "已是当前版本 1 条" in again.output  # nothing is graded twice
+    assert runner.invoke(args=["content", "regrade", "no-such-q", "--reason", "x"]).exit_code != 0
+
+
+def test_an_answer_that_names_a_removed_option_cannot_be_regraded(learner, loaded, runner):
+    q, _ = practice_answer(learner, "单选", lambda p: {"choice": wrong_key(p)})
+    row = db.session.execute(db.select(Response)).scalar_one()
+    sync_content(db.session, edit_everything(loaded, {q.id}, set(), {q.id: row.answer}))
+    db.session.commit()
+    out = runner.invoke(args=["content", "regrade", q.id, "--reason", "改题"]).output
+    assert "无法重新评分 1 条" in out
+    db.session.expire_all()
+    assert db.session.get(Response, row.id).version_id == row.version_id
+
+
+def test_regrading_a_paper_question_updates_the_paper_total(learner, loaded, runner):
+    theory_blueprint()
+    url, page, attempt = start_paper(learner)
+    answer_paper(learner, url, page, attempt)
+    learner.post(url + "/submit", data={"csrf_token": csrf_from(page)})
+    judge = next(i for i in attempt.items if i.qtype == "判断")
+    sync_content(db.session, edit_everything(loaded, {judge.id}, set(), {}))
+    db.session.commit()
+    assert runner.invoke(args=["content", "regrade", judge.id, "--reason", "原答案有误"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(ExamAttempt, attempt.id).points == 60  # 80 less the 判断's 20 points
+    assert "已重新评分：原 20 分（原答案有误）" in learner.get(url + "/report").get_data(as_text=True)

@@ -123,6 +123,28 @@ def add_keys_command(path: str | None) -> None:
     click.echo(f"共修改 {changed} 个文件。再运行 flask content check 确认。")
 
 
+@content_cli.command("regrade")
+@click.argument("question_id")
+@click.option("--reason", required=True, help="为什么重新评分（考生会在成绩页看到），如“原答案有误”")
+@click.option("--dry-run", is_flag=True, help="只统计，不修改")
+def regrade_command(question_id: str, reason: str, dry_run: bool) -> None:
+    """Re-grade answers given on earlier versions of a question against its current version."""
+    from .answers.regrade import regrade_question
+    from .models import Question
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise click.ClickException(f"没有题目 {question_id}")
+    report = regrade_question(db.session, question, reason, dry_run=dry_run)
+    labels = {"practice": "练习", "exam": "模拟考试"}
+    done = "、".join(f"{labels.get(k, k)} {n} 条" for k, n in sorted(report.regraded.items())) or "0 条"
+    click.echo(f"{'将' if dry_run else '已'}按 {question_id} 的当前版本重新评分：{done}，其中得分变化 {report.changed} 条；"
+               f"已是当前版本 {report.current} 条；所选选项在当前版本里已不存在、无法重新评分 {report.unfit} 条。")
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+
+
 @content_cli.command("fix-punctuation")
 @click.argument("path", required=False)
 def fix_punctuation_command(path: str | None) -> None:

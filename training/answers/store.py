@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,3 +37,10 @@ def claim(session: Session, statement: Any) -> bool:
     Used where exactly one of several concurrent requests may go on (hand-in, next position).
     """
     return session.execute(statement).rowcount == 1
+
+
+def paper_points(session: Session, attempt_id: int) -> float:
+    """A mock exam's marks: the sum of the points its answers earned, to one decimal."""
+    from ..models import Response
+    earned = session.execute(select(func.sum(Response.points)).where(Response.exam_attempt_id == attempt_id)).scalar()
+    return round(earned or 0.0, 1)

@@ -9,7 +9,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from ..answers.store import claim, insert_once
+from ..answers.store import claim, insert_once, paper_points
 from ..answers.written import confirm_keypoints, suggest_keypoints
 from ..extensions import db
 from ..grading.display import ShownQuestion
@@ -135,9 +135,7 @@ def confirm_written(attempt: ExamAttempt, index: int, covered: set[str]) -> None
 
 def total(attempt: ExamAttempt) -> None:
     db.session.flush()
-    earned = db.session.execute(db.select(db.func.sum(Response.points)).where(
-        Response.exam_attempt_id == attempt.id)).scalar()
-    attempt.points = round(earned or 0.0, 1)
+    attempt.points = paper_points(db.session, attempt.id)
 
 
 def pending_written(attempt: ExamAttempt, rows: dict[int, Response]) -> int:

@@ -76,6 +76,7 @@ class Response(db.Model):
     question: Mapped["Question | None"] = relationship()
     keypoints: Mapped[list["KeypointResult"]] = relationship(back_populates="response", order_by="KeypointResult.id")
     followup: Mapped["FollowupAnswer | None"] = relationship(back_populates="response")
+    regrades: Mapped[list["Regrade"]] = relationship(order_by="Regrade.id", viewonly=True)
 
     @property
     def case_title(self) -> str:
