@@ -5,14 +5,18 @@ import random
 
 import pytest
 
-from training.grading.drawing import CannotDraw, breakdown, draw_paper
+from training.grading.drawing import CannotDraw, PaperSection, breakdown, draw_paper
+
+
+def sections(*raw):
+    return [PaperSection.from_json(r) for r in raw]
 
 POOL = [{"kind": "question", "id": f"{a}-{t}-{i}", "qtype": t, "area": a}
         for a in ("plan", "quality", "team") for t in ("单选", "判断") for i in range(5)]
 
 
 def test_counts_points_and_spread_over_areas():
-    paper = draw_paper([{"qtype": "单选", "count": 6, "points": 10}, {"qtype": "判断", "count": 4, "points": 10}],
+    paper = draw_paper(sections({"qtype": "单选", "count": 6, "points": 10}, {"qtype": "判断", "count": 4, "points": 10}),
                        POOL, random.Random(1))
     assert [p["qtype"] for p in paper].count("单选") == 6 and len(paper) == 10
     assert {p["area"] for p in paper if p["qtype"] == "单选"} == {"plan", "quality", "team"}
@@ -20,16 +24,16 @@ def test_counts_points_and_spread_over_areas():
 
 
 def test_per_area_counts_are_exact():
-    paper = draw_paper([{"qtype": "单选", "count": 3, "points": None, "areas": {"plan": 2, "team": 1}}], POOL,
+    paper = draw_paper(sections({"qtype": "单选", "count": 3, "points": None, "areas": {"plan": 2, "team": 1}}), POOL,
                        random.Random(2))
     assert sorted(p["area"] for p in paper) == ["plan", "plan", "team"]
     assert paper[0]["points"] == pytest.approx(100 / 3)
 
 
 def test_two_candidates_get_different_orders():
-    sections = [{"qtype": "单选", "count": 10, "points": 10}]
-    a = [p["id"] for p in draw_paper(sections, POOL, random.Random(1))]
-    b = [p["id"] for p in draw_paper(sections, POOL, random.Random(2))]
+    paper = sections({"qtype": "单选", "count": 10, "points": 10})
+    a = [p["id"] for p in draw_paper(paper, POOL, random.Random(1))]
+    b = [p["id"] for p in draw_paper(paper, POOL, random.Random(2))]
     assert a != b
 
 
@@ -37,7 +41,14 @@ def test_two_candidates_get_different_orders():
                                      {"qtype": "单选", "count": 6, "points": 1, "areas": {"plan": 6}}])
 def test_too_few_items_is_an_error(section):
     with pytest.raises(CannotDraw):
-        draw_paper([section], POOL, random.Random(0))
+        draw_paper(sections(section), POOL, random.Random(0))
+
+
+def test_sections_read_and_write_through_their_class():
+    raw = {"qtype": "多选", "count": 3, "points": 2.5, "areas": {"plan": 3}}
+    assert PaperSection.from_json(raw).to_json() == raw
+    assert PaperSection.from_json({"qtype": "判断", "count": 2}).to_json() == {
+        "qtype": "判断", "count": 2, "points": None, "areas": {}}
 
 
 def test_breakdown_by_area():

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from training.extensions import db
+from training.grading.drawing import PaperSection
 from training.models import ExamAttempt, ItemVersion, PaperBlueprint, Response
 from training.models.base import utcnow
 
@@ -19,10 +20,9 @@ def papers(loaded):
     common = dict(source_path="t", source_line=1, position=0, retired=False, fingerprint="t", intro_html="")
     db.session.add_all([
         PaperBlueprint(id="t-theory", title="理论小测", paper="理论知识", time_limit=30, pass_mark=60,
-                  sections=[{"qtype": "判断", "count": 2, "points": 20, "areas": {}},
-                            {"qtype": "多选", "count": 3, "points": 20, "areas": {}}], **common),
+                  sections=[PaperSection("判断", 2, 20), PaperSection("多选", 3, 20)], **common),
         PaperBlueprint(id="t-skills", title="能力小测", paper="专业能力", time_limit=60, pass_mark=60,
-                  sections=[{"qtype": "案例分析", "count": 1, "points": None, "areas": {}}], **common),
+                  sections=[PaperSection("案例分析", 1)], **common),
     ])
     db.session.commit()
 

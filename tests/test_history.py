@@ -14,6 +14,7 @@ import pytest
 
 from training.content.sync import sync_content
 from training.extensions import db
+from training.grading.drawing import PaperSection
 from training.models import ExamAttempt, ItemVersion, PaperBlueprint, Question, Response
 
 from support import csrf_from, right_fields, wrong_key
@@ -109,7 +110,7 @@ def theory_blueprint():
     db.session.add(PaperBlueprint(
         id="t-all", title="五种题型", paper="理论知识", time_limit=30, pass_mark=60, source_path="t", source_line=1,
         position=0, retired=False, fingerprint="t", intro_html="",
-        sections=[{"qtype": t, "count": 1, "points": 20, "areas": {}} for t in TYPES]))
+        sections=[PaperSection(t, 1, 20) for t in TYPES]))
     db.session.commit()
 
 
@@ -204,7 +205,7 @@ def test_a_written_exam_answer_survives_key_point_edits(learner, loaded):
     db.session.add(PaperBlueprint(
         id="t-written", title="案例小测", paper="专业能力", time_limit=60, pass_mark=60, source_path="t", source_line=1,
         position=0, retired=False, fingerprint="t", intro_html="",
-        sections=[{"qtype": "案例分析", "count": 1, "points": None, "areas": {}}]))
+        sections=[PaperSection("案例分析", 1)]))
     db.session.commit()
     url, page, attempt = start_paper(learner, "t-written")
     case = db.session.get(ItemVersion, attempt.items[0].version_id).case

@@ -20,6 +20,7 @@ from ..models import (
     case_topics, question_topics,
 )
 from ..models.base import utcnow
+from ..grading.drawing import PaperSection
 from .items import ContentSet
 from .payloads import case_payload, fingerprint, question_payload
 
@@ -98,8 +99,7 @@ def _rows(content: ContentSet, versions: dict[str, dict[str, int]]) -> dict[str,
              for c in content.cases]
     blueprints = [dict(base(b), paper=b.paper, time_limit=b.time_limit, prep_minutes=b.prep_minutes,
                        answer_minutes=b.answer_minutes, pass_mark=b.pass_mark, intro_html=b.intro_html,
-                       sections=[{"qtype": s.qtype, "count": s.count, "points": s.points, "areas": s.areas}
-                                 for s in b.sections])
+                       sections=[PaperSection(s.qtype, s.count, s.points, s.areas) for s in b.sections])
                   for b in content.blueprints]
     return {"area": (Area, areas), "topic": (Topic, topics), "bank": (QuestionBank, banks),
             "question": (Question, questions), "case": (Case, cases), "blueprint": (PaperBlueprint, blueprints)}

@@ -59,7 +59,7 @@ def setup():
     form = setup_form()
     bp_ = defense_blueprint()
     if bp_ is not None and not form.is_submitted():
-        form.count.data = sum(s["count"] for s in bp_.sections)
+        form.count.data = sum(s.count for s in bp_.sections)
         form.prep_minutes.data = bp_.prep_minutes
         form.answer_minutes.data = bp_.answer_minutes
     history = [r for r in history_rows(20) if r.points is not None]

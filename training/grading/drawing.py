@@ -8,6 +8,23 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class PaperSection:
+    """One part of a blueprint: how many items of a type, their points, optional counts per area."""
+
+    qtype: str
+    count: int
+    points: float | None = None  # per item; None on every section: items share 100 points equally
+    areas: dict[str, int] | None = None
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "PaperSection":
+        return cls(qtype=d["qtype"], count=int(d["count"]), points=d.get("points"), areas=dict(d.get("areas") or {}))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"qtype": self.qtype, "count": self.count, "points": self.points, "areas": dict(self.areas or {})}
+
+
+@dataclass(frozen=True)
 class ExamItem:
     """One item of a drawn paper, fixed at the draw: the version the candidate is shown and graded on."""
 
@@ -34,32 +51,32 @@ class CannotDraw(ValueError):
     """The content holds too few items for the blueprint."""
 
 
-def draw_paper(sections: list[dict[str, Any]], pool: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
+def draw_paper(sections: list[PaperSection], pool: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
     """Pick items for every section; pool entries are {kind, id, qtype, area}.
 
     A section with `areas` takes exactly that many from each area; one without spreads
     its draw over the areas as evenly as the pool allows. Items within a section are
     shuffled, so no two candidates get the same order.
     """
-    total_items = sum(s["count"] for s in sections)
+    total_items = sum(s.count for s in sections)
     items: list[dict[str, Any]] = []
     for s in sections:
-        candidates = [p for p in pool if p["qtype"] == s["qtype"]]
+        candidates = [p for p in pool if p["qtype"] == s.qtype]
         by_area: dict[str, list[dict]] = defaultdict(list)
         for c in candidates:
             by_area[c["area"]].append(c)
-        if s.get("areas"):
+        if s.areas:
             chosen = []
-            for area, n in s["areas"].items():
+            for area, n in s.areas.items():
                 if len(by_area[area]) < n:
-                    raise CannotDraw(f"{s['qtype']} 在 {area} 只有 {len(by_area[area])} 题，需要 {n} 题")
+                    raise CannotDraw(f"{s.qtype} 在 {area} 只有 {len(by_area[area])} 题，需要 {n} 题")
                 chosen += rng.sample(by_area[area], n)
         else:
-            if len(candidates) < s["count"]:
-                raise CannotDraw(f"{s['qtype']} 只有 {len(candidates)} 题，需要 {s['count']} 题")
-            chosen = _spread(by_area, s["count"], rng)
+            if len(candidates) < s.count:
+                raise CannotDraw(f"{s.qtype} 只有 {len(candidates)} 题，需要 {s.count} 题")
+            chosen = _spread(by_area, s.count, rng)
         rng.shuffle(chosen)
-        points = s["points"] if s.get("points") is not None else 100 / total_items
+        points = s.points if s.points is not None else 100 / total_items
         items += [dict(c, points=points) for c in chosen]
     return items
 

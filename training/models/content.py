@@ -15,7 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content.payloads import CasePayload, QuestionPayload
 from ..extensions import db
+from ..grading.drawing import PaperSection
 from .base import UTCDateTime, utcnow
+from .jsontype import TypedJSON
 
 ID = String(64)
 ORIGIN_FILE, ORIGIN_WEB = "file", "web"
@@ -210,5 +212,5 @@ class PaperBlueprint(ContentMixin, db.Model):
     answer_minutes: Mapped[int | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=60)
     # [{qtype, count, points, areas: {area_id: count}}]
-    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    sections: Mapped[list[PaperSection]] = mapped_column(TypedJSON(PaperSection, many=True))
     intro_html: Mapped[str] = mapped_column(Text, default="")
