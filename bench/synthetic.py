@@ -112,21 +112,21 @@ def question_block(rng: random.Random, qid: str, qtype: str, knowledge: list[str
     lines = [f"## {qid} · {qtype} · {rng.choice(DIFFS)}", f"知识点: {', '.join(knowledge)}"]
     if qtype == "匹配":
         cats = _distinct(rng, rng.randint(2, 4), lambda: rng.choice(NOUNS) + "类")
-        lines.append(f"类别: {' | '.join(cats)}")
+        lines.append(f"类别: {' | '.join(f'{c} {{#c{i + 1}}}' for i, c in enumerate(cats))}")
     lines += ["", _stem(rng, qtype), ""]
     if qtype in ("单选", "多选"):
         opts = _distinct(rng, rng.randint(4, 5), lambda: _option(rng))
         n_right = 1 if qtype == "单选" else rng.randint(2, len(opts) - 1)
         right = set(rng.sample(range(len(opts)), n_right))
-        lines += [f"- [{'x' if i in right else ' '}] {o}" for i, o in enumerate(opts)]
+        lines += [f"- [{'x' if i in right else ' '}] {o} {{#{'abcdefgh'[i]}}}" for i, o in enumerate(opts)]
     elif qtype == "判断":
         lines.append(f"答案: {rng.choice(['对', '错'])}")
     elif qtype == "排序":
         steps = _distinct(rng, rng.randint(3, 6), lambda: _option(rng))
-        lines += [f"{i + 1}. {s}" for i, s in enumerate(steps)]
+        lines += [f"{i + 1}. {s} {{#s{i + 1}}}" for i, s in enumerate(steps)]
     else:
         items = _distinct(rng, rng.randint(3, 5), lambda: rng.choice(OPENERS) + _option(rng))
-        lines += [f"- {it} → {rng.choice(cats)}" for it in items]
+        lines += [f"- {it} → {rng.choice(cats)} {{#i{i + 1}}}" for i, it in enumerate(items)]
     lines += ["", "### 解析", "", _text(rng, 90, 110), ""]
     return "\n".join(lines)
 
