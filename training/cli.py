@@ -105,21 +105,27 @@ def _load(root: Path) -> None:
         click.echo(line)
 
 
-@content_cli.command("add-keys")
-@click.argument("path", required=False)
-def add_keys_command(path: str | None) -> None:
-    """Write a stable key on every option, step, item, category, key point and 追问 that has none."""
-    from .content.keys import add_keys
+def _rewrite_files(path: str | None, transform, noun: str) -> int:
+    """Apply transform(path, text) -> (new text, lines changed) to each content file; returns files changed."""
     root = Path(path or current_app.config["CONTENT_DIR"])
     files = [root] if root.is_file() else content_files(root)
     changed = 0
     for file in files:
         text = file.read_text(encoding="utf-8")
-        new, n, _ = add_keys(str(file), text)
+        new, n = transform(file, text)
         if new != text:
             file.write_text(new, encoding="utf-8")
             changed += 1
-            click.echo(f"{file}：补上 {n} 行的编号")
+            click.echo(f"{file}：{noun} {n} 行")
+    return changed
+
+
+@content_cli.command("add-keys")
+@click.argument("path", required=False)
+def add_keys_command(path: str | None) -> None:
+    """Write a stable key on every option, step, item, category, key point and 追问 that has none."""
+    from .content.keys import add_keys
+    changed = _rewrite_files(path, lambda file, text: add_keys(str(file), text)[:2], "补上编号")
     click.echo(f"共修改 {changed} 个文件。再运行 flask content check 确认。")
 
 
@@ -149,16 +155,7 @@ def regrade_command(question_id: str, reason: str, dry_run: bool) -> None:
 @click.argument("path", required=False)
 def fix_punctuation_command(path: str | None) -> None:
     """Rewrite half-width punctuation beside Chinese text as full-width, in place."""
-    root = Path(path or current_app.config["CONTENT_DIR"])
-    files = [root] if root.is_file() else content_files(root)
-    changed = 0
-    for file in files:
-        text = file.read_text(encoding="utf-8")
-        fixed = fix_body(text)
-        if fixed != text:
-            file.write_text(fixed, encoding="utf-8")
-            changed += 1
-            click.echo(f"{file}：修正 {len(half_width_lines(text))} 行")
+    changed = _rewrite_files(path, lambda file, text: (fix_body(text), len(half_width_lines(text))), "修正")
     click.echo(f"共修正 {changed} 个文件。")
 
 
