@@ -68,3 +68,43 @@ def wrong_key(q) -> str:
     """An option key of a choice question that is not (one of) the right answer(s)."""
     right = q.answer if isinstance(q.answer, list) else [q.answer]
     return next(o.key for o in q.options if o.key not in right)
+
+
+def make_practice_set(user: User, question_ids: list[str], **kw):
+    """Test data builder: a saved practice set over the given questions."""
+    from training.models import PracticeFilters, PracticeSession
+    ps = PracticeSession(user_id=user.id, filter_key="test", filters=PracticeFilters(), question_ids=question_ids, **kw)
+    _db.session.add(ps)
+    _db.session.commit()
+    return ps
+
+
+def make_response(user: User, question, answer, **kw):
+    """Test data builder: an answer to a question's current version (practice unless a context is given)."""
+    from training.grading.objective import grade
+    from training.models.base import utcnow
+    from training.models import Response
+    if not any(k in kw for k in ("practice_session_id", "exam_attempt_id", "defense_session_id")):
+        kw["practice_session_id"] = make_practice_set(user, [question.id]).id
+    context = "exam" if "exam_attempt_id" in kw else "defense" if "defense_session_id" in kw else "practice"
+    row = Response(user_id=user.id, context=context, question_id=question.id, version_id=question.version_id,
+                   answer=answer, score=grade(question.payload, answer).score, answered_at=utcnow(),
+                   **{"slot": 0, **kw})
+    _db.session.add(row)
+    _db.session.commit()
+    return row
+
+
+def make_attempt(user: User, blueprint_id: str, questions: list, **kw):
+    """Test data builder: an exam attempt (open unless submitted_at is given) over the given questions."""
+    from datetime import timedelta
+
+    from training.grading.drawing import ExamItem
+    from training.models import ExamAttempt
+    from training.models.base import utcnow
+    items = [ExamItem("question", q.id, q.qtype, q.area_id, 100 / len(questions), q.version_id) for q in questions]
+    attempt = ExamAttempt(user_id=user.id, blueprint_id=blueprint_id, paper="理论知识", title="测试卷", items=items,
+                          deadline_at=utcnow() + timedelta(minutes=30), **kw)
+    _db.session.add(attempt)
+    _db.session.commit()
+    return attempt
