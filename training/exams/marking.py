@@ -26,6 +26,13 @@ class TooLong(ValueError):
     """A written answer over MAX_TEXT characters."""
 
 
+def lock(attempt: ExamAttempt) -> None:
+    """Hold the attempt's row until commit, then read it afresh: the saves and the hand-in of one
+    paper go one at a time, so no answer can change after the paper has been marked."""
+    db.session.execute(db.select(ExamAttempt.id).where(ExamAttempt.id == attempt.id).with_for_update())
+    db.session.refresh(attempt)
+
+
 def expired(attempt: ExamAttempt, grace: int = 0) -> bool:
     return (utcnow() - as_utc(attempt.deadline_at)).total_seconds() > grace
 

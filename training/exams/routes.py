@@ -18,8 +18,8 @@ from ..models import Area, Case, ExamAttempt, PaperBlueprint, Question, Response
 from ..models.base import as_utc, utcnow
 from . import bp
 from .marking import (
-    GRACE_SECONDS, MAX_TEXT, TooLong, confirm_written, expired, finalize, item_fields, parse_item, pending_written,
-    save_all, shown_question, store, versions_of,
+    GRACE_SECONDS, MAX_TEXT, TooLong, confirm_written, expired, finalize, item_fields, lock, parse_item,
+    pending_written, save_all, shown_question, store, versions_of,
 )
 
 WRITTEN_PAPERS = ("理论知识", "专业能力")
@@ -118,6 +118,7 @@ def save(attempt_id: int):
     """Save one answer the moment it is given (called by the page's script); invalid answers are refused."""
     attempt = own(attempt_id)
     require_csrf()
+    lock(attempt)
     if attempt.submitted_at is not None:
         user_abort(409, "这份试卷已经交卷，不能再修改答案。")
     if expired(attempt, GRACE_SECONDS):
@@ -141,6 +142,7 @@ def submit(attempt_id: int):
     """Hand in: keep what the form carries, mark, show the report. Repeating it changes nothing."""
     attempt = own(attempt_id)
     require_csrf()
+    lock(attempt)
     if attempt.submitted_at is None:
         late = expired(attempt, GRACE_SECONDS)
         if not late:
