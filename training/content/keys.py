@@ -17,7 +17,6 @@ def add_keys(path: str, text: str) -> tuple[str, int, list[Problem]]:
         return text, 0, report.problems
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.replace("\r\n", "\n").split("\n")
-    before: dict[int, list[str]] = {}
     after: dict[int, list[str]] = {}
     for line, action, value in report.edits:
         i = line - 1
@@ -25,13 +24,10 @@ def add_keys(path: str, text: str) -> tuple[str, int, list[Problem]]:
             lines[i] = lines[i].rstrip() + value
         elif action == "replace":
             lines[i] = value
-        elif action == "insert-before":
-            before.setdefault(i, []).append(value)
         elif action == "insert-after":
             after.setdefault(i, []).append(value)
     out: list[str] = []
     for i, t in enumerate(lines):
-        out.extend(before.get(i, []))
         out.append(t)
         out.extend(after.get(i, []))
     changed = len({e[0] for e in report.edits})

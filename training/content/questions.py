@@ -224,10 +224,8 @@ def _match(what, qtype, n, body, meta, report):
         raw = [c for c in CAT_SPLIT.split(value) if c]
     else:
         cat_line, raw = n, list(dict.fromkeys(given))
-        if not report.keys_optional:
+        if not report.keys_optional:  # (add-keys writes the line: _categories_line_edits)
             report.add(n, f"{what}：匹配题缺少 “类别：” 行；每个类别带编号，写成 “类别：甲 {{#c1}} | 乙 {{#c2}}”")
-        else:
-            report.edits.append((meta.get("知识点", (n, ""))[0], "insert-after", ""))
     categories = []
     for i, c in enumerate(raw):
         text, key = split_key(c)
@@ -269,8 +267,4 @@ def _categories_line_edits(report: Report, line: int, meta: dict, categories: li
             report.edits[:] = [e for e in report.edits if e[0] != line]
             report.edits.append((line, "replace", text))
     else:
-        anchor = meta.get("知识点", (line, ""))[0]
-        report.edits[:] = [e for e in report.edits if e[1] != "insert-after"]
-        report.edits.append((anchor, "insert-after", text))
-
-
+        report.edits.append((meta.get("知识点", (line, ""))[0], "insert-after", text))

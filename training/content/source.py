@@ -51,7 +51,7 @@ class Report:
         self.path = path
         self.problems: list[Problem] = []
         self.keys_optional = keys_optional
-        self.edits: list[tuple[int, str, str]] = []  # (line, "append" | "replace" | "insert-before", text)
+        self.edits: list[tuple[int, str, str]] = []  # (line, "append" | "replace" | "insert-after", text)
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
