@@ -90,3 +90,9 @@ def test_insert_once_hands_back_the_row_that_won(users, judge):
                              lambda: next(misses, None) or find())
     assert not made and late.question_id == judge.id
     assert db.session.execute(db.select(db.func.count()).select_from(Star)).scalar_one() == 1
+
+
+@pytest.mark.parametrize("url", ["/practice/s/99999999999999999999", "/mock/a/99999999999999999999",
+                                 "/defense/s/99999999999999999999", "/practice/s/0"])
+def test_ids_beyond_the_column_range_are_unknown_not_errors(as_role, url):
+    assert as_role("candidate").get(url).status_code == 404

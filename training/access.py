@@ -80,7 +80,7 @@ def get_owned_or_404(model, item_id: int, message: str = "这条记录属于另�
     """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
     from .errors import user_abort
     from .extensions import db
-    row = db.session.get(model, item_id)
+    row = db.session.get(model, item_id) if 0 < item_id < 2**31 else None  # beyond an INTEGER column: unknown
     if row is None:
         user_abort(404, "没有找到这条记录：链接可能有误，或它已被删除。")
     if row.user_id != current_user.id:
