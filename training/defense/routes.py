@@ -206,8 +206,7 @@ def confirm(session_id: int, answer_id: int):
     chosen = set(request.form.getlist("covered"))
     if chosen - {p.key for p in case.key_points}:
         user_abort(400, "所选的要点不存在。")
-    score = confirm_keypoints(answer, case, chosen)
-    answer.points = score
+    confirm_keypoints(answer, case, chosen)  # score 0–1 and points out of the 100 a rehearsal gives
     if answer.followup is None:
         picked = pick_followup(case.points_as_dicts(), [asdict(f) for f in case.followups],
                                [p.key in chosen for p in case.key_points])
