@@ -248,6 +248,9 @@ BAD_DOCUMENTS = {
     "every option right": (
         bank("## plan-q1 · 多选 · 易\n知识点: kp-a\n\n题\n\n- [x] 甲\n- [x] 乙\n- [x] 丙\n\n### 解析\n理由\n"),
         12, "所有选项都是正确答案"),
+    "option named by its letter": (
+        bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 甲\n- [x] 乙\n- [ ] 丙\n\n### 解析\nB 项对，A、C 两项错。\n"),
+        7, "“B 项”用字母指代选项"),
     "option by position": (
         bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 甲\n- [ ] 乙\n- [x] 以上都对\n\n### 解析\n理由\n"),
         12, "选项 “以上都对” 依赖选项的位置"),

@@ -70,9 +70,17 @@ def parse_question(n: int, head: str, lines: list[Line], bank: str, area: str, r
                         explanation_md=block_text(explanation), explanation_html=expl_html, text=text)
 
 
+# "B 项", "A、C 两项", "选项 D": a letter means a place, and places are shuffled for every learner.
+LETTER_REF = re.compile(r"(?<![A-Za-z])[A-H](?:\s*[、和与及,，]\s*[A-H])*\s*(?:两|三|四|五)?\s*项|选项\s*[A-H](?![A-Za-z])")
+
+
 def _check_refs(what: str, n: int, text: str, options: list[dict[str, str]], report: Report) -> None:
-    """`{b}` in a stem or 解析 must name an option of this question."""
+    """`{b}` in a stem or 解析 must name an option of this question; letters must not."""
     keys = {o["key"] for o in options}
+    if options:
+        for m in LETTER_REF.finditer(text):
+            report.add(n, f"{what}：“{m.group(0)}”用字母指代选项，但每位考生看到的选项顺序不同；"
+                          "请写选项的编号，如 {b} 项（页面会显示成考生看到的字母）")
     for m in KEY_REF.finditer(text):
         if m.group("key") not in keys:
             known = "、".join(f"{{{k}}}" for k in sorted(keys)) or "（这道题没有选项）"
