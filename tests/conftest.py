@@ -1,4 +1,9 @@
-"""Shared fixtures: app on a fresh schema, clients, users per role, loaded content.
+"""Shared fixtures: the app with content loaded once per session, clients, users per role.
+
+`app` is one app whose database holds the schema and the shipped content, built once per
+test session; every test runs inside a transaction that is rolled back at its end (the
+app's own commits become savepoints), so tests see the content and never each other.
+Tests that build or drop the schema themselves use `fresh_app` (an empty schema of their own).
 
 Set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
 everything against PostgreSQL; the default is in-memory SQLite.
@@ -7,13 +12,17 @@ from __future__ import annotations
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from training import create_app
 from training.config import TestConfig
 from training.content.validate import read_content
+from training.content.sync import sync_content
 from training.extensions import db as _db, limiter
-from training.models import Role
+from training.models import Question, Role
+from training.pagecache import page_cache
 
 from support import CONTENT, Auth, make_user
 
@@ -34,16 +43,89 @@ def forget_per_request_state() -> None:
     g.pop("csrf_token", None)
 
 
-@pytest.fixture
-def app():
+def build_app():
     app = create_app(TestConfig)
     app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
+    return app
+
+
+def load_content(content) -> None:
+    assert content.ok, "\n".join(map(str, content.problems))
+    sync_content(_db.session, content)
+    _db.session.commit()
+
+
+def in_memory() -> bool:
+    return TestConfig.SQLALCHEMY_DATABASE_URI in ("sqlite://", "sqlite:///:memory:")
+
+
+def real_sqlite_transactions() -> None:
+    """pysqlite starts transactions late and lets a SAVEPOINT commit on its own, so a rolled-back test
+    would leak; SQLAlchemy's recipe: the driver leaves transactions alone and BEGIN is emitted."""
+    raw = _db.engine.raw_connection()  # in memory: the pool's one connection
+    raw.driver_connection.isolation_level = None
+    raw.close()
+    event.listen(_db.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+
+
+SHARED_BUILT: list[bool] = []  # non-empty once content_app has built the shared database
+
+
+@pytest.fixture(scope="session")
+def content_app(shipped_content):
+    """The schema and the shipped content, built once per test session."""
+    SHARED_BUILT.append(True)
+    app = build_app()
+    with app.app_context():
+        reset_schema()
+        load_content(shipped_content)
+        _db.session.remove()
+        if _db.engine.dialect.name == "sqlite":
+            real_sqlite_transactions()
+    return app
+
+
+@pytest.fixture
+def app(content_app):
+    """The shared app; everything a test writes is rolled back when it ends."""
+    config = dict(content_app.config)
+    with content_app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        shared = _db.session
+        _db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+                                     scopefunc=_app_ctx_id)
+        limiter.reset()
+        cache = page_cache()
+        if cache is not None:
+            cache.clear()  # pages rendered from another test's (rolled back) data
+        try:
+            yield content_app
+        finally:
+            _db.session.remove()
+            _db.session = shared
+            outer.rollback()
+            connection.close()
+            content_app.config.clear()
+            content_app.config.update(config)
+
+
+@pytest.fixture
+def fresh_app(shipped_content):
+    """An app on an empty schema of its own, for tests that load, build or drop the schema."""
+    app = build_app()
     with app.app_context():
         reset_schema()
         limiter.reset()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
+        try:
+            yield app
+        finally:
+            _db.session.remove()
+            _db.drop_all()
+            if not in_memory() and SHARED_BUILT:  # the database content_app built: give it back as it was
+                reset_schema()
+                load_content(shipped_content)
+                _db.session.remove()
 
 
 @pytest.fixture
@@ -64,11 +146,9 @@ def shipped_content():
 
 @pytest.fixture
 def loaded(app, shipped_content):
-    """The app with the shipped content in the database."""
-    from training.content.sync import sync_content
-    assert shipped_content.ok, "\n".join(map(str, shipped_content.problems))
-    sync_content(_db.session, shipped_content)
-    _db.session.commit()
+    """The shipped content in the database (already there in the shared app; loaded into a fresh one)."""
+    if _db.session.execute(select(func.count()).select_from(Question)).scalar_one() == 0:
+        load_content(shipped_content)
     return shipped_content
 
 

@@ -15,6 +15,12 @@ from support import CONTENT
 
 
 @pytest.fixture
+def app(fresh_app):
+    """These tests load, build or drop the schema: an empty one of their own."""
+    return fresh_app
+
+
+@pytest.fixture
 def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)

@@ -33,7 +33,8 @@ def test_method_not_allowed(client):
     assert response.status_code == 405 and "请求方式不被允许" in response.get_data(as_text=True)
 
 
-def test_server_error_rolls_back_and_shows_a_chinese_page(app):
+def test_server_error_rolls_back_and_shows_a_chinese_page(fresh_app):
+    app = fresh_app  # a route of its own: an app that has served no request yet
     app.config["PROPAGATE_EXCEPTIONS"] = False
     from training.access import public
 
@@ -49,7 +50,8 @@ def test_server_error_rolls_back_and_shows_a_chinese_page(app):
     assert db.session.execute(db.select(User).where(User.username == "half@done")).first() is None
 
 
-def test_user_abort_message_reaches_the_page(app):
+def test_user_abort_message_reaches_the_page(fresh_app):
+    app = fresh_app
     from training.access import public
     from training.errors import user_abort
 
@@ -69,7 +71,8 @@ def test_security_headers_are_set(client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_plain_abort_uses_the_generic_message(app):
+def test_plain_abort_uses_the_generic_message(fresh_app):
+    app = fresh_app
     from training.access import public
 
     @app.route("/gone")

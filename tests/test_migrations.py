@@ -1,11 +1,18 @@
 """The Alembic migrations build exactly the schema the models describe."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from training.extensions import db
+
+
+@pytest.fixture
+def app(fresh_app):
+    """These tests load, build or drop the schema: an empty one of their own."""
+    return fresh_app
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades(app):
