@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from ..access import public
 from ..extensions import db
 from ..grading.display import ShownQuestion
-from ..models import Area, PaperBlueprint, Case, Question, Topic
+from ..models import Area, Case, PaperBlueprint, Question, Topic
 from ..pagecache import cached_for_guests
 from ..search import MAX_QUERY, search
 from . import bp
