@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..grading.drawing import PaperSection
 from ..models import (
     ORIGIN_FILE, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank, SearchEntry, Topic,
     case_topics, question_topics,
 )
 from ..models.base import utcnow
-from ..grading.drawing import PaperSection
 from .items import ContentSet
 from .payloads import case_payload, fingerprint, question_payload
 
