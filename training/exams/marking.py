@@ -49,6 +49,11 @@ def versions_of(attempt: ExamAttempt) -> dict[int, ItemVersion]:
     return {v.id: v for v in db.session.execute(db.select(ItemVersion).where(ItemVersion.id.in_(ids))).scalars()}
 
 
+def version_at(attempt: ExamAttempt, index: int) -> ItemVersion:
+    """The drawn version of one item (an autosave needs only this one)."""
+    return db.session.get(ItemVersion, attempt.items[index].version_id)
+
+
 def shown_question(attempt: ExamAttempt, index: int, version: ItemVersion) -> ShownQuestion:
     """Options and steps in this candidate's order for this item of this paper."""
     return ShownQuestion.shuffled(version.question, f"exam-{attempt.id}-{index}")
@@ -67,6 +72,12 @@ def parse_item(attempt: ExamAttempt, index: int, fields: MultiDict, version: Ite
 def response_at(attempt: ExamAttempt, index: int) -> Response | None:
     return db.session.execute(db.select(Response).where(
         Response.exam_attempt_id == attempt.id, Response.slot == index)).scalar()
+
+
+def responses_of(attempt: ExamAttempt) -> dict[int, Response]:
+    """Every saved answer of the paper, by item index."""
+    return {r.slot: r for r in db.session.execute(db.select(Response).where(
+        Response.exam_attempt_id == attempt.id)).scalars()}
 
 
 def store(attempt: ExamAttempt, index: int, response: Any, text: str | None, version: ItemVersion) -> Response:
@@ -114,8 +125,7 @@ def finalize(attempt: ExamAttempt, auto: bool = False) -> bool:
         return False
     db.session.refresh(attempt)
     versions = versions_of(attempt)
-    rows = {r.slot: r for r in db.session.execute(db.select(Response).where(
-        Response.exam_attempt_id == attempt.id)).scalars()}
+    rows = responses_of(attempt)
     for index, item in enumerate(attempt.items):
         row = rows.get(index)
         version = versions[item.version_id]
@@ -133,8 +143,7 @@ def finalize(attempt: ExamAttempt, auto: bool = False) -> bool:
 
 
 def confirm_written(attempt: ExamAttempt, index: int, covered: set[str]) -> None:
-    item = attempt.items[index]
-    version = db.session.get(ItemVersion, item.version_id)
+    version = version_at(attempt, index)
     row = response_at(attempt, index) or store(attempt, index, None, "", version)
     confirm_keypoints(row, version.case, covered)
     total(attempt)

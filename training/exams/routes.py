@@ -14,12 +14,12 @@ from ..extensions import db
 from ..forms import EmptyForm, require_csrf
 from ..grading.drawing import CannotDraw, ExamItem, breakdown, draw_paper
 from ..grading.objective import InvalidResponse, grade
-from ..models import Area, Case, ExamAttempt, PaperBlueprint, Question, Response
+from ..models import Area, Case, ExamAttempt, PaperBlueprint, Question
 from ..models.base import as_utc, utcnow
 from . import bp
 from .marking import (
     GRACE_SECONDS, MAX_TEXT, TooLong, confirm_written, expired, finalize, item_fields, lock, parse_item,
-    pending_written, save_all, shown_question, store, versions_of,
+    pending_written, response_at, responses_of, save_all, shown_question, store, version_at, versions_of,
 )
 
 WRITTEN_PAPERS = ("理论知识", "专业能力")
@@ -81,11 +81,6 @@ def start(blueprint_id: str):
     return redirect(url_for("exams.sit", attempt_id=attempt.id))
 
 
-def saved_rows(attempt: ExamAttempt) -> dict[int, Response]:
-    return {r.slot: r for r in db.session.execute(db.select(Response).where(
-        Response.exam_attempt_id == attempt.id)).scalars()}
-
-
 @bp.route("/a/<int:attempt_id>")
 @login_required
 def sit(attempt_id: int):
@@ -101,7 +96,7 @@ def sit(attempt_id: int):
              for i, it in enumerate(attempt.items) if it.kind == "question"}
     cases = {i: versions[it.version_id].case for i, it in enumerate(attempt.items) if it.kind == "case"}
     remaining = max(0, int((as_utc(attempt.deadline_at) - utcnow()).total_seconds()))
-    saved = {i: row for i, row in saved_rows(attempt).items() if not row.legacy}
+    saved = {i: row for i, row in responses_of(attempt).items() if not row.legacy}
     return render_template("exams/sit.html", attempt=attempt, shown=shown, cases=cases, saved=saved,
                            remaining=remaining, max_text=MAX_TEXT, form=EmptyForm())
 
@@ -124,7 +119,7 @@ def save(attempt_id: int):
     if expired(attempt, GRACE_SECONDS):
         user_abort(409, "考试时间已到，答案没有保存。系统会自动交卷。")
     index = parse_index(request.form.get("index", ""), attempt)
-    version = versions_of(attempt)[attempt.items[index].version_id]
+    version = version_at(attempt, index)
     try:
         response, text = parse_item(attempt, index, item_fields(request.form, index), version)
     except InvalidResponse as exc:
@@ -159,7 +154,7 @@ def report(attempt_id: int):
     attempt = own(attempt_id)
     if attempt.submitted_at is None:
         user_abort(409, "这份试卷还没有交卷。")
-    rows = saved_rows(attempt)
+    rows = responses_of(attempt)
     versions = versions_of(attempt)
     current = dict(db.session.execute(db.select(Question.id, Question.version_id).where(
         Question.id.in_([it.id for it in attempt.items if it.kind == "question"]))).all())
@@ -198,11 +193,10 @@ def confirm(attempt_id: int, index: int):
         user_abort(409, "交卷后才能对照参考要点。")
     if index >= len(attempt.items) or attempt.items[index].kind != "case":
         user_abort(400, "这道题不是需要对照要点的主观题。")
-    existing = db.session.execute(db.select(Response).where(
-        Response.exam_attempt_id == attempt.id, Response.slot == index)).scalar()
+    existing = response_at(attempt, index)
     if existing is not None and existing.legacy:
         user_abort(409, "这是题目版本化之前的早期记录，当时对照的要点无法还原，不能重新计分。")
-    case = versions_of(attempt)[attempt.items[index].version_id].case
+    case = version_at(attempt, index).case
     chosen = set(request.form.getlist("covered"))
     if chosen - {p.key for p in case.key_points}:
         user_abort(400, "所选的要点不存在。")
