@@ -81,10 +81,6 @@ class QuestionPayload:
         shown = [parts[k] for k in order or [] if k in parts]
         return shown + [c for c in self.shuffled_parts if c not in shown]
 
-    def letter_map(self, order: list[str] | None) -> dict[str, str]:
-        """Option key → the letter it had on the learner's screen."""
-        return {c.key: LETTERS[i] for i, c in enumerate(self.in_order(order))}
-
 
 def with_letters(html: str, letters: dict[str, str]) -> str:
     """Replace `{b}` references to options by the letter the learner saw (unknown keys stay)."""
@@ -162,7 +158,6 @@ def fingerprint(payload: dict[str, Any]) -> str:
     """Identity of a version: a hash of what the learner sees and how it is graded."""
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
-
 
 
 def question_payload(q: Any) -> QuestionPayload:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..content.payloads import Choice, QuestionPayload, presented_order, with_letters
+from ..content.payloads import LETTERS, Choice, QuestionPayload, presented_order, with_letters
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class ShownQuestion:
 
     @cached_property
     def letters(self) -> dict[str, str]:
-        return self.q.letter_map(list(self.order)) if self.q.options else {}
+        """Option key → the letter it had on the learner's screen (steps have no letters)."""
+        return {c.key: LETTERS[i] for i, c in enumerate(self.parts)} if self.q.options else {}
 
     def letter(self, key: str) -> str:
         return self.letters.get(key, "?")

@@ -211,6 +211,5 @@ class PaperBlueprint(ContentMixin, db.Model):
     prep_minutes: Mapped[int | None] = mapped_column()
     answer_minutes: Mapped[int | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=60)
-    # [{qtype, count, points, areas: {area_id: count}}]
     sections: Mapped[list[PaperSection]] = mapped_column(TypedJSON(PaperSection, many=True))
     intro_html: Mapped[str] = mapped_column(Text, default="")
