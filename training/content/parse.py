@@ -140,16 +140,13 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
     else:
         head, lines = by_name["参考要点"]
         points = _parse_key_points(item_id, head, lines, keys, report)
-    followups = []
+    followups, targets = [], []
     if "追问" in by_name:
         head, lines = by_name["追问"]
-        followups = _parse_followups(item_id, head, lines, keys, report)
-    keys.finish()
-    for p in points:
-        p.key = p.key[0]
-    for f in followups:
-        f.key = f.key[0]
-    _resolve_targets(followups, points, report)
+        followups, targets = _parse_followups(item_id, head, lines, keys, report)
+    for part, key in zip(points + followups, keys.finish(), strict=True):
+        part.key = key
+    _resolve_targets(followups, targets, points, report)
     if not (item_id and title and area):
         return None
     prompt_html, background_html = render(prompt), render(background)
@@ -163,12 +160,10 @@ def _parse_case(src: Source, report: Report) -> CaseItem | None:
 
 def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: KeyChecker,
                       report: Report) -> list[KeyPoint]:
-    """Key points; each point's key is a one-element holder until keys.finish() has run."""
+    """Key points, their keys handed to keys (filled in once keys.finish() has run)."""
     points = []
     for n, raw_heading, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 参考要点"):
         heading, key = split_key(raw_heading)
-        holder: list = []
-        keys.take(n, key, "p", len(points) + 1, holder)
         what = f"案例 {case_id} 要点 “{heading}”"
         m = WEIGHT.match(heading)
         if not m:
@@ -187,7 +182,8 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: K
         weight = int(m.group("weight"))
         if weight <= 0:
             report.add(n, f"要点 “{label}” 的分值必须大于 0")
-        points.append(KeyPoint(holder, label, weight, explanation, render(explanation), hints, n))  # type: ignore[arg-type]
+        keys.take(n, key, "p", len(points) + 1)
+        points.append(KeyPoint("", label, weight, explanation, render(explanation), hints, n))
     if not points:
         report.add(head, f"案例 {case_id}：参考要点为空，至少写一个 “### 要点（分值分）”")
     elif sum(p.weight for p in points) != 100:
@@ -197,16 +193,14 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: K
 
 
 def _parse_followups(case_id: str | None, head: int, lines: list[Line], keys: KeyChecker,
-                     report: Report) -> list[Followup]:
-    """追问; 针对 is kept as (line, text) until _resolve_targets checks it against the points' keys."""
-    out = []
+                     report: Report) -> tuple[list[Followup], list[tuple[int, str] | None]]:
+    """追问, and each one's 针对 as written ((line, text) or None) for _resolve_targets to check."""
+    out, targets = [], []
     for n, raw_question, block in _sections(lines, SUB_HEAD, report, f"案例 {case_id} 追问"):
         question, key = split_key(raw_question)
-        holder: list = []
-        keys.take(n, key, "f", len(out) + 1, holder)
         what = f"追问 “{question}”"
         meta, rest = take_meta(block, {"提示词", "针对"}, report, what)
-        target = meta.get("针对")
+        targets.append(meta.get("针对"))
         hints: list[list[str]] = []
         if "提示词" not in meta:
             report.add(n, f"{what} 缺少 “提示词：” 行")
@@ -215,20 +209,21 @@ def _parse_followups(case_id: str | None, head: int, lines: list[Line], keys: Ke
         answer = block_text(rest)
         if not answer.strip():
             report.add(n, f"{what} 缺少参考回答")
-        out.append(Followup(holder, question, target, answer, render(answer), hints, n))  # type: ignore[arg-type]
+        keys.take(n, key, "f", len(out) + 1)
+        out.append(Followup("", question, None, answer, render(answer), hints, n))
     if not out:
         report.add(head, f"案例 {case_id}：“## 追问” 下没有追问，每个追问写成 “### 问题”")
-    return out
+    return out, targets
 
 
-def _resolve_targets(followups: list[Followup], points: list[KeyPoint], report: Report) -> None:
+def _resolve_targets(followups: list[Followup], targets: list[tuple[int, str] | None], points: list[KeyPoint],
+                     report: Report) -> None:
     """针对 names a key point by its key (add-keys turns the old 1-based numbers into keys)."""
     keys = [p.key for p in points]
-    for f in followups:
-        if f.target is None:
+    for f, target in zip(followups, targets, strict=True):
+        if target is None:
             continue
-        line, value = f.target  # type: ignore[misc]
-        f.target = None
+        line, value = target
         if value in keys:
             f.target = value
         elif report.keys_optional and value.isdigit() and 1 <= int(value) <= len(keys):

@@ -125,18 +125,17 @@ def _choice(what, qtype, n, body, meta, report):
         report.add(line, f"{what}：应有 {MIN_OPTIONS}–{MAX_OPTIONS} 个选项（写成 “- [ ] 选项 {{#a}}” / “- [x] 正确选项 {{#b}}”），现在有 {len(run)} 个")
         return None
     keys = KeyChecker(report, what)
-    options = _keyed(run, lambda m: OPTION_LETTER.sub("", m.group("text")), keys, "")
-    texts = [o[1] for o in options]
+    texts = _take_keys(run, lambda m: OPTION_LETTER.sub("", m.group("text")), keys, "")
     _no_empty_or_repeated(what, run, texts, "选项", report)
-    keys.finish()
-    correct = [o[0][0] for o, (_, m) in zip(options, run, strict=True) if m.group("mark") in "xX"]
+    options = _choices(keys.finish(), texts)
+    correct = [o["key"] for o, (_, m) in zip(options, run, strict=True) if m.group("mark") in "xX"]
     if qtype == "单选" and len(correct) != 1:
         report.add(line, f"{what}：单选题必须恰好有 1 个正确选项(- [x])，现在有 {len(correct)} 个")
     if qtype == "多选" and len(correct) < 2:
         report.add(line, f"{what}：多选题至少要有 2 个正确选项(- [x])，现在有 {len(correct)} 个；只有一个就写成单选")
     answer = (correct[0] if correct else "") if qtype == "单选" else sorted(correct)
-    _give_aways(what, line, qtype, [(h[0], t) for h, t in options], set(correct), report)
-    return block_text(stem_lines), {"options": _choices(options)}, answer
+    _give_aways(what, line, qtype, [(o["key"], o["text"]) for o in options], set(correct), report)
+    return block_text(stem_lines), {"options": options}, answer
 
 
 # Options are shuffled for every learner, so an option that points at others by place is wrong.
@@ -163,19 +162,18 @@ def _give_aways(what: str, line: int, qtype: str, options: list[tuple[str, str]]
                          "请把干扰项写得同样具体，或精简正确选项")
 
 
-def _keyed(run: list, text_of, keys: KeyChecker, prefix: str) -> list[tuple[list, str]]:
-    """[(key holder, text)] for the lines of an answer block; holders are filled by keys.finish()."""
-    out = []
+def _take_keys(run: list, text_of, keys: KeyChecker, prefix: str) -> list[str]:
+    """The texts of an answer block's lines, each line's key handed to keys (read back with finish())."""
+    texts = []
     for i, (ln, m) in enumerate(run):
         text, key = split_key(text_of(m))
-        holder: list = []
-        keys.take(ln, key, prefix, i + 1, holder)
-        out.append((holder, text))
-    return out
+        keys.take(ln, key, prefix, i + 1)
+        texts.append(text)
+    return texts
 
 
-def _choices(keyed: list[tuple[list, str]]) -> list[dict[str, str]]:
-    return [{"key": holder[0], "text": text} for holder, text in keyed]
+def _choices(keys: list[str], texts: list[str]) -> list[dict[str, str]]:
+    return [{"key": k, "text": t} for k, t in zip(keys, texts, strict=True)]
 
 
 def _judge(what, qtype, n, body, meta, report):
@@ -204,11 +202,10 @@ def _order(what, qtype, n, body, meta, report):
         if int(m.group("num")) != i + 1:
             report.add(ln, f"{what}：步骤编号应依次为 1、2、3……，第 {i + 1} 个步骤写成了 {m.group('num')}")
     keys = KeyChecker(report, what)
-    steps = _keyed(run, lambda m: m.group("text"), keys, "s")
-    _no_empty_or_repeated(what, run, [t for _, t in steps], "步骤", report)
-    keys.finish()
-    choices = _choices(steps)
-    return block_text(stem_lines), {"steps": choices}, [c["key"] for c in choices]
+    texts = _take_keys(run, lambda m: m.group("text"), keys, "s")
+    _no_empty_or_repeated(what, run, texts, "步骤", report)
+    steps = _choices(keys.finish(), texts)
+    return block_text(stem_lines), {"steps": steps}, [s["key"] for s in steps]
 
 
 def _match(what, qtype, n, body, meta, report):
@@ -222,11 +219,9 @@ def _match(what, qtype, n, body, meta, report):
     # The key closes the line and names the item: `- 项目 → 类别 {#i1}`.
     split = [split_key(m.group("cat")) for _, m in run]
     given = [c for c, _ in split]
-    items = []
-    for i, ((ln, m), (_, key)) in enumerate(zip(run, split, strict=True)):
-        holder: list = []
-        keys.take(ln, key, "i", i + 1, holder)
-        items.append((holder, m.group("item")))
+    item_texts = [m.group("item") for _, m in run]
+    for i, ((ln, _), (_, key)) in enumerate(zip(run, split, strict=True)):
+        keys.take(ln, key, "i", i + 1)
     if "类别" in meta:
         cat_line, value = meta["类别"]
         raw = [c for c in CAT_SPLIT.split(value) if c]
@@ -234,24 +229,21 @@ def _match(what, qtype, n, body, meta, report):
         cat_line, raw = n, list(dict.fromkeys(given))
         if not report.keys_optional:  # (add-keys writes the line: _categories_line_edits)
             report.add(n, f"{what}：匹配题缺少 “类别：” 行；每个类别带编号，写成 “类别：甲 {{#c1}} | 乙 {{#c2}}”")
-    categories = []
+    cat_texts = []
     for i, c in enumerate(raw):
         text, key = split_key(c)
-        holder = []
-        if key is None and "类别" not in meta:
-            keys.pending.append((-1, "c", i + 1, holder))  # written with the new 类别 line
-        else:
-            keys.take(cat_line, key, "c", i + 1, holder)
-        categories.append((holder, text))
-    cat_texts = [t for _, t in categories]
+        # with no 类别 line the categories have no line of their own: add-keys writes one for them
+        keys.take(cat_line if "类别" in meta else -1, key, "c", i + 1)
+        cat_texts.append(text)
     if len(set(cat_texts)) != len(cat_texts):
         report.add(cat_line, f"{what}：类别列表有重复")
-    if len(categories) < 2:
+    if len(cat_texts) < 2:
         report.add(cat_line, f"{what}：匹配题至少要有 2 个类别")
         return None
-    keys.finish()
+    all_keys = keys.finish()
+    items = _choices(all_keys[:len(item_texts)], item_texts)
+    categories = _choices(all_keys[len(item_texts):], cat_texts)
     _categories_line_edits(report, cat_line, meta, categories)
-    item_texts = [t for _, t in items]
     answer = {}
     for i, (ln, _) in enumerate(run):
         if not given[i]:
@@ -261,15 +253,15 @@ def _match(what, qtype, n, body, meta, report):
         if item_texts[i] in item_texts[:i]:
             report.add(ln, f"{what}：项目 “{item_texts[i]}” 重复")
         if given[i] in cat_texts:
-            answer[items[i][0][0]] = categories[cat_texts.index(given[i])][0][0]
-    return block_text(stem_lines), {"items": _choices(items), "categories": _choices(categories)}, answer
+            answer[items[i]["key"]] = categories[cat_texts.index(given[i])]["key"]
+    return block_text(stem_lines), {"items": items, "categories": categories}, answer
 
 
-def _categories_line_edits(report: Report, line: int, meta: dict, categories: list) -> None:
+def _categories_line_edits(report: Report, line: int, meta: dict, categories: list[dict[str, str]]) -> None:
     """add-keys: the 类别 line is (re)written whole, every category with its key."""
     if not report.keys_optional:
         return
-    text = "类别：" + " | ".join(f"{t} {{#{h[0]}}}" for h, t in categories)
+    text = "类别：" + " | ".join(f"{c['text']} {{#{c['key']}}}" for c in categories)
     if "类别" in meta:
         if any(e[0] == line for e in report.edits):
             report.edits[:] = [e for e in report.edits if e[0] != line]

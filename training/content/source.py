@@ -66,40 +66,45 @@ def split_key(text: str) -> tuple[str, str | None]:
 
 
 class KeyChecker:
-    """Keys of one item: present, well-formed, unique within the item; made up where optional."""
+    """Keys of one item: present, well-formed, unique within the item; made up where optional.
+
+    take() each keyed line in order, then finish() returns the keys in that order, with a free
+    key made up for every line that has none (a line <= 0 is one add-keys writes whole itself).
+    """
 
     def __init__(self, report: Report, what: str):
         self.report, self.what = report, what
         self.seen: dict[str, int] = {}
-        self.pending: list[tuple[int, str, int, list]] = []  # missing keys: (line, prefix, number, holder)
+        self.taken: list[tuple[int, str | None, str, int]] = []  # (line, key or None, prefix, number)
 
-    def take(self, line: int, key: str | None, prefix: str, number: int, holder: list) -> None:
-        """Record the key written on `line`; holder is a one-element list that receives the final key."""
+    def take(self, line: int, key: str | None, prefix: str, number: int) -> None:
         if key is None:
-            if not self.report.keys_optional:
+            if not self.report.keys_optional and line > 0:
                 example = prefix + str(number) if prefix else "abcdefgh"[min(number, 8) - 1]
                 self.report.add(line, f"{self.what}：这一行缺少编号，在行末写 {{#编号}}，例如 {{#{example}}}"
                                       "（flask content add-keys 可以一次补齐）")
-            self.pending.append((line, prefix, number, holder))
-            return
-        if not KEY_RE.match(key):
+        elif not KEY_RE.match(key):
             self.report.add(line, f"{self.what}：编号 {{#{key}}} 不合法：以小写字母开头，只用小写字母、数字和连字符，最长 20 个字符")
         elif key in self.seen:
             self.report.add(line, f"{self.what}：编号 {{#{key}}} 重复（第 {self.seen[key]} 行已用），同一题内的编号必须各不相同")
-        self.seen.setdefault(key, line)
-        holder.append(key)
+        if key is not None:
+            self.seen.setdefault(key, line)
+        self.taken.append((line, key, prefix, number))
 
-    def finish(self) -> None:
-        """Give every key-less line a free key of the form prefix+number (a, b… for options)."""
-        for line, prefix, number, holder in self.pending:
-            key = prefix + str(number) if prefix else "abcdefgh"[number - 1]
-            while key in self.seen:
-                number += 1
-                key = prefix + str(number) if prefix else f"o{number}"
-            self.seen[key] = line
-            holder.append(key)
-            if line > 0:
-                self.report.edits.append((line, "append", f" {{#{key}}}"))
+    def finish(self) -> list[str]:
+        """The keys in the order taken; a key-less line gets prefix+number (a, b… for options)."""
+        keys = []
+        for line, key, prefix, number in self.taken:
+            if key is None:
+                key = prefix + str(number) if prefix else "abcdefgh"[number - 1]
+                while key in self.seen:
+                    number += 1
+                    key = prefix + str(number) if prefix else f"o{number}"
+                self.seen[key] = line
+                if line > 0:
+                    self.report.edits.append((line, "append", f" {{#{key}}}"))
+            keys.append(key)
+        return keys
 
 
 def split_source(path: str, text: str, report: Report) -> Source | None:
