@@ -121,11 +121,12 @@ def fresh_app(shipped_content):
             yield app
         finally:
             _db.session.remove()
-            _db.drop_all()
             if not in_memory() and SHARED_BUILT:  # the database content_app built: give it back as it was
                 reset_schema()
                 load_content(shipped_content)
                 _db.session.remove()
+            else:
+                _db.drop_all()
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..models import Response
+
 T = TypeVar("T")
 
 
@@ -41,6 +43,5 @@ def claim(session: Session, statement: Any) -> bool:
 
 def paper_points(session: Session, attempt_id: int) -> float:
     """A mock exam's marks: the sum of the points its answers earned, to one decimal."""
-    from ..models import Response
     earned = session.execute(select(func.sum(Response.points)).where(Response.exam_attempt_id == attempt_id)).scalar()
     return round(earned or 0.0, 1)
