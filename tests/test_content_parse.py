@@ -515,3 +515,11 @@ def test_the_shipped_content_has_every_key_written():
         if path.name not in ("FORMAT.md", "README.md"):
             text = path.read_text(encoding="utf-8")
             assert add_keys(str(path), text)[1] == 0, path
+
+
+def test_raw_html_in_a_body_is_refused_with_its_line(tmp_path):
+    body = TOPIC + "\n正文里写了 <details> 想折叠\n\n`<b>` 在代码里可以，<https://example.com> 是链接\n"
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": body, "questions/q.md": GOOD_BANK})
+    [problem] = read_content(root).problems
+    assert problem.line == body.split("\n").index("正文里写了 <details> 想折叠") + 1
+    assert "不能直接写 HTML（<details>）" in problem.message

@@ -1,4 +1,6 @@
 """Author Markdown never reaches the browser unsanitized."""
+import re
+
 import pytest
 
 from training.content.markdown import plain_text, render
@@ -13,8 +15,10 @@ from training.content.markdown import plain_text, render
     ("<style>body{display:none}</style>", "<style"),
     ('<p style="position:fixed">盖住页面</p>', "style="),
 ])
-def test_dangerous_html_is_removed(source, forbidden):
-    assert forbidden not in render(source).lower()
+def test_dangerous_html_is_never_markup(source, forbidden):
+    """Raw HTML comes out as text (escaped) at most: never inside a real tag."""
+    html = render(source).lower()
+    assert not re.search(r"<[^>]*" + re.escape(forbidden), html), html
 
 
 def test_markdown_features_survive_sanitizing():
@@ -27,4 +31,11 @@ def test_markdown_features_survive_sanitizing():
 def test_plain_text_keeps_inline_words_together_and_blocks_apart():
     assert plain_text(render("服务**质量**管理\n\n第二段")) == "服务质量管理 第二段"
     assert plain_text(render("- 甲\n- 乙")) == "甲 乙"
-    assert plain_text(render("A &amp; B <b>")) == "A & B"
+    assert plain_text(render("A &amp; B <b>")) == "A & B <b>"  # raw HTML is shown as written
+
+
+@pytest.mark.parametrize("source", ["前文<details><summary>展开", "<math><style>", "<div>未闭合", "<!-- 注释"])
+def test_unbalanced_raw_html_cannot_swallow_the_page(source):
+    html = render(source + "\n\n**后文**")
+    assert "<strong>后文</strong>" in html  # the rest of the body still renders
+    assert "&lt;" in html  # the tag is shown as text, not obeyed

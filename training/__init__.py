@@ -38,10 +38,14 @@ def init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register tables on the metadata)
     from .access import init_access
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .edge import init_converters, init_edge
+    from .numbers import parse_int
     from .pagecache import init_page_cache
 
     db.init_app(app)
+    init_converters(app)
     init_page_cache(app)
+    init_edge(app)  # before anything reads the request: control characters never reach a view
     init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
@@ -54,7 +58,8 @@ def init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         from .models import User
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        uid = parse_int(user_id, lo=1)
+        return db.session.get(User, uid) if uid is not None else None
 
 
 def init_blueprints(app: Flask) -> None:

@@ -38,7 +38,8 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(sorted(terms, key=len, reverse=True)))[:MAX_TERMS]
 
 
-def _like(term: str) -> str:
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern (escape character \\) that matches `term` literally anywhere: % and _ are not wildcards."""
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -84,7 +85,7 @@ def search(session: Session, query: str, kinds: tuple[str, ...] = ("topic", "cas
     terms = query_terms(query)
     if not terms:
         return terms, [], 0
-    conditions = [or_(SearchEntry.title_lc.like(_like(t), escape="\\"), SearchEntry.text_lc.like(_like(t), escape="\\"))
+    conditions = [or_(SearchEntry.title_lc.like(contains_pattern(t), escape="\\"), SearchEntry.text_lc.like(contains_pattern(t), escape="\\"))
                   for t in terms]
     rows = session.execute(
         select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.area_id, SearchEntry.title, SearchEntry.title_lc,

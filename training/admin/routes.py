@@ -8,22 +8,27 @@ from ..access import admin_required
 from ..errors import user_abort
 from ..extensions import db
 from ..models import Role, User
+from ..numbers import parse_int
+from ..search import contains_pattern
 from . import bp
 from .forms import RoleForm
 
 PER_PAGE = 50
+MAX_PAGE = 100_000
+MAX_QUERY = 120
 
 
 @bp.route("/users")
 @admin_required
 def users():
     """All accounts, newest first, filterable by name."""
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
     stmt = db.select(User).order_by(User.created_at.desc(), User.id.desc())
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(db.or_(db.func.lower(User.username).like(like), User.nickname.like(f"%{q}%")))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+        stmt = stmt.where(db.or_(db.func.lower(User.username).like(contains_pattern(q.lower()), escape="\\"),
+                                 User.nickname.like(contains_pattern(q), escape="\\")))
+    page_no = parse_int(request.args.get("page", "1"), lo=1, hi=MAX_PAGE) or 1
+    page = db.paginate(stmt, page=page_no, per_page=PER_PAGE, error_out=False)
     forms = {u.id: RoleForm(role=u.role.value, prefix=f"u{u.id}") for u in page.items}
     return render_template("admin/users.html", page=page, forms=forms, q=q)
 

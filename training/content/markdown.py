@@ -25,14 +25,18 @@ def _converter() -> md.Markdown:
     conv = getattr(_local, "conv", None)
     if conv is None:
         conv = _local.conv = md.Markdown(extensions=EXTENSIONS, output_format="html")
+        # Raw HTML is shown as text, never passed through: an unclosed <details> or <style> in one
+        # body must not swallow the rest of the page (the checker also refuses it, with file:line).
+        conv.preprocessors.deregister("html_block")
+        conv.inlinePatterns.deregister("html")
     return conv
 
 
 def render(text: str) -> str:
     """Render author Markdown to HTML that is safe to put in a page as-is.
 
-    Raw HTML in the source is not trusted: nh3 keeps only the tags above and
-    drops <script>, event handlers and javascript: links. Headings start at h3
+    Raw HTML in the source is not markup: it is escaped and shown as written. nh3 then
+    keeps only the tags above and drops event handlers and javascript: links. Headings start at h3
     because the page around the content owns h1 and h2.
     """
     if not text.strip():
@@ -55,3 +59,23 @@ def plain_text(safe_html: str) -> str:
     spaced = _BLOCK_TAG.sub(r" \g<0>", safe_html)  # keep words of adjacent blocks apart
     text = nh3.clean(spaced, tags=set())
     return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+# A raw HTML tag or comment as an author would type it; autolinks (<https://…>) are Markdown, not HTML.
+_RAW_HTML = re.compile(r"<!--|<\/?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?\/?>")
+_INLINE_CODE = re.compile(r"`+[^`]*`+")
+
+
+def raw_html_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, tag) for every raw HTML tag outside code; Markdown covers what authors need."""
+    found, in_fence = [], False
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _RAW_HTML.search(_INLINE_CODE.sub("", line))
+        if m:
+            found.append((n, m.group(0)[:40]))
+    return found

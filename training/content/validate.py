@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .items import ContentSet, Problem
 from .parse import parse_areas, parse_document
+from .markdown import raw_html_lines
 from .punctuation import half_width_lines
 from .source import META_LINE
 
@@ -58,6 +59,9 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     for (shown, text), (items, problems) in zip(jobs, parse_all(jobs), strict=True):
         result.problems.extend(problems)
         result.problems.extend(punctuation_problems(shown, text))
+        result.problems.extend(Problem(shown, n, f"不能直接写 HTML（{tag}）：页面会原样显示它；请改用 Markdown："
+                                                 "**粗体**、==标记==、列表、表格")
+                               for n, tag in raw_html_lines(text))
         for item in items:
             {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks,
              "BlueprintItem": result.blueprints}[type(item).__name__].append(item)

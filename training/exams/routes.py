@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..access import get_owned_or_404, login_required
 from ..answers.store import insert_once
+from ..numbers import parse_int
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
@@ -102,9 +103,10 @@ def sit(attempt_id: int):
 
 
 def parse_index(raw: str, attempt: ExamAttempt) -> int:
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) >= len(attempt.items):
+    index = parse_int(raw, 0, len(attempt.items) - 1)
+    if index is None:
         user_abort(400, "这道题不在这份试卷里。")
-    return int(raw)
+    return index
 
 
 @bp.route("/a/<int:attempt_id>/save", methods=["POST"])

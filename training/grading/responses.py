@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from ..content.payloads import QuestionPayload
+from ..numbers import parse_int
 from .objective import InvalidResponse, check_response
 
 
 def _place(value: str | None) -> int:
-    value = (value or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 3:
+    place = parse_int(value, lo=1, hi=999)
+    if place is None:
         raise InvalidResponse("请为每个步骤选好位置")
-    return int(value)
+    return place
 
 
 def parse_form(q: QuestionPayload, form: Mapping[str, str], getlist: Callable[[str], list[str]]) -> Any:

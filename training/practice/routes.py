@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required
 from ..answers.store import claim, insert_once
+from ..numbers import parse_int
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
@@ -148,7 +149,8 @@ def submitted_version(q: Question) -> ItemVersion:
     raw = request.form.get("version_id", "")
     if not raw:
         return q.current
-    version = db.session.get(ItemVersion, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    version_id = parse_int(raw, lo=1)
+    version = db.session.get(ItemVersion, version_id) if version_id is not None else None
     if version is None or version.kind != "question" or version.item_id != q.id:
         user_abort(400, "提交的题目版本不对：请刷新页面后重新作答。")
     return version
@@ -176,10 +178,8 @@ def answer(session_id: int):
     except InvalidResponse as exc:
         return render_question(ps, q, error=str(exc), status=400)
     result = grade(version.question, response)
-    try:
-        elapsed = int(time.time() * 1000) - int(request.form.get("started", "0"))
-    except ValueError:
-        elapsed = 0
+    started = parse_int(request.form.get("started", ""), lo=0, hi=2**53)
+    elapsed = int(time.time() * 1000) - started if started is not None else 0
     now = utcnow()
     row, inserted = insert_once(db.session, Response(
         user_id=current_user.id, context=PRACTICE, practice_session_id=ps.id, round=ps.round, slot=ps.position,
