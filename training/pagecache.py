@@ -7,6 +7,10 @@ reload reaches every worker and host within that interval (at once in the
 worker that did the load). Nothing here is needed by another worker: a cold
 cache only costs a render. Logged-in users, and anyone with a pending flash
 message, always get a fresh render, because their pages carry personal parts.
+
+While the database is unreachable, a page already in the cache is served as it
+was (stale, marked with an X-Served-Stale header) instead of an error: guests
+can go on reading what they were reading.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from typing import Callable
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 
+from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
 
@@ -42,6 +47,10 @@ class PageCache:
 
     def get(self, key: str) -> tuple[bytes, str] | None:
         self.current_version()
+        return self.peek(key)
+
+    def peek(self, key: str) -> tuple[bytes, str] | None:
+        """The cached page whatever the content version (used when the version cannot be read)."""
         hit = self.pages.get(key)
         if hit is not None:
             self.pages.move_to_end(key)
@@ -69,7 +78,19 @@ def cached_for_guests(view: Callable) -> Callable:
         if cache is None or current_user.is_authenticated or session.get("_flashes"):
             return view(*args, **kwargs)
         key = request.full_path
-        hit = cache.get(key)
+        try:
+            hit = cache.get(key)
+        except Exception as exc:  # noqa: BLE001
+            stale = cache.peek(key) if database_unavailable(exc) else None
+            if stale is None:
+                raise
+            try:
+                db.session.rollback()
+            except Exception:  # noqa: BLE001  (the connection is gone)
+                pass
+            response = current_app.response_class(stale[0], mimetype=stale[1])
+            response.headers["X-Served-Stale"] = "1"
+            return response
         if hit is not None:
             return current_app.response_class(hit[0], mimetype=hit[1])
         response = current_app.make_response(view(*args, **kwargs))

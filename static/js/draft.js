@@ -1,5 +1,7 @@
-// Keeps what is typed in a <textarea data-draft="key"> in this browser until the form is sent,
-// so a reload or a dropped connection loses nothing; also counts characters.
+// Keeps what is typed in a <textarea data-draft="key"> in this browser, so a reload, a dropped
+// connection or a server that is down when the form is sent loses nothing; also counts characters.
+// A draft is dropped only when a later page confirms the server stored it: that page carries
+// <meta name="draft-saved" content="key">. Sending the form is not enough (the reply may be a 503).
 (function () {
   "use strict";
   document.querySelectorAll("textarea[data-draft]").forEach(function (box) {
@@ -14,10 +16,8 @@
     }
     box.addEventListener("input", update);
     update();
-    if (box.form) {
-      box.form.addEventListener("submit", function () {
-        try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
-      });
-    }
+  });
+  document.querySelectorAll('meta[name="draft-saved"]').forEach(function (meta) {
+    try { localStorage.removeItem("draft:" + meta.content); } catch (e) { /* ignore */ }
   });
 })();

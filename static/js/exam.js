@@ -1,49 +1,118 @@
-// 模拟考试: save each item to the server as soon as it is answered, so a closed tab, a lost
-// connection or another device resumes the same attempt. Failed saves are retried; the
-// hand-in form carries every answer anyway.
+// 模拟考试: every change is kept in this browser at once (localStorage), then saved to the
+// server item by item. If the server or the network is down, nothing is lost: the page says
+// so, keeps retrying with a growing pause, and re-sends whatever the server has not confirmed,
+// also after a reload or when the candidate comes back to the page later. An item is dropped
+// from the browser's copy only when the server has confirmed exactly that answer.
 (function () {
   "use strict";
   var form = document.getElementById("paper");
   if (!form) return;
   var url = form.dataset.save;
+  var storeKey = "exam:" + url;
   var token = form.querySelector("input[name=csrf_token]").value;
   var state = document.getElementById("save-state");
+  var banner = document.getElementById("offline-banner");
   var timers = {};
-  var pending = {};
+  var inflight = {};
+  var failures = 0;
+  var retryTimer = null;
+
+  function readStore() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+  }
+  function writeStore(data) {
+    try {
+      if (Object.keys(data).length) localStorage.setItem(storeKey, JSON.stringify(data));
+      else localStorage.removeItem(storeKey);
+    } catch (e) { /* storage off or full: the server copy is all there is */ }
+  }
+  function sectionAt(index) { return form.querySelector('.exam-item[data-index="' + index + '"]'); }
+
+  function fieldsOf(section) {
+    var pairs = [];
+    section.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) return;
+      pairs.push([el.name, el.value]);
+    });
+    return pairs;
+  }
+  function remember(section) {  // every keystroke and click: into the browser first
+    var data = readStore();
+    data[section.dataset.index] = fieldsOf(section);
+    writeStore(data);
+  }
+  function restore(section, pairs) {
+    var values = {};
+    pairs.forEach(function (p) { (values[p[0]] = values[p[0]] || []).push(p[1]); });
+    section.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name) return;
+      var mine = values[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") el.checked = mine.indexOf(el.value) !== -1;
+      else if (mine.length) el.value = mine[0];
+    });
+    var list = section.querySelector("[data-sortable]");
+    if (list) {  // 排序: the rank <select>s are the answer; show the steps in that order
+      Array.prototype.slice.call(list.querySelectorAll(".step"))
+        .sort(function (a, b) { return Number(a.querySelector("select.rank").value) - Number(b.querySelector("select.rank").value); })
+        .forEach(function (li) { list.appendChild(li); });
+    }
+  }
+
+  function offline(on) {
+    if (!banner) return;
+    banner.hidden = !on;
+  }
+  function retryLater() {
+    if (retryTimer) return;
+    var delay = Math.min(30000, 2000 * Math.pow(2, Math.min(failures, 4)));
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, delay);
+  }
+  function flush() {  // send every item the server has not confirmed
+    var data = readStore();
+    Object.keys(data).forEach(function (index) {
+      var section = sectionAt(index);
+      if (section && !inflight[index]) save(section);
+    });
+  }
 
   function save(section) {
     var index = section.dataset.index;
+    var sent = JSON.stringify(fieldsOf(section));
     var body = new FormData();
     body.append("csrf_token", token);
     body.append("index", index);
-    section.querySelectorAll("input, select, textarea").forEach(function (el) {
-      if (!el.name || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) return;
-      body.append(el.name, el.value);
-    });
-    pending[index] = true;
+    JSON.parse(sent).forEach(function (p) { body.append(p[0], p[1]); });
+    inflight[index] = true;
     fetch(url, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (r) {
-        if (r.ok) {
-          delete pending[index];
-          section.querySelector(".saved-flag").textContent = "已保存";
-          state.textContent = "已保存第 " + (Number(index) + 1) + " 题";
+        delete inflight[index];
+        if (r.ok || r.status === 400) {
+          failures = 0;
+          offline(false);
+          var data = readStore();
+          if (JSON.stringify(data[index] || null) === sent) { delete data[index]; writeStore(data); }
+          section.querySelector(".saved-flag").textContent = r.ok ? "已保存" : "未答完";
+          state.textContent = r.ok ? "已保存第 " + (Number(index) + 1) + " 题" : state.textContent;
+          if (Object.keys(readStore()).length) flush();
         } else if (r.status === 409) {
           state.textContent = "考试时间已到，正在交卷……";
+          form.dataset.auto = "1";
           form.submit();
-        } else if (r.status === 400) {
-          delete pending[index];  // not complete yet (e.g. some items of a matching question unset)
-          section.querySelector(".saved-flag").textContent = "未答完";
         } else {
-          throw new Error(String(r.status));
+          throw new Error(String(r.status));  // 503 (database down), 502/504 (proxy), 429 …
         }
       })
       .catch(function () {
-        state.textContent = "网络不稳定，稍后自动重试保存";
-        setTimeout(function () { if (pending[index]) save(section); }, 3000);
+        delete inflight[index];
+        failures += 1;
+        offline(true);
+        state.textContent = "暂时无法连接服务器，答案已保存在本机";
+        retryLater();
       });
   }
 
   function schedule(section, delay) {
+    remember(section);
     clearTimeout(timers[section.dataset.index]);
     timers[section.dataset.index] = setTimeout(function () { save(section); }, delay);
   }
@@ -58,14 +127,35 @@
   form.addEventListener("click", function (e) {
     var btn = e.target.closest("button[data-move]");
     var section = btn && btn.closest(".exam-item");
-    if (section) schedule(section, 400);
+    if (section) setTimeout(function () { schedule(section, 400); }, 0);
   });
   form.addEventListener("dragend", function (e) {
     var section = e.target.closest && e.target.closest(".exam-item");
     if (section) schedule(section, 400);
   });
   form.addEventListener("submit", function (e) {
+    if (form.dataset.auto === "1") return;
     var btn = e.submitter;
-    if (btn && btn.dataset.confirm && form.dataset.auto !== "1" && !window.confirm(btn.dataset.confirm)) e.preventDefault();
+    if (banner && !banner.hidden) {  // handing in now would meet the same outage: keep the page
+      e.preventDefault();
+      window.alert("服务器暂时不可用，现在交卷会失败。你的答案都保存在本机，服务恢复后会自动同步，届时再交卷。");
+      return;
+    }
+    if (btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) e.preventDefault();
   });
+  window.addEventListener("online", flush);
+
+  // Back on the page (reload, another visit, after an outage): put back what the server lacks.
+  var waiting = readStore();
+  var restored = 0;
+  Object.keys(waiting).forEach(function (index) {
+    var section = sectionAt(index);
+    if (!section) return;
+    if (JSON.stringify(fieldsOf(section)) !== JSON.stringify(waiting[index])) {
+      restore(section, waiting[index]);
+      restored += 1;
+    }
+  });
+  if (restored) state.textContent = "已从本机恢复 " + restored + " 道未同步的题，正在重新保存";
+  flush();
 })();
