@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import enum
+import hmac
+import secrets
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,11 +43,31 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie: a new value signs out every device
+    # (logout, password change, reset, disabling the account).
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
+    # Per-account login throttle, kept in the database so every worker and host shares it.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password: str) -> None:
         # Tests lower the cost through config; production keeps Werkzeug's default (scrypt).
         method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
         self.password_hash = generate_password_hash(password, method=method or "scrypt")
+        if self.id is not None:  # a new password ends every session of the old one
+            self.password_changed_at = utcnow()
+            self.rotate_session_token()
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_urlsafe(24)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: id and session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def token_matches(self, token: str) -> bool:
+        return hmac.compare_digest(self.session_token.encode(), token.encode())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -59,3 +81,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class PasswordReset(db.Model):
+    """A one-time link an admin issues when a user forgot the password (no e-mail needed).
+
+    Only a hash of the token is stored; the link is shown once to the admin who made it.
+    """
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
