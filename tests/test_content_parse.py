@@ -512,7 +512,7 @@ def test_the_shipped_content_has_every_key_written():
     from training.content.keys import add_keys
     from support import CONTENT
     for path in sorted(CONTENT.rglob("*.md")):
-        if path.name not in ("FORMAT.md", "README.md"):
+        if path.name not in ("FORMAT.md", "README.md", "SYLLABUS.md"):
             text = path.read_text(encoding="utf-8")
             assert add_keys(str(path), text)[1] == 0, path
 

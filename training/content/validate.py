@@ -13,13 +13,13 @@ from .punctuation import half_width_lines
 from .source import META_LINE
 
 AREAS_FILE = "areas.yaml"
-SKIP_FILES = {"FORMAT.md", "README.md"}
+SKIP_FILES = {"FORMAT.md", "README.md", "SYLLABUS.md"}  # documents, not items
 PARALLEL_MIN_CHARS = 1_000_000
 MAX_WORKERS = 4
 
 
 def content_files(root: Path) -> list[Path]:
-    """Markdown content files under root, in a stable order (FORMAT.md and README.md are docs)."""
+    """Markdown content files under root, in a stable order (FORMAT.md, README.md and SYLLABUS.md are docs)."""
     return sorted(p for p in root.rglob("*.md") if p.name not in SKIP_FILES and p.is_file())
 
 
