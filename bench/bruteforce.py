@@ -2,10 +2,11 @@
 
 The app runs under `gunicorn -w 2 --threads 4` on a fresh SQLite database with the demo accounts,
 once with the in-memory limiter (no Redis: each worker counts on its own) and once with Redis
-(REDIS_URL: workers share the per-address counts). For each, two attacks of --seconds each, with
---threads concurrent guessers, all against the demo candidate's account:
-  one address   every guess from 127.0.0.1
-  many addresses each guess from its own source address (127.0.1.1, 127.0.1.2, … on loopback)
+(REDIS_URL: workers share the per-address counts). For each, three attacks of --seconds each, with
+--threads concurrent guessers:
+  one address     the demo candidate's account, every guess from 127.0.0.1
+  many addresses  the same account, each guess from its own source address (127.0.1.1, … on loopback)
+  many accounts   one address spraying a different login name each time (what only the address limit stops)
 A guess "got through" when the password was actually checked (the page says 登录名或密码不正确);
 refused guesses are 429 (address limit or account throttle). Figures are per minute.
 
@@ -42,7 +43,7 @@ VICTIM = "student@demo.local"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def guess(port: int, source: str, n: int) -> str:
+def guess(port: int, source: str, n: int, spray: bool = False) -> str:
     """One full attempt as a browser makes it: GET the form (cookie + token), POST a wrong password."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15, source_address=(source, 0))
     try:
@@ -51,7 +52,8 @@ def guess(port: int, source: str, n: int) -> str:
         page = r.read().decode()
         cookie = (r.getheader("Set-Cookie") or "").split(";")[0]
         token = CSRF.search(page).group(1)
-        body = urlencode({"username": VICTIM, "password": f"guess-{n}-x", "csrf_token": token})
+        body = urlencode({"username": f"user{n}@example.cn" if spray else VICTIM, "password": f"guess-{n}-x",
+                          "csrf_token": token})
         conn.request("POST", "/auth/login", body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
         r = conn.getresponse()
@@ -65,7 +67,7 @@ def guess(port: int, source: str, n: int) -> str:
         conn.close()
 
 
-def attack(port: int, seconds: float, threads: int, many: bool) -> Counter:
+def attack(port: int, seconds: float, threads: int, kind: str) -> Counter:
     counts: Counter = Counter()
     lock = threading.Lock()
     serial = itertools.count()
@@ -74,8 +76,8 @@ def attack(port: int, seconds: float, threads: int, many: bool) -> Counter:
     def worker():
         while time.monotonic() < stop:
             n = next(serial)
-            source = f"127.0.{1 + n // 250 % 250}.{1 + n % 250}" if many else "127.0.0.1"
-            outcome = guess(port, source, n)
+            source = f"127.0.{1 + n // 250 % 250}.{1 + n % 250}" if kind == "many addresses" else "127.0.0.1"
+            outcome = guess(port, source, n, spray=kind == "many accounts")
             with lock:
                 counts[outcome] += 1
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -94,7 +96,7 @@ def main() -> int:
     args = parser.parse_args()
     rows = []
     for storage in ("memory", "redis"):
-        for many in (False, True):
+        for kind in ("one address", "many addresses", "many accounts"):
             tmp = Path(tempfile.mkdtemp(prefix="brute-"))
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite'}", "SECRET_KEY": BENCH_SECRET}
             env.pop("REDIS_URL", None)
@@ -107,12 +109,14 @@ def main() -> int:
             server = Gunicorn(f"brute-{storage}", "app:app", env, tmp, ("--threads", "4"))
             try:
                 server.wait_ready("/auth/login")
-                counts = attack(server.port, args.seconds, args.threads, many)
+                counts = attack(server.port, args.seconds, args.threads, kind)
+                if any(k.startswith("5") for k in counts):
+                    print(server.tail(60))
             finally:
                 server.stop()
                 shutil.rmtree(tmp, ignore_errors=True)
             per_min = 60 / args.seconds
-            rows.append((storage, "many addresses" if many else "one address", counts["checked"] * per_min,
+            rows.append((storage, kind, counts["checked"] * per_min,
                          sum(counts.values()) * per_min, dict(counts)))
             print(f"{storage:7} {rows[-1][1]:15} checked {rows[-1][2]:7.1f}/min of {rows[-1][3]:7.1f} tried/min  "
                   f"{dict(counts)}", flush=True)

@@ -222,3 +222,15 @@ def test_an_admin_cannot_disable_themselves(as_role, users):
     assert admin.get("/admin/users").status_code == 200
     db.session.refresh(users["admin"])
     assert users["admin"].active
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    from flask import request
+
+    from training import create_app
+    from training.config import TestConfig
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "PROXY_COUNT": 1})
+    seen = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(request.remote_addr))
+    app.test_client().get("/auth/login", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen == ["203.0.113.9"]

@@ -29,7 +29,7 @@ def test_guest_pages_say_maintenance_with_503(down_app, url):
 def test_a_signed_in_user_gets_the_page_not_a_bare_error(down_app):
     client = down_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:some-session-token"
         session["_fresh"] = True
     response = client.get("/practice/")
     assert response.status_code == 503 and "系统维护中" in response.get_data(as_text=True)
@@ -39,7 +39,7 @@ def test_a_signed_in_user_gets_the_page_not_a_bare_error(down_app):
 def test_json_clients_get_a_json_503(down_app):
     client = down_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:some-session-token"
     response = client.post("/mock/a/1/save", data={"index": "0"}, headers={"Accept": "application/json"})
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     body = response.get_json()

@@ -25,6 +25,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Config.resolve(app.config)
+    if app.config.get("PROXY_COUNT"):  # the client's own address for the login limits, behind a proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
 
     init_extensions(app)
     init_blueprints(app)

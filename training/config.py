@@ -63,6 +63,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Counted on failed attempts only (see auth.routes.failed_login); the per-account throttle is in the database.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour")
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: clients connect directly).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per hour")
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", 2000))  # 0 turns the guest page cache off

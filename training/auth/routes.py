@@ -33,12 +33,13 @@ def count_attempt(user_id: int) -> int:
     if wait:
         db.session.rollback()
         return wait
-    failures += 1
-    delay = delay_after(failures)  # set before checking: the next guess waits even while this one runs
-    db.session.execute(db.update(User).where(User.id == user_id).values(
-        failed_logins=failures, locked_until=now + delay if delay else None))
+    delay = delay_after(failures + 1)  # set before checking: the next guess waits even while this one runs
+    # Compare-and-set on the count as well as the row lock: SQLite ignores FOR UPDATE, and of two
+    # guesses that read the same count only one may go on (the other is told to wait a moment).
+    counted = claim(db.session, db.update(User).where(User.id == user_id, User.failed_logins == failures).values(
+        failed_logins=failures + 1, locked_until=now + delay if delay else None))
     db.session.commit()
-    return 0
+    return 0 if counted else 1
 
 
 def failed_login(response) -> bool:
