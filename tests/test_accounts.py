@@ -234,3 +234,21 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
     app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(request.remote_addr))
     app.test_client().get("/auth/login", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen == ["203.0.113.9"]
+
+
+def test_a_dead_rate_limit_store_does_not_break_login():
+    """Redis down (nothing listens on port 1): logins are still answered, by the password check."""
+    from training import create_app
+    from training.config import TestConfig
+    from training.extensions import db as _db, limiter
+    app = create_app(TestConfig)
+    app.config.update(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", WTF_CSRF_ENABLED=False)
+    limiter.init_app(app)  # the limiter is one object: its storage is now the dead one …
+    try:
+        with app.app_context():
+            _db.create_all()
+            response = app.test_client().post("/auth/login", data={"username": "x@y.cn", "password": "bad-pass-1"})
+            assert response.status_code == 400 and "登录名或密码不正确" in response.get_data(as_text=True)
+            _db.drop_all()
+    finally:
+        limiter.init_app(create_app(TestConfig))  # … so give the other tests back an in-memory store

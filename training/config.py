@@ -61,6 +61,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # A failing limit store (Redis down; the in-memory store of `limits` races under gthread workers and
+    # once raised "threads can only be started once" in bench/bruteforce.py) must not turn a login into
+    # a 500: the error is logged and the request goes on. The per-account throttle is in the database.
+    RATELIMIT_SWALLOW_ERRORS = True
     # Counted on failed attempts only (see auth.routes.failed_login); the per-account throttle is in the database.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour")
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: clients connect directly).
