@@ -132,7 +132,10 @@ def change_password():
     form = ChangePasswordForm()
     form.personal = (current_user.username, current_user.nickname)
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        wait = count_attempt(current_user.id)  # a borrowed session must not guess the password freely
+        if wait:
+            form.current.errors.append(f"密码错误次数过多，请 {wait_text(wait)}后再试。")
+        elif not current_user.check_password(form.current.data):
             form.current.errors.append("当前密码不正确")
         else:
             user = current_user._get_current_object()
