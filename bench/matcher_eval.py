@@ -1,7 +1,8 @@
 """Precision and recall of the key-point matcher on the hand-labelled answers in tests/data.
-Other sets: --set matcher_answers_independent.yaml (written blind, hints later tuned on it) and
---set matcher_answers_heldout.yaml / matcher_answers_heldout2.yaml (written blind, never used to tune
-hints: the honest figures):
+A set with a "# sha256 of everything below this line:" header line is frozen: the script refuses to
+measure it if its body was edited since. Other sets: --set matcher_answers_independent.yaml (written blind, hints later tuned on it) and
+--set matcher_answers_heldout.yaml / matcher_answers_heldout2.yaml / matcher_answers_heldout3.yaml
+(written blind, never used to tune hints or the matcher: the honest figures; the third is frozen):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
@@ -18,12 +19,17 @@ sys.path.insert(0, _ROOT)
 import yaml  # noqa: E402
 
 from training.content.validate import read_content  # noqa: E402
-from training.grading.evaluation import evaluate, key_points_by_case  # noqa: E402
+from training.grading.evaluation import evaluate, frozen_body_ok, key_points_by_case  # noqa: E402
 
 
 def main() -> int:
     name = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "matcher_answers.yaml"
-    samples = yaml.safe_load(open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8"))
+    text = open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8").read()
+    frozen = frozen_body_ok(text)
+    if frozen is False:
+        print(f"{name}: the body no longer matches the checksum in its header; a frozen set was edited")
+        return 2
+    samples = yaml.safe_load(text)
     content = read_content(os.path.join(_ROOT, "content"))
     points = key_points_by_case(content.cases)
     overall, by_style, misses = evaluate(samples, points)

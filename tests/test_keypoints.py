@@ -100,6 +100,30 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
     assert by_style["structured"].recall >= 0.95
 
 
+def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
+    """Written blind on 2026-12-01 for the matcher's second round (12 cases, 11 styles), frozen by the
+    checksum in its header. First reading, before any change to the matcher: P 0.66, R 0.93
+    (keyword_dump, wrong_definition and reversed answers credited with every point they name)."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout3.yaml").read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
+    assert len(samples) == 132
+    assert overall.precision >= 0.64 and overall.recall >= 0.91
+    assert by_style["complete"].recall >= 0.95
+
+
+def test_an_edited_frozen_set_is_noticed():
+    from training.grading.evaluation import frozen_body_ok
+    import hashlib
+    body = "- case: x\n  covers: [p1]\n"
+    frozen = f"# header\n# sha256 of everything below this line: {hashlib.sha256(body.encode()).hexdigest()}\n{body}"
+    assert frozen_body_ok(frozen) is True
+    assert frozen_body_ok(frozen.replace("p1", "p2")) is False
+    assert frozen_body_ok(body) is None
+
+
 @pytest.mark.parametrize("answer,covered", [
     ("至于检查方法和奖惩，我觉得没必要写进计划书。", False),   # the topic's comment is in the next clause
     ("检查方法和奖惩办法可以省掉，都是空话。", False),

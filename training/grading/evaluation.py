@@ -1,6 +1,7 @@
 """Precision and recall of key-point suggestions against answers labelled by hand. Pure."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -25,15 +26,22 @@ class Tally:
 
 def key_points_by_case(cases: Iterable[Any]) -> dict[str, list[dict]]:
     """{case id: key points as the matcher takes them} for parsed content cases."""
-    return {c.id: [{"label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points] for c in cases}
+    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points]
+            for c in cases}
+
+
+def truth_indexes(covers: Iterable[int | str], points: list[dict]) -> set[int]:
+    """The covered points as indexes: labels are keys ("p3", the current sets) or 1-based positions (older sets)."""
+    keys = [p.get("key") for p in points]
+    return {keys.index(c) if isinstance(c, str) else c - 1 for c in covers}
 
 
 def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[dict]]) -> tuple[Tally, dict[str, Tally], list[str]]:
-    """samples: {case, answer, covers (1-based), style}. Returns overall, per style, and the misses."""
+    """samples: {case, answer, covers (keys or 1-based positions), style}. Returns overall, per style, and the misses."""
     overall, by_style, misses = Tally(), defaultdict(Tally), []
     for n, s in enumerate(samples):
         points = key_points_of[s["case"]]
-        truth = {c - 1 for c in s["covers"]}
+        truth = truth_indexes(s["covers"], points)
         for p in suggest_points(s["answer"], points):
             said, real = p.covered, p.index in truth
             for t in (overall, by_style[s.get("style", "?")]):
@@ -44,3 +52,15 @@ def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[di
                 kind = "多报" if said else "漏报"
                 misses.append(f"#{n} {s['case']} 要点{p.index + 1} {kind} ({s.get('style')}) 找到 {p.found} 否定 {p.negated}")
     return overall, dict(by_style), misses
+
+
+CHECKSUM_LINE = "# sha256 of everything below this line: "
+
+
+def frozen_body_ok(text: str) -> bool | None:
+    """None if a labelled set carries no checksum line; else whether its body is still what was frozen."""
+    _, sep, rest = text.partition("\n" + CHECKSUM_LINE)
+    if not sep:
+        return None
+    digest, _, body = rest.partition("\n")
+    return hashlib.sha256(body.encode("utf-8")).hexdigest() == digest.strip()
