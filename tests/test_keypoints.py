@@ -103,15 +103,17 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
 def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     """Written blind on 2026-12-01 for the matcher's second round (12 cases, 11 styles), frozen by the
     checksum in its header. First reading, before any change to the matcher: P 0.66, R 0.93
-    (keyword_dump, wrong_definition and reversed answers credited with every point they name)."""
+    (keyword_dump, wrong_definition and reversed answers credited with every point they name).
+    After the keyword-dump rule (half the items of a 、-list are names): P 0.76, R 0.93."""
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout3.yaml").read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
     assert len(samples) == 132
-    assert overall.precision >= 0.64 and overall.recall >= 0.91
+    assert overall.precision >= 0.74 and overall.recall >= 0.91  # measured 0.76 and 0.93 after the dump rule
     assert by_style["complete"].recall >= 0.95
+    assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -188,3 +190,33 @@ def test_a_negative_item_in_a_list_of_faults_does_not_negate_the_next_item():
     assert suggest_point(0, [["创新"]], "产品质量不稳定、缺少创新").covered
     assert suggest_point(0, [["服务"]], "价格不合理、服务差").covered
     assert not suggest_point(0, [["解释"]], "我没道歉、解释").covered  # a leading negator covers the list
+
+
+CALLCENTER_POINTS = [
+    {"key": "sl", "label": "服务水平", "hints": [["服务水平"], ["秒内接通", "规定时间内接起"]]},
+    {"key": "aht", "label": "平均处理时长", "hints": [["平均处理时长", "AHT"], ["通话时间", "话后处理"]]},
+    {"key": "fcr", "label": "首次解决率", "hints": [["首次解决率", "一次解决"], ["不用再打", "再次来电"]]},
+]
+
+
+@pytest.mark.parametrize("answer", [
+    "服务水平、平均处理时长、首次解决率、放弃率、排班、话务预测。",
+    "关键词：服务水平、AHT、通话时间、一次解决、满意度、知识库、质检。",
+])
+def test_a_keyword_dump_earns_no_point(answer):
+    from training.grading.keypoints import suggest_points
+    assert [p.covered for p in suggest_points(answer, CALLCENTER_POINTS)] == [False, False, False]
+
+
+def test_a_list_followed_by_explanations_still_earns_the_explained_points():
+    from training.grading.keypoints import suggest_points
+    answer = ("看四个指标：服务水平、平均处理时长、首次解决率、放弃率。服务水平是指多少比例的来电在二十秒内接通；"
+              "首次解决率就是客户的问题第一次来电就一次解决的比例。")
+    assert [p.covered for p in suggest_points(answer, CALLCENTER_POINTS)] == [True, False, True]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15, negation family: a definition that contains 不用 loses its point")
+def test_a_definition_containing_a_negation_keeps_its_point():
+    from training.grading.keypoints import suggest_points
+    answer = "首次解决率就是客户一次解决、不用再打第二次电话的比例。"
+    assert suggest_points(answer, CALLCENTER_POINTS)[2].covered

@@ -129,7 +129,9 @@ SPECIFIC = 4  # a hint phrase this long is specific enough to carry a point on i
 TYPO_MIN = 4  # shortest hint matched despite one wrong character (shorter ones would collide: 有形性/无形性)
 
 
-# A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory; it makes no point.
+# A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory or dumps keywords; it
+# makes no point, whatever else the answer says: a term with no definition, example, action or reason
+# earns nothing. A run is such a list when at least half its items are names of key points.
 _ITEM = r"[^,.;!?，。；！？：:、\n]{1,10}"
 LIST_RUN = re.compile(rf"{_ITEM}(?:、{_ITEM}){{2,}}")
 NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qualifier (管理者认知差距)
@@ -137,8 +139,8 @@ RECITAL_POINTS = 3  # a list that names this many different key points is a reci
 
 
 def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
-    """Spans of the normalised answer that only list the names of several key points: every
-    item but one is itself a hint word, and they name at least RECITAL_POINTS different points."""
+    """Spans of the normalised answer that only list names: at least half the items are themselves
+    hint words (the rest may be any other bare terms), naming at least RECITAL_POINTS different points."""
     text = normalise(answer)
     owner: dict[str, set[int]] = {}
     for i, p in enumerate(key_points):
@@ -156,7 +158,7 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
                     or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w))]
             if fits:
                 named.append(set().union(*(owner[w] for w in fits)))
-        if len(named) >= len(items) - 1 and len(set().union(*named)) >= RECITAL_POINTS:
+        if 2 * len(named) >= len(items) and len(set().union(*named)) >= RECITAL_POINTS:
             spans.append(m.span())
     return spans
 
