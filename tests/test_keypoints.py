@@ -220,3 +220,21 @@ def test_a_definition_containing_a_negation_keeps_its_point():
     from training.grading.keypoints import suggest_points
     answer = "首次解决率就是客户一次解决、不用再打第二次电话的比例。"
     assert suggest_points(answer, CALLCENTER_POINTS)[2].covered
+
+
+def test_the_stable_evaluation_entry_reads_json_and_prints_keys(tmp_path):
+    """`python -m training.grading.keypoints FILE.json`: no app, no database; documented in content/FORMAT.md."""
+    import json
+    import subprocess
+    import sys
+    from support import ROOT
+    data = {"points": [{"key": "sorry", "label": "道歉", "weight": 40, "hints": "道歉/致歉/对不起，倾听/听完"},
+                       {"key": "check", "label": "查明事实", "weight": 30, "hints": "核实/查明，证据/留样/封存"},
+                       {"key": "pay", "label": "赔偿", "weight": 30, "hints": "赔偿/补偿/退款，方案/选择"}],
+            "answers": ["我会先向客户道歉，耐心听完她的诉说，再核实情况、封存样品。", "道歉、核实、证据、倾听、赔偿。",
+                        "不需要道歉，也不用赔偿。"]}
+    path = tmp_path / "points.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "training.grading.keypoints", str(path)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert [json.loads(line) for line in out.splitlines()] == [["sorry", "check"], [], []]

@@ -220,3 +220,37 @@ def pick_followup(key_points: list[dict], followups: list[dict], covered: list[b
             if f.get("target") == key_points[i]["key"]:
                 return f
     return next((f for f in followups if not f.get("target")), followups[0])
+
+
+def evaluate_file(data: dict) -> list[list[str]]:
+    """The stable evaluation entry: `data` is {"points": [{"key", "label", "weight", "hints"}], "answers": [text]},
+    hints as one line in content/FORMAT.md's syntax (道歉/致歉，倾听/听完). Returns, per answer, the keys
+    of the points the matcher would credit, in the points' order."""
+    from ..content.source import Report, parse_hints
+    points = []
+    for n, p in enumerate(data["points"], start=1):
+        report = Report("<points>")
+        hints = p["hints"] if isinstance(p["hints"], list) else parse_hints(str(p["hints"]), n, report, f"要点 {n}")
+        if report.problems:
+            raise ValueError("; ".join(pr.message for pr in report.problems))
+        points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints})
+    return [[points[s.index]["key"] for s in suggest_points(answer, points) if s.covered] for answer in data["answers"]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m training.grading.keypoints FILE.json: per answer, the covered keys as one JSON line."""
+    import json
+    import sys
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("用法：python -m training.grading.keypoints FILE.json", file=sys.stderr)
+        return 2
+    with open(args[0], encoding="utf-8") as fh:
+        data = json.load(fh)
+    for keys in evaluate_file(data):
+        print(json.dumps(keys, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
