@@ -241,14 +241,15 @@ def test_a_dead_rate_limit_store_does_not_break_login():
     from training import create_app
     from training.config import TestConfig
     from training.extensions import db as _db, limiter
-    app = create_app(TestConfig)
-    app.config.update(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", WTF_CSRF_ENABLED=False)
+    # An in-memory database of its own: never the shared test database (whose tables other tests hold).
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+                      "WTF_CSRF_ENABLED": False})
     limiter.init_app(app)  # the limiter is one object: its storage is now the dead one …
     try:
         with app.app_context():
             _db.create_all()
             response = app.test_client().post("/auth/login", data={"username": "x@y.cn", "password": "bad-pass-1"})
             assert response.status_code == 400 and "登录名或密码不正确" in response.get_data(as_text=True)
-            _db.drop_all()
     finally:
         limiter.init_app(create_app(TestConfig))  # … so give the other tests back an in-memory store

@@ -164,3 +164,17 @@ def test_setup_validation(candidate, field, value, message):
     data = {"count": "3", "prep_minutes": "5", "answer_minutes": "5", "case": "", "csrf_token": token, field: value}
     r = candidate.post("/defense/start", data=data)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
+def test_the_review_explains_each_point_in_the_candidates_own_words(candidate):
+    url, page, aid = begin(candidate)
+    text = "计划就是事先定好的做法和步骤，写成书面文件。检查和奖惩办法没必要写进计划书。"
+    review = candidate.get(send(candidate, url, page, aid, text).headers["Location"]).get_data(as_text=True)
+    row = answer_row(aid)
+    reasons = {k.point_key: k.reason for k in row.keypoints}
+    assert reasons["p1"] == "covered" and reasons["p3"] == "none" and "opposite" in reasons.values(), reasons
+    credited = [k for k in row.keypoints if k.suggested]
+    assert credited and all(k.spans["found"] for k in credited)
+    start, end = credited[0].spans["found"][0]
+    assert f"<mark>{text[start:end]}</mark>" in review  # highlighted where the candidate wrote it
+    assert "找到了相关表述" in review and "没有找到相关表述" in review and "与这个要点相反" in review

@@ -48,7 +48,8 @@ def test_a_long_specific_phrase_carries_a_point_alone():
 
 
 def test_one_wrong_character_in_a_long_phrase_still_matches():
-    assert suggest_point(0, [["客户档案"]], "建立客户挡案").found == ["客户档案"]
+    s = suggest_point(0, [["客户档案"]], "建立客户挡案")
+    assert s.found == ["客户挡案"] and s.spans == [(2, 6)]  # the candidate's own words, where they are
     assert not suggest_point(0, [["有形性"]], "无形性的服务").covered  # short words must match exactly
 
 
@@ -238,3 +239,20 @@ def test_the_stable_evaluation_entry_reads_json_and_prints_keys(tmp_path):
     out = subprocess.run([sys.executable, "-m", "training.grading.keypoints", str(path)], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert [json.loads(line) for line in out.splitlines()] == [["sorry", "check"], [], []]
+
+
+def test_every_decision_is_explained_in_the_answers_own_words():
+    answer = "首先要真诚地道 歉，然后核实情况。赔偿就没必要了。关键词：倾听、证据、留样、封存、跟进。"
+    points = [{"key": "a", "label": "道歉", "hints": [["道歉", "致歉"], ["倾听"]]},
+              {"key": "b", "label": "赔偿", "hints": [["赔偿", "补偿"]]},
+              {"key": "c", "label": "证据", "hints": [["证据"], ["留样"], ["封存"], ["鉴定"]]},
+              {"key": "d", "label": "回访", "hints": [["回访"], ["跟进"]]},
+              {"key": "e", "label": "培训", "hints": [["培训"], ["演练"]]}]
+    a, b, c, d, e = suggest_points(answer, points)
+    assert a.covered and a.reason == "covered" and a.found == ["道 歉"]  # 倾听 is only in the keyword list
+    assert [answer[x:y] for x, y in a.spans] == ["道 歉"]  # the span is in the original text, space included
+    assert not b.covered and b.reason == "opposite" and b.why == "这里的说法与要点相反"
+    assert [answer[x:y] for x, y in b.negated_spans] == ["赔偿"]
+    assert not c.covered and c.reason == "terms_only" and c.why == "只提到了术语，没有解释"
+    assert not d.covered and d.reason == "terms_only"
+    assert not e.covered and e.reason == "none" and e.why == "没有找到相关表述"

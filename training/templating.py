@@ -1,12 +1,16 @@
 """Template globals and filters shared by every page."""
 from __future__ import annotations
 
+import html
 from datetime import datetime
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
 from .content.items import KIND_LABELS, QUESTION_TYPES
+from .grading.keypoints import REASONS
 from .models import Role
 from .models.base import as_utc
 
@@ -18,6 +22,33 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return as_utc(value).astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
 
 
+def highlight_spans(text: str | None, spans: Iterable[Iterable[int]]) -> Markup:
+    """The text, escaped, with <mark> around the given [start, end) ranges (merged where they overlap):
+    what the key-point matcher found, shown in the candidate's own answer."""
+    text = text or ""
+    ranges = sorted((max(0, int(a)), min(len(text), int(b))) for a, b in spans if int(a) < int(b))
+    merged: list[list[int]] = []
+    for a, b in ranges:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, last = [], 0
+    for a, b in merged:
+        out.append(html.escape(text[last:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        last = b
+    out.append(html.escape(text[last:]))
+    return Markup("".join(out))
+
+
+def found_spans(results: Iterable) -> list[list[int]]:
+    """The spans of every point the matcher credited, from stored key-point results."""
+    return [span for r in results if r.suggested and r.spans for span in r.spans.get("found", [])]
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
-    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, QUESTION_TYPES=QUESTION_TYPES, SITE_NAME="客服管理师备考")
+    app.add_template_filter(highlight_spans, "highlight_spans")
+    app.add_template_global(found_spans, "found_spans")
+    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES, SITE_NAME="客服管理师备考")

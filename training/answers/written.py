@@ -15,7 +15,9 @@ def suggest_keypoints(row: Response, case: CasePayload) -> None:
         if point.key not in existing:
             db.session.add(KeypointResult(response=row, user_id=row.user_id, case_id=row.case_id,
                                           version_id=row.version_id, point_key=point.key, weight=point.weight,
-                                          suggested=s.covered, found=s.found, negated=s.negated))
+                                          suggested=s.covered, found=s.found, negated=s.negated, reason=s.reason,
+                                          spans={"found": [list(x) for x in s.spans],
+                                                 "negated": [list(x) for x in s.negated_spans]}))
 
 
 def confirm_keypoints(row: Response, case: CasePayload, covered: set[str]) -> int:

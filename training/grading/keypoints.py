@@ -48,23 +48,54 @@ TOPIC_MARKERS = ("至于", "对于", "关于")
 DOUBLE_NEGATION = ("不能不", "不得不", "不会不", "没有不", "不可不")
 
 
+_DROPPED = " \t\u3000"
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """normalise(text) and, for each of its characters, the index of the original character it came
+    from, so that what the matcher found can be shown in the candidate's own words."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        for n in unicodedata.normalize("NFKC", ch).casefold():
+            if n not in _DROPPED:
+                out.append(n)
+                where.append(i)
+    return "".join(out), where
+
+
 def normalise(text: str) -> str:
     """Full-width letters and digits to ASCII, lower case, no spaces (voice input adds odd spaces)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[ \t\u3000]+", "", text)
+    return normalise_with_map(text)[0]
+
+
+# Why a point was or was not credited, as the candidate and the examiner read it.
+REASONS = {
+    "covered": "找到了相关表述",
+    "partial": "只找到一部分相关表述，不足以说明这个要点",
+    "none": "没有找到相关表述",
+    "terms_only": "只提到了术语，没有解释",
+    "opposite": "这里的说法与要点相反",
+}
 
 
 @dataclass
 class PointSuggestion:
     index: int  # 0-based position of the key point
     covered: bool
-    found: list[str] = field(default_factory=list)  # hint words found (one per group)
-    negated: list[str] = field(default_factory=list)  # hint words found only in a negated clause
+    found: list[str] = field(default_factory=list)  # the answer's own words that matched (one per group)
+    negated: list[str] = field(default_factory=list)  # the answer's words found only where it rejected them
     groups: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where `found` is, in the original answer
+    negated_spans: list[tuple[int, int]] = field(default_factory=list)
+    reason: str = "none"  # a key of REASONS
 
     @property
     def share(self) -> float:
         return len(self.found) / self.groups if self.groups else 0.0
+
+    @property
+    def why(self) -> str:
+        return REASONS[self.reason]
 
 
 def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
@@ -164,41 +195,64 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 
 
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
-                  skip: list[tuple[int, int]] | None = None) -> PointSuggestion:
-    text = normalise(answer)
+                  skip: list[tuple[int, int]] | None = None,
+                  normalised: tuple[str, list[int]] | None = None) -> PointSuggestion:
+    text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
-    found, negated = [], []
+
+    def original(start: int, end: int) -> tuple[int, int]:
+        return where[start], where[end - 1] + 1
+
+    found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
     for group in hints:
-        hit = neg = None
+        hit = neg = in_list = None
         for word in group:
             w = normalise(word)
             if not w:
                 continue
             for start, end in _occurrences(w, text):
                 if any(a <= start and end <= b for a, b in skip or ()):
+                    in_list = True
                     continue
                 if is_negated(text, start, end, w, absence=about_absence):
-                    neg = neg or word
+                    neg = neg or original(start, end)
                 else:
-                    hit = word
+                    hit = original(start, end)
+                    hint_words.append(w)
                     break
             if hit:
                 break
         if hit:
-            found.append(hit)
+            found.append(answer[hit[0]:hit[1]])
+            spans.append(hit)
         elif neg:
-            negated.append(neg)
+            negated.append(answer[neg[0]:neg[1]])
+            negated_spans.append(neg)
+        elif in_list:
+            skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
-    covered = bool(hints) and (len(found) >= needed or any(len(normalise(w)) >= SPECIFIC for w in found))
+    enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
-    covered = covered and len(negated) < len(found)
-    return PointSuggestion(index, covered, found, negated, len(hints))
+    covered = enough and len(negated) < len(found)
+    if covered:
+        reason = "covered"
+    elif negated and len(negated) >= len(found):
+        reason = "opposite"
+    elif found:
+        reason = "partial"
+    elif skipped:
+        reason = "terms_only"
+    else:
+        reason = "none"
+    return PointSuggestion(index, covered, found, negated, len(hints), spans, negated_spans, reason)
 
 
 def suggest_points(answer: str, key_points: list[dict]) -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case)."""
+    normalised = normalise_with_map(answer)
     skip = recital_spans(answer, key_points)
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip) for i, p in enumerate(key_points)]
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised)
+            for i, p in enumerate(key_points)]
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:

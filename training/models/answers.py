@@ -109,6 +109,10 @@ class KeypointResult(db.Model):
     suggested: Mapped[bool] = mapped_column()
     found: Mapped[list[str]] = mapped_column(JSON, default=list)  # hint words the matcher found
     negated: Mapped[list[str]] = mapped_column(JSON, default=list)  # found only where the answer rejected them
+    # Why the matcher decided as it did (a key of grading.keypoints.REASONS) and where in the answer's own
+    # text it found the point ({"found": [[start, end]], "negated": [[start, end]]}); NULL on older rows.
+    reason: Mapped[str | None] = mapped_column(String(16))
+    spans: Mapped[dict | None] = mapped_column(JSON)
     confirmed: Mapped[bool | None] = mapped_column()
 
     response: Mapped[Response] = relationship(back_populates="keypoints")
