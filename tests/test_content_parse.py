@@ -255,7 +255,34 @@ BAD_DOCUMENTS = {
         bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 甲\n- [ ] 乙\n- [x] 以上都对\n\n### 解析\n理由\n"),
         12, "选项 “以上都对” 依赖选项的位置"),
     "bad case type": (CASE.replace("knowledge: [kp-a]", "knowledge: [kp-a]\ntype: 口试"), 7, "type 为 '口试'"),
+    "only the key is hedged": (
+        bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 必须先赔偿\n- [x] 通常先道歉\n- [ ] 立刻报警\n\n### 解析\n理由\n"),
+        12, "只有正确选项带“一般、通常、可能”这类留有余地的说法"),
 }
+
+
+def test_a_hedged_distractor_or_a_hedge_inside_a_name_is_fine(tmp_path):
+    both = bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 一般先赔偿 {#a}\n- [x] 通常先道歉 {#b}\n"
+                "- [ ] 立刻报警 {#c}\n\n### 解析\n理由\n")
+    name = bank("## plan-q1 · 单选 · 易\n知识点: kp-a\n\n题\n\n- [ ] 品牌竞争者 {#a}\n- [x] 普通（一般）竞争者 {#b}\n"
+                "- [ ] 愿望竞争者 {#c}\n\n### 解析\n理由\n")
+    for body in (both, name):
+        root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "questions/q.md": body})
+        assert read_content(root).ok, read_content(root).problems
+
+
+def test_an_area_where_the_key_is_mostly_the_longest_option_is_flagged(tmp_path):
+    def item(n: int, key_longest: bool) -> str:
+        opts = ["- [ ] 甲乙 {#a}", "- [x] " + ("这是更长的说法" if key_longest else "丙丁") + " {#b}", "- [ ] 戊己 {#c}",
+                "- [ ] 庚辛 {#d}"]
+        return f"## plan-q{n} · 单选 · 易\n知识点: kp-a\n\n题{n}\n\n" + "\n".join(opts) + "\n\n### 解析\n理由\n\n"
+    mostly = bank("".join(item(n, n <= 4) for n in range(1, 9)))
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "questions/q.md": mostly})
+    [problem] = read_content(root).problems
+    assert "8 道单选题中有 4 道的正确选项是最长的一项" in problem.message
+    some = bank("".join(item(n, n <= 3) for n in range(1, 9)))
+    write_tree(tmp_path, {"questions/q.md": some})
+    assert read_content(root).ok
 
 
 @pytest.mark.parametrize("name", BAD_DOCUMENTS)

@@ -142,6 +142,9 @@ def _choice(what, qtype, n, body, meta, report):
 POSITIONAL_OPTION = re.compile(r"^(?:以上|上述|前面|前述)(?:各项|选项|说法|几项|三项|四项)?(?:都|均|全|皆)"
                                r"|^(?:全部|都|均)(?:正确|不正确|对|错)|^[A-Ha-h]\s*[和与及、,，]\s*[A-Ha-h]")
 LONG_FACTOR, LONG_MARGIN = 1.5, 6  # a key this much longer than every distractor gives itself away
+# Qualified wording sounds careful and true; when only the key is qualified, test-wise candidates pick it.
+HEDGE = re.compile(r"一般|通常|往往|可能|大多|多数|基本上|一定程度|较为|相对|有时|不一定|未必|有助于")
+PARENTHESES = re.compile(r"（[^）]*）|\([^)]*\)")
 
 
 def _give_aways(what: str, line: int, qtype: str, options: list[tuple[str, str]], correct: set[str],
@@ -160,6 +163,10 @@ def _give_aways(what: str, line: int, qtype: str, options: list[tuple[str, str]]
     elif min(right) >= LONG_FACTOR * max(wrong) and min(right) - max(wrong) >= LONG_MARGIN:
         report.add(line, f"{what}：正确选项明显比所有干扰项长（{min(right)} 字对 {max(wrong)} 字），考生凭长度就能猜中；"
                          "请把干扰项写得同样具体，或精简正确选项")
+    hedged = [k for k, t in options if HEDGE.search(PARENTHESES.sub("", t))]  # 普通（一般）竞争者 is a name
+    if qtype == "单选" and len(options) >= 3 and hedged == sorted(correct):
+        report.add(line, f"{what}：只有正确选项带“一般、通常、可能”这类留有余地的说法，考生凭措辞就能猜中；"
+                         "请让一个干扰项也留有余地，或把正确选项说得同样肯定")
 
 
 def _take_keys(run: list, text_of, keys: KeyChecker, prefix: str) -> list[str]:

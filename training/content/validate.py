@@ -133,7 +133,41 @@ def cross_check(content: ContentSet) -> None:
             if ref not in topics:
                 problems.append(Problem(q.path, q.knowledge_line, f"题目 {q.id} 的知识点 {ref} 不存在"))
     check_blueprints_can_be_drawn(content, problems)
+    check_longest_keys(content, problems)
     content.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+LONGEST_KEY_SHARE, LONGEST_KEY_MIN_ITEMS = 0.5, 8
+# "Longest" means visibly longest: two names a character apart (系统化改造法 / 全新设计法) tell nothing.
+VISIBLY_LONGER = 3
+
+
+def longest_key_share(questions: list) -> tuple[int, int]:
+    """(单选 items whose key is visibly the longest option, 单选 items) among `questions`."""
+    longest = total = 0
+    for q in questions:
+        if q.qtype != "单选" or not q.data.get("options"):
+            continue
+        total += 1
+        lengths = {o["key"]: len(o["text"]) for o in q.data["options"]}
+        key_len = lengths.pop(q.answer, 0)
+        longest += bool(lengths) and key_len >= max(lengths.values()) + VISIBLY_LONGER
+    return longest, total
+
+
+def check_longest_keys(content: ContentSet, problems: list[Problem]) -> None:
+    """By chance the key is the longest of four options about a quarter of the time; an area where it
+    is so in half its 单选 items or more teaches candidates to pick the longest option."""
+    by_area: dict[str, list] = {}
+    for q in content.questions:
+        by_area.setdefault(q.area, []).append(q)
+    for area, questions in by_area.items():
+        longest, total = longest_key_share(questions)
+        if total >= LONGEST_KEY_MIN_ITEMS and longest >= LONGEST_KEY_SHARE * total:
+            first = min(questions, key=lambda q: (q.path, q.line))
+            problems.append(Problem(first.path, first.line,
+                                    f"考点领域 {area}：{total} 道单选题中有 {longest} 道的正确选项是最长的一项，"
+                                    "考生会学会“选最长的”；请让部分干扰项更具体、更长，或精简正确选项"))
 
 
 def check_blueprints_can_be_drawn(content: ContentSet, problems: list[Problem]) -> None:
