@@ -21,7 +21,8 @@ from sqlalchemy import inspect as sa_inspect
 
 from .content.items import ContentSet
 from .content.punctuation import fix_body, half_width_lines
-from .content.stats import stats_table
+from .content.stats import area_counts, stats_table, text_table
+from .content.syllabus import parse_syllabus, row_coverage, unknown_areas, uncovered_functions
 from .content.service import reload_content
 from .content.sync import SyncConflict
 from .content.validate import content_files, read_content
@@ -160,8 +161,10 @@ def fix_punctuation_command(path: str | None) -> None:
 
 
 @content_cli.command("stats")
-def stats_command() -> None:
-    """Counts of live items per syllabus area and question type."""
+@click.option("--check-level", default=None, metavar="级别",
+              help="exit 1 if a 职业功能 of this level in SYLLABUS.md has no content (e.g. 二级)")
+def stats_command(check_level: str | None) -> None:
+    """Counts of live items per syllabus area and question type, and per row of content/SYLLABUS.md."""
     if not sa_inspect(db.engine).has_table(Area.__tablename__):
         click.echo("数据库还没有建表：请先运行 flask setup（或 flask db upgrade 后再 flask content load）。", err=True)
         sys.exit(2)
@@ -169,6 +172,26 @@ def stats_command() -> None:
         click.echo("数据库里还没有导入内容：请先运行 flask content load。", err=True)
         sys.exit(2)
     click.echo(stats_table(db.session))
+    path = Path(current_app.config["CONTENT_DIR"]) / "SYLLABUS.md"
+    if not path.is_file():
+        return
+    rows = parse_syllabus(path.read_text(encoding="utf-8"))
+    counts = area_counts(db.session)
+    click.echo(f"\n考纲对照（{path.name}）：每一行的知识点、题目、案例数")
+    click.echo(text_table([(f"{r.function}｜{r.content[:18]}", row_coverage(r, counts)) for r in rows],
+                          ["知识点", "题目", "案例"], head="职业功能｜工作内容"))
+    problems = [f"{path.name}:{line}: 领域 {area} 不存在" for line, area in unknown_areas(rows, set(counts))]
+    if check_level:
+        problems += [f"{path.name}: {check_level}的职业功能“{f}”没有任何内容覆盖"
+                     for f in uncovered_functions(rows, counts, check_level)]
+        if not any(check_level in r.levels for r in rows):
+            problems.append(f"{path.name}: 对照表里没有{check_level}的职业功能")
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        sys.exit(1)
+    if check_level:
+        click.echo(f"{check_level}的每个职业功能都有内容覆盖。")
 
 
 @users_cli.command("create")

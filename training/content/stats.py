@@ -12,8 +12,20 @@ from .items import CASE_KINDS, QUESTION_TYPES
 COLUMNS = ["知识点", *CASE_KINDS, *QUESTION_TYPES, "题目合计"]
 
 
+def area_counts(session: Session) -> dict[str, dict[str, int]]:
+    """{area id: {column: count}} for live areas, in syllabus order."""
+    return {area_id: counts for area_id, _, counts in _area_rows(session)}
+
+
 def stats_rows(session: Session) -> list[tuple[str, dict[str, int]]]:
     """[(area title, {column: count})] in syllabus order, with a 合计 row last."""
+    rows = [(f"{title}({area_id})", counts) for area_id, title, counts in _area_rows(session)]
+    total = {col: sum(c[col] for _, c in rows) for col in COLUMNS}
+    rows.append(("合计", total))
+    return rows
+
+
+def _area_rows(session: Session) -> list[tuple[str, str, dict[str, int]]]:
     areas = session.execute(select(Area).where(Area.retired.is_(False)).order_by(Area.position)).scalars().all()
     counts: dict[str, dict[str, int]] = {a.id: {c: 0 for c in COLUMNS} for a in areas}
 
@@ -28,14 +40,9 @@ def stats_rows(session: Session) -> list[tuple[str, dict[str, int]]]:
     add(select(Case.area_id, Case.kind, func.count()).where(Case.retired.is_(False)).group_by(Case.area_id, Case.kind))
     add(select(Question.area_id, Question.qtype, func.count()).where(Question.retired.is_(False))
         .group_by(Question.area_id, Question.qtype))
-    rows = []
-    for a in areas:
-        c = counts[a.id]
+    for c in counts.values():
         c["题目合计"] = sum(c[t] for t in QUESTION_TYPES)
-        rows.append((f"{a.title}({a.id})", c))
-    total = {col: sum(c[col] for _, c in rows) for col in COLUMNS}
-    rows.append(("合计", total))
-    return rows
+    return [(a.id, a.title, counts[a.id]) for a in areas]
 
 
 def _width(text: str) -> int:
@@ -47,14 +54,18 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
-def stats_table(session: Session) -> str:
-    rows = stats_rows(session)
-    first = max([_width("领域")] + [_width(name) for name, _ in rows])
-    widths = [max(_width(c), 3) for c in COLUMNS]
-    lines = ["  ".join([_pad("领域", first)] + [_pad(c, w, True) for c, w in zip(COLUMNS, widths, strict=True)])]
+def text_table(rows: list[tuple[str, dict[str, int]]], columns: list[str], head: str = "领域") -> str:
+    """Rows of counts as an aligned plain-text table (CJK characters count double)."""
+    first = max([_width(head)] + [_width(name) for name, _ in rows])
+    widths = [max(_width(c), 3) for c in columns]
+    lines = ["  ".join([_pad(head, first)] + [_pad(c, w, True) for c, w in zip(columns, widths, strict=True)])]
     lines.append("-" * _width(lines[0]))
     for name, c in rows:
         if name == "合计":
             lines.append("-" * _width(lines[0]))
-        lines.append("  ".join([_pad(name, first)] + [_pad(str(c[col]), w, True) for col, w in zip(COLUMNS, widths, strict=True)]))
+        lines.append("  ".join([_pad(name, first)] + [_pad(str(c[col]), w, True) for col, w in zip(columns, widths, strict=True)]))
     return "\n".join(lines)
+
+
+def stats_table(session: Session) -> str:
+    return text_table(stats_rows(session), COLUMNS)
