@@ -42,6 +42,16 @@ def highlight_spans(text: str | None, spans: Iterable[Iterable[int]]) -> Markup:
     return Markup("".join(out))
 
 
+PAPER_PLACEHOLDER = "{论文题目}"  # in 论文答辩 questions (content/cases/thesis/), replaced by the paper's title
+
+
+def with_paper(safe_html: str | None, title: str | None = None) -> Markup:
+    """Sanitized content HTML with {论文题目} replaced by the candidate's paper title (escaped), or by a
+    neutral stand-in on study pages, where there is no paper."""
+    shown = html.escape(title) if title else "你的论文题目"
+    return Markup((safe_html or "").replace(PAPER_PLACEHOLDER, shown))
+
+
 def found_spans(results: Iterable) -> list[list[int]]:
     """The spans of every point the matcher credited, from stored key-point results."""
     return [span for r in results if r.suggested and r.spans for span in r.spans.get("found", [])]
@@ -50,5 +60,6 @@ def found_spans(results: Iterable) -> list[list[int]]:
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(highlight_spans, "highlight_spans")
+    app.add_template_filter(with_paper, "with_paper")
     app.add_template_global(found_spans, "found_spans")
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES, SITE_NAME="客服管理师备考")

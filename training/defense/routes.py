@@ -21,9 +21,10 @@ from ..grading.keypoints import pick_followup, suggest_point
 from ..models import DEFENSE, Case, DefenseSession, FollowupAnswer, PaperBlueprint, Response
 from ..models.base import as_utc, utcnow
 from . import bp
-from .forms import SetupForm
+from .forms import SetupForm, ThesisForm
 
 MAX_ANSWER_CHARS = 5000
+THESIS_AREA = "thesis"  # panel questions about the candidate's own paper; drawn only in a 论文答辩
 GRACE_SECONDS = 15  # network and clock skew before an answer counts as overtime
 
 
@@ -33,12 +34,21 @@ def defense_blueprint() -> PaperBlueprint | None:
                               .order_by(PaperBlueprint.position).limit(1)).scalar()
 
 
+def defense_cases(thesis: bool):
+    """答辩 cases of the drawn kind: the syllabus areas, or the panel questions about one's paper."""
+    area = Case.area_id == THESIS_AREA if thesis else Case.area_id != THESIS_AREA
+    return db.select(Case).where(Case.kind == "答辩", Case.retired.is_(False), area)
+
+
 def setup_form() -> SetupForm:
     form = SetupForm()
-    cases = db.session.execute(db.select(Case).where(Case.kind == "答辩", Case.retired.is_(False))
-                               .order_by(Case.area_id, Case.position)).scalars()
+    cases = db.session.execute(defense_cases(False).order_by(Case.area_id, Case.position)).scalars()
     form.case.choices = [SelectChoice("", "随机抽题")] + [SelectChoice(c.id, c.title) for c in cases]
     return form
+
+
+def thesis_form() -> ThesisForm:
+    return ThesisForm(prefix="paper")
 
 
 def own(session_id: int) -> DefenseSession:
@@ -63,26 +73,48 @@ def setup():
         form.prep_minutes.data = bp_.prep_minutes
         form.answer_minutes.data = bp_.answer_minutes
     history = [r for r in history_rows(20) if r.points is not None]
-    return render_template("defense/setup.html", form=form, history=history)
+    has_thesis = db.session.execute(defense_cases(True).limit(1)).first() is not None
+    return render_template("defense/setup.html", form=form, thesis=thesis_form() if has_thesis else None,
+                           history=history)
 
 
 @bp.route("/start", methods=["POST"])
 @login_required
 def start():
-    """Draw the cases and begin."""
+    """Draw the cases and begin: a 答辩 over the syllabus, or a 论文答辩 about the candidate's paper."""
+    if request.form.get("mode") == "thesis":
+        return start_thesis()
     form = setup_form()
     if not form.validate_on_submit():
-        return render_template("defense/setup.html", form=form, history=[]), 400
-    pool = list(db.session.execute(db.select(Case.id).where(Case.kind == "答辩", Case.retired.is_(False))).scalars())
+        return render_template("defense/setup.html", form=form, thesis=thesis_form(), history=[]), 400
+    pool = list(db.session.execute(defense_cases(False).with_only_columns(Case.id)).scalars())
     if form.case.data:
         ids = [form.case.data]
     else:
         if not pool:
             user_abort(409, "还没有可用的答辩题。")
         ids = random.sample(pool, min(form.count.data, len(pool)))
+    return begin_session(ids, form.prep_minutes.data, form.answer_minutes.data)
+
+
+def start_thesis():
+    form = thesis_form()
+    if not form.validate_on_submit():
+        return render_template("defense/setup.html", form=setup_form(), thesis=form, history=[]), 400
+    pool = list(db.session.execute(defense_cases(True).order_by(Case.position).with_only_columns(Case.id)).scalars())
+    if not pool:
+        user_abort(409, "还没有论文答辩的提问题。")
+    # The panel opens with the candidate's own account of the paper when there is such a question.
+    first, rest = pool[:1], pool[1:]
+    ids = first + random.sample(rest, min(form.count.data - 1, len(rest)))
+    return begin_session(ids, form.prep_minutes.data, form.answer_minutes.data,
+                         paper_title=form.title.data, paper_abstract=form.abstract.data or None)
+
+
+def begin_session(ids: list[str], prep_minutes: int, answer_minutes: int, **paper) -> object:
     bp_ = defense_blueprint()
-    ds = DefenseSession(user_id=current_user.id, case_ids=ids, prep_seconds=form.prep_minutes.data * 60,
-                        answer_seconds=form.answer_minutes.data * 60, pass_mark=bp_.pass_mark if bp_ else 60)
+    ds = DefenseSession(user_id=current_user.id, case_ids=ids, prep_seconds=prep_minutes * 60,
+                        answer_seconds=answer_minutes * 60, pass_mark=bp_.pass_mark if bp_ else 60, **paper)
     db.session.add(ds)
     db.session.commit()
     return redirect(url_for("defense.current", session_id=ds.id))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -22,4 +22,7 @@ class DefenseSession(db.Model):
     answer_seconds: Mapped[int] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=60)
     position: Mapped[int] = mapped_column(default=0)
+    # 论文答辩: the candidate's own paper; its title replaces {论文题目} in the drawn panel questions.
+    paper_title: Mapped[str | None] = mapped_column(String(100))
+    paper_abstract: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
