@@ -47,7 +47,7 @@ from bench.http_load import Gunicorn, free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO_USER, DEMO_PASSWORD = "student@demo.local", "demo-student-2026"
-# 判断 items come first, then 单选 (from 21) and 多选 (from 71) in the shipped 理论知识 blueprint.
+# In the shipped 理论知识 blueprint items 1–60 are 单选 (1–8 职业道德) and 61–80 多选.
 BEFORE, DURING = [0, 1, 20, 21, 70], [2, 22, 23, 71]
 failures: list[str] = []
 

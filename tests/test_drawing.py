@@ -56,3 +56,22 @@ def test_breakdown_by_area():
     rows = breakdown(items, [10, None, 2.5], "area")
     assert rows == [{"key": "plan", "items": 2, "earned": 10.0, "possible": 20.0},
                     {"key": "team", "items": 1, "earned": 2.5, "possible": 5.0}]
+
+
+def test_a_titled_part_comes_first_and_a_section_can_exclude_areas():
+    import random
+    from training.grading.drawing import draw_paper, paper_headings
+    pool = ([{"kind": "question", "id": f"e{i}", "qtype": "单选", "area": "ethics"} for i in range(10)]
+            + [{"kind": "question", "id": f"p{i}", "qtype": "单选", "area": "plan"} for i in range(10)]
+            + [{"kind": "question", "id": f"m{i}", "qtype": "多选", "area": area} for i, area in
+               enumerate(["plan", "ethics"] * 5)])
+    sections = [PaperSection("单选", 3, 1, {"ethics": 3}, title="职业道德"), PaperSection("单选", 5, 1, exclude=["ethics"]),
+                PaperSection("多选", 4, 2, exclude=["ethics"])]
+    items = draw_paper(sections, pool, random.Random(7))
+    assert [it["area"] for it in items[:3]] == ["ethics"] * 3 and [it["part"] for it in items[:3]] == ["职业道德"] * 3
+    assert all(it["area"] == "plan" for it in items[3:]) and len({it["id"] for it in items}) == 12
+    headings = paper_headings(items)
+    assert headings[0] == {"number": "一", "name": "单项选择题", "part": "职业道德",
+                           "note": "第1题～第8题。选择一个正确的答案。每题1分，共8分。"}
+    assert headings[8]["number"] == "二" and headings[8]["note"].startswith("第9题～第12题") and "每题2分，共8分" in headings[8]["note"]
+    assert set(headings) == {0, 8}

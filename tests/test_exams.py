@@ -166,3 +166,16 @@ def test_written_paper_graded_by_confirmed_key_points(candidate):
     assert row.score == pytest.approx((first.weight + second.weight) / 100)
     bad = candidate.post(url + "/confirm/0", data={"csrf_token": csrf_from(report), "covered": ["42"]})
     assert bad.status_code == 400
+
+
+def test_the_shipped_theory_paper_looks_like_a_real_one(as_role, loaded):
+    """职业道德 first, 单项选择题 numbered 1–60 at 1 point, then 多项选择题 61–80 at 2 points; no 判断."""
+    client = as_role("candidate")
+    url, page = start(client, "exam-theory")
+    attempt = attempt_of(url)
+    assert [it.area for it in attempt.items[:8]] == ["ethics"] * 8
+    assert [it.qtype for it in attempt.items] == ["单选"] * 60 + ["多选"] * 20
+    assert "ethics" not in {it.area for it in attempt.items[8:]}
+    assert "一、单项选择题<small>（第1题～第60题。选择一个正确的答案。每题1分，共60分。）" in page
+    assert "二、多项选择题<small>（第61题～第80题。" in page and "每题2分，共40分。" in page
+    assert page.index('<h3 class="paper-part">职业道德</h3>') < page.index('id="item-0"')

@@ -71,9 +71,12 @@ def parse_blueprint(src: Source, report: Report) -> BlueprintItem | None:
             sections.append(section)
     if len(sections) == len(raw_sections):
         _check_points(sections, src.meta_lines.get("sections", 1), report, what)
+        # A type may span several sections (职业道德 单选, then the other 单选), but only side by side:
+        # the paper numbers one type's items in one run (第1题～第60题).
         types = [s.qtype for s in sections]
-        if len(set(types)) != len(types):
-            report.add(src.meta_lines.get("sections", 1), f"{what}：同一题型只能出现在一个部分里")
+        runs = [t for i, t in enumerate(types) if i == 0 or types[i - 1] != t]
+        if len(set(runs)) != len(runs):
+            report.add(src.meta_lines.get("sections", 1), f"{what}：同一题型的各部分要排在一起")
     if not (bp_id and title and paper) or len(sections) != len(raw_sections):
         return None
     intro = block_text(src.body)
@@ -105,7 +108,16 @@ def _parse_section(raw: Any, line: int, paper: str, report: Report, what: str) -
     if areas and sum(areas.values()) != count:
         report.add(line, f"{what}:areas 各领域题量之和为 {sum(areas.values())}，与 count {count} 不一致")
         return None
-    return BlueprintSection(qtype=qtype, count=count, points=points, areas={str(k): v for k, v in areas.items()}, line=line)
+    title = raw.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip() or len(title) > 20):
+        report.add(line, f"{what} 的 title（试卷上的部分标题）应是 20 字以内的文字")
+        return None
+    exclude = raw.get("exclude") or []
+    if not isinstance(exclude, list) or not all(isinstance(a, str) for a in exclude):
+        report.add(line, f"{what} 的 exclude 应是领域编号的列表")
+        return None
+    return BlueprintSection(qtype=qtype, count=count, points=points, areas={str(k): v for k, v in areas.items()}, line=line,
+                            title=title.strip() if title else None, exclude=list(exclude))
 
 
 def _check_points(sections: list[BlueprintSection], line: int, report: Report, what: str) -> None:

@@ -142,6 +142,8 @@ class BlueprintSection:
     points: float | None  # per item; None on every section means items share 100 points equally
     areas: dict[str, int]  # optional per-area counts, summing to count
     line: int
+    title: str | None = None  # a part heading on the paper (职业道德); items keep one running number
+    exclude: list[str] = field(default_factory=list)  # areas this section never draws from
 
 
 @dataclass

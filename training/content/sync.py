@@ -99,7 +99,8 @@ def _rows(content: ContentSet, versions: dict[str, dict[str, int]]) -> dict[str,
              for c in content.cases]
     blueprints = [dict(base(b), paper=b.paper, time_limit=b.time_limit, prep_minutes=b.prep_minutes,
                        answer_minutes=b.answer_minutes, pass_mark=b.pass_mark, intro_html=b.intro_html,
-                       sections=[PaperSection(s.qtype, s.count, s.points, s.areas) for s in b.sections])
+                       sections=[PaperSection(s.qtype, s.count, s.points, s.areas, s.title, s.exclude or None)
+                                 for s in b.sections])
                   for b in content.blueprints]
     return {"area": (Area, areas), "topic": (Topic, topics), "bank": (QuestionBank, banks),
             "question": (Question, questions), "case": (Case, cases), "blueprint": (PaperBlueprint, blueprints)}

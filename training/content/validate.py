@@ -186,7 +186,10 @@ def check_blueprints_can_be_drawn(content: ContentSet, problems: list[Problem]) 
                 elif available.get((s.qtype, area), 0) < n:
                     problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分要从 {area} 抽 {n} 题，"
                                                               f"内容里只有 {available.get((s.qtype, area), 0)} 题"))
-            total = sum(n for (t, _), n in available.items() if t == s.qtype)
+            for area in s.exclude:
+                if area not in areas:
+                    problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分排除的领域 {area!r} 不在 areas.yaml 中"))
+            total = sum(n for (t, a), n in available.items() if t == s.qtype and a not in s.exclude)
             if total < s.count:
                 problems.append(Problem(bp.path, s.line, f"考试蓝图 {bp.id}：{s.qtype} 部分要抽 {s.count} 题，内容里只有 {total} 题"))
 

@@ -13,7 +13,7 @@ from ..numbers import parse_int
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
-from ..grading.drawing import CannotDraw, ExamItem, breakdown, draw_paper
+from ..grading.drawing import CannotDraw, ExamItem, breakdown, draw_paper, paper_headings
 from ..grading.objective import InvalidResponse, grade
 from ..models import Area, Case, ExamAttempt, PaperBlueprint, Question
 from ..models.base import as_utc, utcnow
@@ -99,6 +99,7 @@ def sit(attempt_id: int):
     remaining = max(0, int((as_utc(attempt.deadline_at) - utcnow()).total_seconds()))
     saved = {i: row for i, row in responses_of(attempt).items() if not row.legacy}
     return render_template("exams/sit.html", attempt=attempt, shown=shown, cases=cases, saved=saved,
+                           headings=paper_headings(attempt.items),
                            remaining=remaining, max_text=MAX_TEXT, form=EmptyForm())
 
 
