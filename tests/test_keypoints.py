@@ -256,3 +256,10 @@ def test_every_decision_is_explained_in_the_answers_own_words():
     assert not c.covered and c.reason == "terms_only" and c.why == "只提到了术语，没有解释"
     assert not d.covered and d.reason == "terms_only"
     assert not e.covered and e.reason == "none" and e.why == "没有找到相关表述"
+
+
+def test_labels_of_points_removed_since_labelling_are_ignored():
+    from training.grading.evaluation import truth_indexes
+    points = [{"key": "p1"}, {"key": "p3"}, {"key": "p4"}]  # p2 was removed from the case after labelling
+    assert truth_indexes(["p1", "p2", "p4"], points) == {0, 2}
+    assert truth_indexes([1, 3], points) == {0, 2}  # older sets label by position

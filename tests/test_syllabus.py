@@ -50,8 +50,10 @@ def test_the_shipped_syllabus_maps_every_function_of_level_two_to_existing_areas
 
 
 def test_the_stats_command_checks_the_level(fresh_app, shipped_content):
-    from conftest import load_content
-    load_content(shipped_content)
+    from training.content.sync import sync_content
+    from training.extensions import db
+    sync_content(db.session, shipped_content)  # not conftest's helper: e2e has a conftest module of its own
+    db.session.commit()
     result = fresh_app.test_cli_runner().invoke(args=["content", "stats", "--check-level", "二级"])
     assert result.exit_code == 0, result.output
     assert "考纲对照" in result.output and "二级的每个职业功能都有内容覆盖" in result.output

@@ -31,9 +31,11 @@ def key_points_by_case(cases: Iterable[Any]) -> dict[str, list[dict]]:
 
 
 def truth_indexes(covers: Iterable[int | str], points: list[dict]) -> set[int]:
-    """The covered points as indexes: labels are keys ("p3", the current sets) or 1-based positions (older sets)."""
+    """The covered points as indexes: labels are keys ("p3", the current sets) or 1-based positions (older sets).
+    A key the case no longer has (a point removed from the content since the set was labelled) is ignored:
+    the matcher cannot suggest it, and the other labels stay true because keys are stable."""
     keys = [p.get("key") for p in points]
-    return {keys.index(c) if isinstance(c, str) else c - 1 for c in covers}
+    return {keys.index(c) if isinstance(c, str) else c - 1 for c in covers if not isinstance(c, str) or c in keys}
 
 
 def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[dict]]) -> tuple[Tally, dict[str, Tally], list[str]]:
