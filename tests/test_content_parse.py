@@ -550,3 +550,16 @@ def test_raw_html_in_a_body_is_refused_with_its_line(tmp_path):
     [problem] = read_content(root).problems
     assert problem.line == body.split("\n").index("正文里写了 <details> 想折叠") + 1
     assert "不能直接写 HTML（<details>）" in problem.message
+
+
+def test_weak_hints_are_warned_about_without_failing_the_check(tmp_path):
+    case = CASE.replace("### 要点二(60分)\n提示词: 回访", "### 回访(60分)\n提示词: 回访/打电话, 系统, 跟进, 满意度")
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "cases/c.md": case})
+    content = read_content(root)
+    messages = [w.message for w in content.warnings]
+    assert any("“要点一”只有 2 组提示词" in m for m in messages), messages
+    assert any("提示词 “回访” 就是要点标题" in m for m in messages), messages
+    assert any("提示词 系统 太泛" in m for m in messages), messages
+    lines = case.split("\n")
+    assert {w.line for w in content.warnings} == {lines.index("### 要点一(40分)") + 1, lines.index("### 回访(60分)") + 1}
+

@@ -71,6 +71,9 @@ def check_command(path: str | None) -> None:
     started = time.perf_counter()
     content, only = _read(path)
     n = _report(content, only)
+    for w in content.warnings:
+        if only is None or Path(w.path).resolve() == Path(only).resolve():
+            click.echo(f"{w}（提示）", err=True)
     took = time.perf_counter() - started
     if n:
         click.echo(f"发现 {n} 个问题。", err=True)

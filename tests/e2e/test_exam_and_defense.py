@@ -71,3 +71,38 @@ def test_defense_rehearsal_from_draw_to_score(live_server, browser, shot):
     assert no_horizontal_scroll(page)
     shot(page, "defense-04-scored")
     context.close()
+
+
+def test_paper_workshop_and_paper_defense_rehearsal(live_server, browser, shot):
+    """综合评审 as it is: read the 论文 workshop, then defend one's own paper before the (simulated) panel."""
+    context, page = phone_page(browser)
+    sign_up(page, live_server, "thesis")
+    page.goto(live_server + "/defense/")
+    page.get_by_role("link", name="论文写作指导").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("论文")
+    assert page.locator("a[href^='/kp/']").count() >= 5  # the workshop's knowledge points
+    shot(page, "thesis-01-workshop")
+    page.locator("a[href^='/kp/']").first.click()
+    expect(page.locator("main")).to_contain_text("论文")
+    page.goto(live_server + "/defense/")
+    title = "降低某电商客服中心重复来电率的实践"
+    page.get_by_label("论文题目").fill(f"《{title}》")
+    page.get_by_label("论文摘要（可选，准备时显示在题目旁边）").fill("本文分析了重复来电的原因，提出知识库和首问负责的改进措施。")
+    page.get_by_label("提问几道题").fill("2")
+    page.get_by_role("button", name="开始论文答辩").click()
+    expect(page.locator(".paper-card")).to_contain_text(title)
+    expect(page.locator(".prompt")).to_contain_text(f"《{title}》")  # the panel's question names the paper
+    assert "{论文题目}" not in page.content()
+    shot(page, "thesis-02-prepare")
+    page.get_by_role("button", name="准备好了，开始作答").click()
+    page.get_by_label("你的回答").fill("我的论文讲的是重复来电率太高的问题。先用数据说明：去年重复来电率是百分之二十二，"
+                                     "主要原因是一线答不了、知识库过时。对策是更新知识库、给一线授权、推行首问负责制，"
+                                     "半年后重复来电率降到百分之十四。论文的不足是样本只有一个中心，今后要扩大范围。")
+    page.get_by_role("button", name="提交回答").click()
+    expect(page.get_by_role("heading", name="参考要点")).to_be_visible()
+    expect(page.locator(".answer-text mark").first).to_be_visible()  # credited words marked in the answer
+    page.get_by_role("button", name="确认并计分").click()
+    expect(page.locator(".verdict")).to_contain_text(re.compile(r"得分 \d+ / 100"))
+    assert no_horizontal_scroll(page)
+    shot(page, "thesis-03-scored")
+    context.close()

@@ -172,6 +172,7 @@ class ContentSet:
     banks: list[BankItem] = field(default_factory=list)
     blueprints: list[BlueprintItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth fixing, but content with them still loads
 
     @property
     def questions(self) -> list[QuestionItem]:

@@ -1,6 +1,8 @@
 """Read a whole content directory and check what no single file can: ids, references."""
 from __future__ import annotations
 
+import re
+
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -67,7 +69,35 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
              "BlueprintItem": result.blueprints}[type(item).__name__].append(item)
     cross_check(result)
     number_positions(result)
+    result.warnings = hint_warnings(result)
     return result
+
+
+MIN_HINT_GROUPS = 4
+# Two-character words that turn up in almost any answer: as a hint they credit a point by one stray word.
+GENERIC_HINTS = frozenset(
+    "服务 客户 顾客 问题 工作 管理 方面 进行 提高 加强 最后 别家 接通 时间 情况 处理 需要 企业 公司 方法 措施 重要 "
+    "一定 可以 要求 说明 系统 标准 及时 工作 内容 方式 做好 注意 认真 积极 相关 具体 主要".split())
+
+
+def hint_warnings(content: ContentSet) -> list[Problem]:
+    """Key points whose hints the matcher cannot lean on (content/FORMAT.md, 提示词): fewer than four
+    groups, a hint that only repeats the label, a generic two-character hint."""
+    out = []
+    for case in content.cases:
+        for p in case.key_points:
+            where = f"案例 {case.id} 要点 “{p.label}”"
+            if len(p.hints) < MIN_HINT_GROUPS:
+                out.append(Problem(case.path, p.line, f"{where}只有 {len(p.hints)} 组提示词，至少写 {MIN_HINT_GROUPS} 组，"
+                                                      "并写上考生口头会怎么说"))
+            words = [w for group in p.hints for w in group]
+            label = re.sub(r"[（(][^）)]*[）)]$", "", p.label).replace(" ", "")
+            if label in (w.replace(" ", "") for w in words):
+                out.append(Problem(case.path, p.line, f"{where}的提示词 “{label}” 就是要点标题，只说出标题的回答也会得分"))
+            generic = sorted({w for w in words if w in GENERIC_HINTS})
+            if generic:
+                out.append(Problem(case.path, p.line, f"{where}的提示词 {'、'.join(generic)} 太泛，几乎任何回答都会出现"))
+    return out
 
 
 def punctuation_problems(shown: str, text: str) -> list[Problem]:
