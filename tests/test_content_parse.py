@@ -563,3 +563,8 @@ def test_weak_hints_are_warned_about_without_failing_the_check(tmp_path):
     lines = case.split("\n")
     assert {w.line for w in content.warnings} == {lines.index("### 要点一(40分)") + 1, lines.index("### 回访(60分)") + 1}
 
+
+
+def test_the_shipped_cases_have_no_hint_warnings(shipped_content):
+    """Hints good enough for the matcher to lean on (content/FORMAT.md); the warnings are the checklist."""
+    assert [str(w) for w in shipped_content.warnings] == []
