@@ -21,7 +21,8 @@ def test_every_area_has_topics_cases_and_questions(shipped_content):
     for area in shipped_content.areas:
         assert any(t.area == area.id for t in shipped_content.topics), f"{area.id}: no knowledge point"
         assert any(c.area == area.id for c in shipped_content.cases), f"{area.id}: no case"
-        assert any(q.area == area.id for q in shipped_content.questions), f"{area.id}: no question"
+        if area.objective:  # the 论文 workshop (questions: false) has study pages and panel questions only
+            assert any(q.area == area.id for q in shipped_content.questions), f"{area.id}: no question"
 
 
 def test_all_question_types_and_difficulties_are_present(shipped_content):
@@ -111,7 +112,11 @@ def test_syllabus_counts_from_the_stats_table(loaded):
     from training.extensions import db
     rows = stats_rows(db.session)
     *areas, (_, total) = rows
+    no_questions = tuple(f"({a.id})" for a in loaded.areas if not a.objective)
     for name, c in areas:
+        if name.endswith(no_questions):
+            assert c["知识点"] >= MIN_TOPICS_PER_AREA and c["答辩"] >= 1, name
+            continue
         assert c["知识点"] >= MIN_TOPICS_PER_AREA, f"{name}: {c['知识点']} 个知识点"
         assert c["题目合计"] >= MIN_QUESTIONS_PER_AREA, f"{name}: {c['题目合计']} 道题"
     assert total["知识点"] >= MIN_TOPICS
@@ -166,7 +171,7 @@ def test_options_are_shuffled_so_keys_spread_over_positions_by_themselves(shippe
 
 
 def test_every_difficulty_is_used_in_every_area(shipped_content):
-    for area in shipped_content.areas:
+    for area in (a for a in shipped_content.areas if a.objective):
         used = {q.difficulty for q in shipped_content.questions if q.area == area.id}
         assert used == {"易", "中", "难"}, f"{area.id}: {sorted(used)}"
 

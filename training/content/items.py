@@ -56,6 +56,7 @@ class AreaItem(Item):
     summary: str = ""
     core: bool = False
     position: int = 0
+    objective: bool = True  # `questions: false` in areas.yaml: no objective questions (the 论文 and its defense)
 
 
 @dataclass

@@ -50,7 +50,8 @@ def parse_areas(path: str, text: str) -> tuple[list[AreaItem], list[Problem]]:
             report.add(line, f"考点领域 {area_id} 缺少 title")
         if area_id and title:
             areas.append(AreaItem(area_id, title, path, line, summary=str(entry.get("summary") or "").strip(),
-                                  core=bool(entry.get("core", False)), position=pos))
+                                  core=bool(entry.get("core", False)), position=pos,
+                                  objective=entry.get("questions", True) is not False))
     return areas, report.problems
 
 

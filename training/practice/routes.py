@@ -28,7 +28,9 @@ RECENT = 8
 
 def chooser() -> ChooseForm:
     form = ChooseForm()
-    areas = db.session.execute(db.select(Area).where(Area.retired.is_(False)).order_by(Area.position)).scalars()
+    with_questions = db.select(Question.area_id).where(Question.retired.is_(False))
+    areas = db.session.execute(db.select(Area).where(Area.retired.is_(False), Area.id.in_(with_questions))
+                               .order_by(Area.position)).scalars()  # not the 论文 workshop, which has none
     form.area.choices = [SelectChoice("", "全部领域")] + [SelectChoice(a.id, a.title) for a in areas]
     topics = db.session.execute(db.select(Topic).where(Topic.retired.is_(False)).order_by(Topic.position)).scalars()
     form.topic.choices = [SelectChoice("", "全部知识点")] + [SelectChoice(t.id, t.title) for t in topics]
