@@ -216,11 +216,19 @@ def test_a_list_followed_by_explanations_still_earns_the_explained_points():
     assert [p.covered for p in suggest_points(answer, CALLCENTER_POINTS)] == [True, False, True]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15, negation family: a definition that contains 不用 loses its point")
 def test_a_definition_containing_a_negation_keeps_its_point():
     from training.grading.keypoints import suggest_points
     answer = "首次解决率就是客户一次解决、不用再打第二次电话的比例。"
     assert suggest_points(answer, CALLCENTER_POINTS)[2].covered
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("道歉就不必了，直接说处理办法。", False),      # 不必 as the topic's comment
+    ("先道歉，让客户不用再跑第二趟。", True),        # 不用 + what happens: a fact
+    ("倾听这一步不需要，直接给方案。", False),
+])
+def test_weak_negators_after_a_topic_dismiss_it_only_as_its_comment(answer, covered):
+    assert suggest_point(0, APOLOGY, answer).covered is covered
 
 
 def test_the_stable_evaluation_entry_reads_json_and_prints_keys(tmp_path):

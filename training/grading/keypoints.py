@@ -42,6 +42,13 @@ AFTER_NEGATORS = (
     "大家都知道", "都知道", "都很熟悉", "很熟悉", "应该熟悉", "不用多说", "不多说", "不重复", "经常用到",
     "常用工具", "重要概念", "应该学习",
 )
+# 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
+# (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
+WEAK_AFTER = ("不必", "不用", "不需要")
+DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:再?[写做说讲提管搞去弄]|考虑|操心|理会|在意|多说|强调|专门))")
+# A definition (首次解决率就是……不需要再次来电的比例) owns the negations inside it: they describe the
+# term, they do not reject it.
+DEFINITION = re.compile(r"就是|即|是指|指的是|也就是|意思是|的意思|定义为")
 # A clause that opens with one of these names a topic whose comment follows in the next clause
 # (至于检查方法和奖惩，我觉得没必要写): a dismissal there covers the topic too.
 TOPIC_MARKERS = ("至于", "对于", "关于")
@@ -128,6 +135,20 @@ def _negates_list(head: str) -> bool:
     return len(head) <= 4 and any(n in head for n in NEGATORS)
 
 
+def _dismissed_after(after: str) -> bool:
+    """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER."""
+    for a in AFTER_NEGATORS:
+        i = after.find(a)
+        if i < 0:
+            continue
+        if DEFINITION.search(after[:i]):
+            continue  # inside the term's definition
+        if a in WEAK_AFTER and not DISMISSAL_TAIL.match(after[i + len(a):i + len(a) + 2].split("|")[0]):
+            continue
+        return True
+    return False
+
+
 def is_negated(text: str, start: int, end: int, word: str, absence: bool = False) -> bool:
     """Is the occurrence text[start:end] negated or dismissed within its clause?
 
@@ -142,7 +163,7 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     if text[left:start].startswith(TOPIC_MARKERS) and right < len(text):
         _, next_right = _clause_bounds(text, right + 1, right + 1)
         after += "|" + text[right + 1:next_right]
-    if any(a in after for a in AFTER_NEGATORS):
+    if _dismissed_after(after):
         return True
     if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
         return False
