@@ -117,9 +117,17 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
     if spans or len(word) < TYPO_MIN:
         return spans
-    # One wrong character, as voice keyboards produce (客户挡案 for 客户档案).
+    # One wrong character, as voice keyboards produce (客户挡案 for 客户档案). With one wrong character
+    # in four or more, the first or the second is right: only windows where one of them sits are tried.
     n = len(word)
-    return [(i, i + n) for i in range(len(text) - n + 1)
+    starts = set()
+    for offset in (0, 1):
+        j = text.find(word[offset])
+        while j != -1:
+            if 0 <= j - offset <= len(text) - n:
+                starts.add(j - offset)
+            j = text.find(word[offset], j + 1)
+    return [(i, i + n) for i in sorted(starts)
             if sum(a != b for a, b in zip(text[i:i + n], word, strict=True)) == 1]
 
 
