@@ -271,3 +271,12 @@ def test_labels_of_points_removed_since_labelling_are_ignored():
     points = [{"key": "p1"}, {"key": "p3"}, {"key": "p4"}]  # p2 was removed from the case after labelling
     assert truth_indexes(["p1", "p2", "p4"], points) == {0, 2}
     assert truth_indexes([1, 3], points) == {0, 2}  # older sets label by position
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("我觉得不需要道歉，道歉反而显得心虚，听完客户的话也没用。", False),   # rejected, then the term recurs
+    ("不是简单地道歉，而是真诚地道歉，耐心听完客户的话。", True),           # turned round by 而是
+    ("店里没有专人倾听，要安排专人耐心听完客户的话，再真诚道歉。", True),   # a lack described, then the remedy
+])
+def test_a_rejection_covers_the_later_mentions_in_its_sentence(answer, covered):
+    assert suggest_point(0, APOLOGY, answer).covered is covered

@@ -143,6 +143,20 @@ def _negates_list(head: str) -> bool:
     return len(head) <= 4 and any(n in head for n in NEGATORS)
 
 
+SENTENCE_BREAK = re.compile(r"[。！？!?\n；;]")
+# A rejection of what to do (不需要道歉, 没必要鉴定, 别道歉), as opposed to a lack described (没有插座).
+NORMATIVE = re.compile(r"不需要|不用|不必|没必要|没有必要|不要|别|不该|不应|无需|不宜|用不着|犯不着")
+# After a rejection, these turn the sentence round: what follows is affirmed (不是简单道歉，而是真诚道歉).
+CONTRAST = re.compile(r"而是|但是?要|但应|却要|只有|关键是|应该|应当|必须|而要|还是要")
+
+
+def _same_claim(text: str, rejected_end: int, start: int) -> bool:
+    """Is the mention at `start` still inside the sentence that rejected the idea at `rejected_end`,
+    with nothing in between that turns the sentence round?"""
+    between = text[rejected_end:start]
+    return not SENTENCE_BREAK.search(between) and not CONTRAST.search(between)
+
+
 def _dismissed_after(after: str) -> bool:
     """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER."""
     for a in AFTER_NEGATORS:
@@ -235,6 +249,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
     for group in hints:
         hit = neg = in_list = None
+        occurrences = []
         for word in group:
             w = normalise(word)
             if not w:
@@ -243,14 +258,23 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
-                if is_negated(text, start, end, w, absence=about_absence):
-                    neg = neg or original(start, end)
-                else:
-                    hit = original(start, end)
-                    hint_words.append(w)
-                    break
-            if hit:
+                occurrences.append((start, end, w, is_negated(text, start, end, w, absence=about_absence)))
+        rejected_at = None  # where this sentence last rejected the group's idea
+        for n, (start, end, w, is_neg) in enumerate(occurrences := sorted(occurrences, key=lambda o: o[0])):
+            if not is_neg and rejected_at is not None and _same_claim(text, rejected_at, start):
+                occurrences[n] = (start, end, w, True)  # 不需要道歉，道歉反而……: the same rejection
+            elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
+                rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
+        for word in group:  # the author's order of synonyms decides which one is credited
+            w = normalise(word)
+            mine = [o for o in occurrences if o[2] == w]
+            first = next((o for o in mine if not o[3]), None)
+            if first is not None:
+                hit = original(first[0], first[1])
+                hint_words.append(w)
                 break
+            if mine and neg is None:
+                neg = original(mine[0][0], mine[0][1])
         if hit:
             found.append(answer[hit[0]:hit[1]])
             spans.append(hit)
