@@ -14,7 +14,7 @@ from training.extensions import db
 from training.models import PasswordReset, User
 from training.models.base import utcnow
 
-from support import PASSWORD, Auth, csrf_from, make_user, make_response
+from support import PASSWORD, csrf_from, make_response
 
 
 def signup(client, **overrides):

@@ -7,7 +7,6 @@ field is attacked without anyone remembering to add it here.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
