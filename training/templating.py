@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from .content.items import KIND_LABELS, QUESTION_TYPES
+from .content.markdown import plain_text
 from .grading.keypoints import REASONS
 from .models import Role
 from .models.base import as_utc
@@ -61,5 +62,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(highlight_spans, "highlight_spans")
     app.add_template_filter(with_paper, "with_paper")
+    app.add_template_filter(plain_text, "plain")
     app.add_template_global(found_spans, "found_spans")
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES, SITE_NAME="客服管理师备考")

@@ -22,16 +22,19 @@ class PracticeFilters:
     qtype: str = ""
     difficulty: str = ""
     starred: bool = False
+    wrong: bool = False  # only the questions in the learner's 错题本
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "PracticeFilters":
-        return cls(**{k: d[k] for k in ("area", "topic", "qtype", "difficulty", "starred") if k in d})
+        return cls(**{k: d[k] for k in ("area", "topic", "qtype", "difficulty", "starred", "wrong") if k in d})
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def key(self) -> str:
         d = self.to_json()
+        if not d["wrong"]:  # sets chosen before the 错题本 existed keep their key (and their place)
+            del d["wrong"]
         return "|".join(f"{k}={d[k]}" for k in sorted(d))
 
 

@@ -19,9 +19,11 @@ class ChooseForm(FlaskForm):
     order = RadioField("顺序", choices=[SelectChoice("seq", "顺序练习(记住做到哪里)"), SelectChoice("random", "随机练习")],
                        default="seq")
     starred = BooleanField("只练我收藏的题")
+    wrong = BooleanField("只练错题本里的题")
     memorize = BooleanField("背题模式(直接显示答案和解析)")
     submit = SubmitField("开始练习")
 
     def filters(self) -> PracticeFilters:
         return PracticeFilters(area=self.area.data or "", topic=self.topic.data or "", qtype=self.qtype.data or "",
-                               difficulty=self.difficulty.data or "", starred=bool(self.starred.data))
+                               difficulty=self.difficulty.data or "", starred=bool(self.starred.data),
+                               wrong=bool(self.wrong.data))

@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import time
+from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required
 from ..answers.store import claim, insert_once
-from ..numbers import parse_int
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
 from ..grading.display import ShownQuestion
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, grade
 from ..grading.responses import parse_form
-from ..models import PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, Star, Topic
-from ..models.base import utcnow
+from ..numbers import parse_int
+from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, Star, Topic
+from ..models.base import as_utc, utcnow
+from ..progress.wrongbook import RULE_TEXT as WRONG_RULE, Attempt, WrongEntry, wrong_book
 from . import bp
 from .forms import ChooseForm
 from .sets import resume_position, select_ids
@@ -49,7 +51,54 @@ def matching_ids(filters, user_id: int) -> list[tuple[str]]:
         stmt = stmt.where(Question.difficulty == filters.difficulty)
     if filters.starred:
         stmt = stmt.where(Question.id.in_(db.select(Star.question_id).where(Star.user_id == user_id)))
+    if filters.wrong:
+        stmt = stmt.where(Question.id.in_([e.question_id for e in wrong_entries(user_id)]))
     return db.session.execute(stmt).all()
+
+
+def wrong_entries(user_id: int) -> list[WrongEntry]:
+    """The learner's 错题本 from every graded answer to an objective question (practice and mock exams)."""
+    rows = db.session.execute(db.select(Response.id, Response.question_id, Response.score, Response.answered_at).where(
+        Response.user_id == user_id, Response.question_id.is_not(None), Response.score.is_not(None),
+        Response.answered_at.is_not(None), Response.context.in_((PRACTICE, EXAM)))).all()
+    attempts = [Attempt(rid, qid, score >= 1 - 1e-9, as_utc(at)) for rid, qid, score, at in rows]
+    return wrong_book(attempts, ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+
+
+@bp.route("/wrong")
+@login_required
+def wrong_list():
+    """错题本: every question still missed, grouped by area and type, the wrong answer beside the right one."""
+    entries = wrong_entries(current_user.id)
+    rows = db.session.execute(db.select(Response).where(Response.id.in_([e.last_wrong for e in entries]))).scalars()
+    last = {r.id: r for r in rows}
+    questions = {q.id: q for q in db.session.execute(
+        db.select(Question).where(Question.id.in_([e.question_id for e in entries]))).scalars()}
+    areas = {a.id: a for a in db.session.execute(db.select(Area).order_by(Area.position)).scalars()}
+    groups: dict[tuple[int, str, str], list] = {}
+    for e in entries:
+        q, row = questions.get(e.question_id), last.get(e.last_wrong)
+        if q is None or row is None:
+            continue
+        area = areas.get(q.area_id)
+        key = (area.position if area else 999, area.title if area else q.area_id, q.qtype)
+        groups.setdefault(key, []).append({"entry": e, "q": q, "row": row, **answer_view(row, q, exam=row.context == EXAM)})
+    ordered = [(title, qtype, items) for (_, title, qtype), items in sorted(groups.items())]
+    return render_template("practice/wrong.html", groups=ordered, total=sum(len(i) for *_, i in ordered),
+                           rule=WRONG_RULE, form=EmptyForm())
+
+
+@bp.route("/stars")
+@login_required
+def star_list():
+    """收藏: the starred questions, by area, to review or practise as a set."""
+    stmt = (db.select(Question, Area).join(Star, Star.question_id == Question.id).join(Area, Area.id == Question.area_id)
+            .where(Star.user_id == current_user.id, Question.retired.is_(False))
+            .order_by(Area.position, Question.position))
+    groups: dict[str, list[Question]] = {}
+    for q, area in db.session.execute(stmt).all():
+        groups.setdefault(area.title, []).append(q)
+    return render_template("practice/stars.html", groups=groups, total=sum(map(len, groups.values())), form=EmptyForm())
 
 
 def own_session(session_id: int) -> PracticeSession:

@@ -1,0 +1,1 @@
+"""What the platform remembers of a learner: pure functions over their answers (no Flask)."""
