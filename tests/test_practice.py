@@ -226,3 +226,20 @@ def test_unknown_filter_values_are_rejected(learner):
     token = csrf_from(learner.get("/practice/").get_data(as_text=True))
     response = learner.post("/practice/start", data={"area": "nowhere", "order": "seq", "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_memorize_mode_shows_every_option_with_the_key_marked(learner):
+    url = start(learner, memorize="y", qtype="单选")
+    html = learner.get(url).get_data(as_text=True)
+    from training.models import Question
+    q = next(q for q in db.session.execute(db.select(Question).where(Question.qtype == "单选")).scalars()
+             if q.payload.title and q.payload.stem_html in html)
+    for option in q.payload.options:
+        assert option.text in html  # the distractors too
+    assert html.count("✓ 正确答案") == 1
+
+
+def test_recent_sets_name_the_area_not_its_id(learner):
+    start(learner, area="complaint")
+    html = learner.get("/practice/").get_data(as_text=True)
+    assert "客户投诉处理" in html and ">complaint" not in html

@@ -120,9 +120,16 @@
     var section = e.target.closest(".exam-item");
     if (section) schedule(section, 200);
   });
+  function count(box) {  // the character counter under a written answer
+    var counter = box.dataset.counter && document.getElementById(box.dataset.counter);
+    if (counter) counter.textContent = String(box.value.length);
+  }
   form.addEventListener("input", function (e) {
     var section = e.target.closest(".exam-item");
-    if (section && e.target.tagName === "TEXTAREA") schedule(section, 1500);
+    if (section && e.target.tagName === "TEXTAREA") {
+      count(e.target);
+      schedule(section, 1500);
+    }
   });
   form.addEventListener("click", function (e) {
     var btn = e.target.closest("button[data-move]");
@@ -157,5 +164,6 @@
     }
   });
   if (restored) state.textContent = "已从本机恢复 " + restored + " 道未同步的题，正在重新保存";
+  form.querySelectorAll("textarea[data-counter]").forEach(count);
   flush();
 })();

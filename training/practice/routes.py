@@ -132,7 +132,8 @@ def choose():
     form.area.data = request.args.get("area", form.area.data)
     form.topic.data = request.args.get("topic", form.topic.data)
     form.qtype.data = request.args.get("qtype", form.qtype.data)
-    return render_template("practice/choose.html", form=form, recent=recent)
+    areas = dict(db.session.execute(db.select(Area.id, Area.title)).all())  # titles, not internal ids
+    return render_template("practice/choose.html", form=form, recent=recent, area_titles=areas)
 
 
 @bp.route("/start", methods=["POST"])
