@@ -568,3 +568,10 @@ def test_weak_hints_are_warned_about_without_failing_the_check(tmp_path):
 def test_the_shipped_cases_have_no_hint_warnings(shipped_content):
     """Hints good enough for the matcher to lean on (content/FORMAT.md); the warnings are the checklist."""
     assert [str(w) for w in shipped_content.warnings] == []
+
+
+def test_half_width_punctuation_in_an_area_summary_is_reported(tmp_path):
+    areas = AREAS.replace("summary: s", "summary: 计划的概念,作用")
+    root = write_tree(tmp_path, {"areas.yaml": areas, "topics/a.md": TOPIC, "questions/q.md": GOOD_BANK})
+    [problem] = read_content(root).problems
+    assert problem.path.endswith("areas.yaml") and "半角标点" in problem.message

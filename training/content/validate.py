@@ -46,6 +46,8 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     if areas_path.is_file():
         areas, problems = parse_areas(display_path(areas_path), areas_path.read_text(encoding="utf-8"))
         result.areas, result.problems = areas, list(problems)
+        result.problems += [Problem(a.path, a.line, f"考点领域 {a.id} 的标题或简介里有半角标点紧挨着中文，请改用全角")
+                            for a in areas if half_width_lines(a.title) or half_width_lines(a.summary)]
     else:
         result.problems.append(Problem(display_path(areas_path), 1, "缺少 areas.yaml（考点领域列表）"))
     files = content_files(root)
