@@ -101,6 +101,8 @@ def test_marking_by_exam_rules_and_report(candidate):
     rows = db.session.execute(db.select(Response).order_by(Response.slot)).scalars().all()
     assert len(rows) == 5 and [r.points for r in rows].count(0) == 1 and all(r.graded_at for r in rows)
     assert save(candidate, url, page, 0, right_fields(0, attempt.items[0])).status_code == 409
+    only = candidate.get(r.headers["Location"] + "?only=missed").get_data(as_text=True)
+    assert "只看错题（1 题）" in only and only.count('class="doc exam-item"') == 1 and f'id="item-{multi}"' in only
 
 
 def test_the_server_hands_the_paper_in_at_the_deadline(candidate):

@@ -111,8 +111,62 @@
       });
   }
 
+  // 答题卡: which items have an answer on the page, and which the candidate marked for review.
+  var markKey = "exam-marks:" + url;
+  function marks() {
+    try { return JSON.parse(localStorage.getItem(markKey) || "[]"); } catch (e) { return []; }
+  }
+  function hasAnswer(section) {
+    var selects = section.querySelectorAll("select");
+    if (selects.length) return Array.prototype.every.call(selects, function (s) { return s.value !== ""; });
+    var box = section.querySelector("textarea");
+    if (box) return box.value.trim() !== "";
+    return !!section.querySelector("input:checked");
+  }
+  function refreshSheet() {
+    var answered = 0;
+    var marked = marks();
+    form.querySelectorAll(".exam-item").forEach(function (section) {
+      var index = section.dataset.index;
+      var cell = document.querySelector('[data-sheet="' + index + '"]');
+      var done = hasAnswer(section);
+      if (done) answered += 1;
+      var isMarked = marked.indexOf(index) !== -1;
+      if (cell) {
+        cell.classList.toggle("answered", done);
+        cell.classList.toggle("marked", isMarked);
+        cell.setAttribute("aria-label", "第 " + (Number(index) + 1) + " 题，" + (done ? "已答" : "未答") + (isMarked ? "，已标记" : ""));
+      }
+      var toggle = section.querySelector(".mark-toggle");
+      if (toggle) {
+        toggle.setAttribute("aria-pressed", isMarked ? "true" : "false");
+        toggle.textContent = isMarked ? "取消标记" : "标记此题";
+      }
+    });
+    var count = document.getElementById("sheet-count");
+    if (count) count.textContent = String(answered);
+    var markedNote = document.getElementById("sheet-marked");
+    if (markedNote) markedNote.textContent = marked.length ? "· 标记 " + marked.length : "";
+    return answered;
+  }
+  form.addEventListener("click", function (e) {
+    var toggle = e.target.closest(".mark-toggle");
+    if (!toggle) return;
+    var list = marks();
+    var index = toggle.dataset.mark;
+    var at = list.indexOf(index);
+    if (at === -1) list.push(index); else list.splice(at, 1);
+    try { localStorage.setItem(markKey, JSON.stringify(list)); } catch (err) { /* marks are a convenience */ }
+    refreshSheet();
+  });
+  var sheet = document.getElementById("answer-sheet");
+  if (sheet) sheet.addEventListener("click", function (e) {
+    if (e.target.closest("[data-sheet]") && window.matchMedia("(max-width: 700px)").matches) sheet.open = false;
+  });
+
   function schedule(section, delay) {
     remember(section);
+    refreshSheet();
     clearTimeout(timers[section.dataset.index]);
     timers[section.dataset.index] = setTimeout(function () { save(section); }, delay);
   }
@@ -143,12 +197,14 @@
   form.addEventListener("submit", function (e) {
     if (form.dataset.auto === "1") return;
     var btn = e.submitter;
+    var unanswered = form.querySelectorAll(".exam-item").length - refreshSheet();
     if (banner && !banner.hidden) {  // handing in now would meet the same outage: keep the page
       e.preventDefault();
       window.alert("服务器暂时不可用，现在交卷会失败。你的答案都保存在本机，服务恢复后会自动同步，届时再交卷。");
       return;
     }
-    if (btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) e.preventDefault();
+    var question = (unanswered > 0 ? "还有 " + unanswered + " 道题没有作答。" : "") + (btn && btn.dataset.confirm || "确定交卷吗？");
+    if (!window.confirm(question)) e.preventDefault();
   });
   window.addEventListener("online", flush);
 
@@ -165,5 +221,6 @@
   });
   if (restored) state.textContent = "已从本机恢复 " + restored + " 道未同步的题，正在重新保存";
   form.querySelectorAll("textarea[data-counter]").forEach(count);
+  refreshSheet();
   flush();
 })();

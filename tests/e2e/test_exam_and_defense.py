@@ -37,11 +37,28 @@ def test_mock_exam_resumes_after_a_reload(live_server, browser, shot):
     # The clock kept running rather than restarting (a second of rounding either way is allowed).
     assert seconds(after) <= seconds(before) + 2 and seconds(after) < 90 * 60 - 2
     assert no_horizontal_scroll(page)
-    page.once("dialog", lambda d: d.accept())
+    # 答题卡: the first item shows as answered; marking the second shows on the sheet.
+    page.locator(".exam-item").nth(1).get_by_role("button", name="标记此题").click()
+    page.locator("#answer-sheet summary").click()
+    expect(page.locator('[data-sheet="0"]')).to_have_class(re.compile("answered"))
+    expect(page.locator('[data-sheet="1"]')).to_have_class(re.compile("marked"))
+    expect(page.locator("#sheet-count")).to_have_text("1")
+    shot(page, "exam-02-answer-sheet")
+    page.locator('[data-sheet="5"]').click()  # jumps to item 6 and folds the sheet on a phone
+    expect(page.locator("#answer-sheet")).not_to_have_attribute("open", "")
+    asked = []
+
+    def answer_dialog(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+    page.on("dialog", answer_dialog)
+    page.get_by_role("button", name="交卷").click()  # dismissed: still on the paper
+    assert "还有 79 道题没有作答" in asked[0]
+    expect(page.locator(".clock")).to_be_visible()
     page.get_by_role("button", name="交卷").click()
     expect(page.locator(".verdict")).to_contain_text("/ 100 分")
     expect(page.get_by_role("heading", name="按领域")).to_be_visible()
-    shot(page, "exam-02-report")
+    shot(page, "exam-03-report")
     context.close()
 
 

@@ -179,7 +179,11 @@ def report(attempt_id: int):
     legacy = {i for i, row in rows.items() if row.legacy}
     earned = [rows[i].points if i in rows else None for i in range(len(attempt.items))]
     areas = dict(db.session.execute(db.select(Area.id, Area.title)).all())
+    # 只看错题: every item that did not earn its full marks (unanswered ones included).
+    missed = {i for i, it in enumerate(attempt.items) if earned[i] is None or earned[i] < it.points - 1e-9}
+    only_missed = request.args.get("only") == "missed"
     return render_template("exams/report.html", attempt=attempt, rows=rows, shown=shown, details=details,
+                           missed=missed, only_missed=only_missed,
                            cases=cases, points=points, changed=changed, legacy=legacy,
                            by_area=breakdown(attempt.items, earned, "area"),
                            by_type=breakdown(attempt.items, earned, "qtype"), areas=areas,
