@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..answers.reviews import record_review
 from ..answers.store import claim, insert_once, paper_points
 from ..answers.written import confirm_keypoints, suggest_keypoints
 from ..extensions import db
@@ -136,6 +137,7 @@ def finalize(attempt: ExamAttempt, auto: bool = False) -> bool:
                 continue
             result = grade(version.question, row.answer, exam=True)
             row.score, row.points, row.graded_at = result.score, item.points * result.score, now
+            record_review(db.session, row, item.qtype, exam=True)
         elif row is not None and row.text:
             suggest_keypoints(row, version.case)
     total(attempt)

@@ -23,18 +23,20 @@ class PracticeFilters:
     difficulty: str = ""
     starred: bool = False
     wrong: bool = False  # only the questions in the learner's 错题本
+    review: bool = False  # only the questions due for review today (今日复习)
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "PracticeFilters":
-        return cls(**{k: d[k] for k in ("area", "topic", "qtype", "difficulty", "starred", "wrong") if k in d})
+        return cls(**{k: d[k] for k in ("area", "topic", "qtype", "difficulty", "starred", "wrong", "review") if k in d})
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def key(self) -> str:
         d = self.to_json()
-        if not d["wrong"]:  # sets chosen before the 错题本 existed keep their key (and their place)
-            del d["wrong"]
+        for newer in ("wrong", "review"):  # sets chosen before these filters existed keep their key (and place)
+            if not d[newer]:
+                del d[newer]
         return "|".join(f"{k}={d[k]}" for k in sorted(d))
 
 

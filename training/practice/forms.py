@@ -20,10 +20,11 @@ class ChooseForm(FlaskForm):
                        default="seq")
     starred = BooleanField("只练我收藏的题")
     wrong = BooleanField("只练错题本里的题")
+    review = BooleanField("只练今天该复习的题")
     memorize = BooleanField("背题模式(直接显示答案和解析)")
     submit = SubmitField("开始练习")
 
     def filters(self) -> PracticeFilters:
         return PracticeFilters(area=self.area.data or "", topic=self.topic.data or "", qtype=self.qtype.data or "",
                                difficulty=self.difficulty.data or "", starred=bool(self.starred.data),
-                               wrong=bool(self.wrong.data))
+                               wrong=bool(self.wrong.data), review=bool(self.review.data))

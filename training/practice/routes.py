@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required
+from ..answers.reviews import day_ends, learner_tz, record_review, review_counts
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
 from ..extensions import db
@@ -17,8 +18,9 @@ from ..grading.display import ShownQuestion
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, grade
 from ..grading.responses import parse_form
 from ..numbers import parse_int
-from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, Star, Topic
+from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
 from ..models.base import as_utc, utcnow
+from ..progress.review import RULE_TEXT as REVIEW_RULE
 from ..progress.wrongbook import RULE_TEXT as WRONG_RULE, Attempt, WrongEntry, wrong_book
 from . import bp
 from .forms import ChooseForm
@@ -53,7 +55,19 @@ def matching_ids(filters, user_id: int) -> list[tuple[str]]:
         stmt = stmt.where(Question.id.in_(db.select(Star.question_id).where(Star.user_id == user_id)))
     if filters.wrong:
         stmt = stmt.where(Question.id.in_([e.question_id for e in wrong_entries(user_id)]))
+    if filters.review:
+        stmt = stmt.where(Question.id.in_(db.select(ReviewCard.question_id).where(
+            ReviewCard.user_id == user_id, ReviewCard.due_at <= day_ends(learner_tz(), 1)[0])))
     return db.session.execute(stmt).all()
+
+
+@bp.route("/review")
+@login_required
+def review_page():
+    """今日复习: how many questions are due, the rule that schedules them, and a set of them to do now."""
+    return render_template("practice/review.html", counts=review_counts(db.session, current_user.id, learner_tz()),
+                           rule=REVIEW_RULE,
+                           form=EmptyForm())
 
 
 def wrong_entries(user_id: int) -> list[WrongEntry]:
@@ -241,6 +255,7 @@ def answer(session_id: int):
         claim(db.session, db.update(PracticeSession).where(
             PracticeSession.id == ps.id, PracticeSession.position == row.slot).values(
             position=row.slot + 1, updated_at=now))
+        record_review(db.session, row, q.qtype)
     db.session.commit()
     return redirect(url_for("practice.result", session_id=ps.id, response_id=row.id))
 
