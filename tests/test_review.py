@@ -8,7 +8,6 @@ from fsrs import Rating
 
 from training.extensions import db
 from training.models import ReviewCard
-from training.models.base import utcnow
 from training.progress.review import rating_for, retrievability, review
 
 from support import csrf_from
