@@ -96,6 +96,7 @@ def answer(page, index: int) -> str:
     """Click the second option of item `index`; returns the value clicked."""
     box = page.locator(f'.exam-item[data-index="{index}"] input[type=radio], '
                        f'.exam-item[data-index="{index}"] input[type=checkbox]').nth(1)
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the clock and the answer sheet
     box.check(force=True)
     return box.get_attribute("value")
 
