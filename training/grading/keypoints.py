@@ -17,7 +17,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Share of a point's hint groups that must be found (at least one group always).
 COVER_SHARE = 0.3
@@ -70,8 +72,10 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    """Full-width letters and digits to ASCII, lower case, no spaces (voice input adds odd spaces)."""
+    """Full-width letters and digits to ASCII, lower case, no spaces (voice input adds odd spaces).
+    Cached: the same few thousand hint words are normalised for every answer."""
     return normalise_with_map(text)[0]
 
 
@@ -131,9 +135,19 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
             if sum(a != b for a, b in zip(text[i:i + n], word, strict=True)) == 1]
 
 
+@lru_cache(maxsize=64)
+def _breaks(text: str) -> list[int]:
+    """Where the clause breaks of a text are (each one character), found once per text."""
+    return [m.start() for m in CLAUSE_BREAK.finditer(text)]
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in CLAUSE_BREAK.finditer(text, end)), len(text))
+    """The clause around text[start:end]: from after the last break before start to the first break at or after end."""
+    breaks = _breaks(text)
+    before = bisect_left(breaks, start)
+    left = breaks[before - 1] + 1 if before else 0
+    after = bisect_left(breaks, end)
+    right = breaks[after] if after < len(breaks) else len(text)
     return left, right
 
 
@@ -249,24 +263,23 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
     for group in hints:
         hit = neg = in_list = None
+        words = [w for w in map(normalise, group) if w]
         occurrences = []
-        for word in group:
-            w = normalise(word)
-            if not w:
-                continue
+        for w in words:
             for start, end in _occurrences(w, text):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
-                occurrences.append((start, end, w, is_negated(text, start, end, w, absence=about_absence)))
+                occurrences.append([start, end, w, is_negated(text, start, end, w, absence=about_absence)])
+        occurrences.sort(key=lambda o: o[0])
         rejected_at = None  # where this sentence last rejected the group's idea
-        for n, (start, end, w, is_neg) in enumerate(occurrences := sorted(occurrences, key=lambda o: o[0])):
+        for o in occurrences:
+            start, end, _, is_neg = o
             if not is_neg and rejected_at is not None and _same_claim(text, rejected_at, start):
-                occurrences[n] = (start, end, w, True)  # 不需要道歉，道歉反而……: the same rejection
+                o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
-        for word in group:  # the author's order of synonyms decides which one is credited
-            w = normalise(word)
+        for w in words:  # the author's order of synonyms decides which one is credited
             mine = [o for o in occurrences if o[2] == w]
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
