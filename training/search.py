@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from markupsafe import Markup
 from sqlalchemy import and_, or_, select
@@ -43,18 +44,32 @@ def contains_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def mark_spans(text: str | None, spans: Iterable[Iterable[int]]) -> Markup:
+    """The text, escaped, with <mark> around the given [start, end) ranges (merged where they overlap).
+    Search results mark the query terms with it, and the 答辩 review what the matcher credited."""
+    text = text or ""
+    ranges = sorted((max(0, int(a)), min(len(text), int(b))) for a, b in spans if int(a) < int(b))
+    merged: list[list[int]] = []
+    for a, b in ranges:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, last = [], 0
+    for a, b in merged:
+        out.append(html.escape(text[last:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        last = b
+    out.append(html.escape(text[last:]))
+    return Markup("".join(out))
+
+
 def highlight(text: str, terms: list[str]) -> Markup:
     """Escape text and wrap every occurrence of any term in <mark>."""
     if not terms:
         return Markup(html.escape(text))
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out.append(html.escape(text[last:m.start()]))
-        out.append(f"<mark>{html.escape(m.group())}</mark>")
-        last = m.end()
-    out.append(html.escape(text[last:]))
-    return Markup("".join(out))
+    return mark_spans(text, (m.span() for m in pattern.finditer(text)))
 
 
 def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> Markup:

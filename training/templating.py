@@ -4,43 +4,23 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from typing import Iterable
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from markupsafe import Markup
 
 from .content.items import KIND_LABELS, QUESTION_TYPES
 from .content.markdown import plain_text
 from .grading.keypoints import REASONS
 from .models import Role
-from .models.base import as_utc
+from .models.base import as_utc, display_tz
+from .search import mark_spans
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """UTC in the database, Beijing time (or DISPLAY_TIMEZONE) on the page."""
     if value is None:
         return ""
-    return as_utc(value).astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
-
-
-def highlight_spans(text: str | None, spans: Iterable[Iterable[int]]) -> Markup:
-    """The text, escaped, with <mark> around the given [start, end) ranges (merged where they overlap):
-    what the key-point matcher found, shown in the candidate's own answer."""
-    text = text or ""
-    ranges = sorted((max(0, int(a)), min(len(text), int(b))) for a, b in spans if int(a) < int(b))
-    merged: list[list[int]] = []
-    for a, b in ranges:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out, last = [], 0
-    for a, b in merged:
-        out.append(html.escape(text[last:a]))
-        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
-        last = b
-    out.append(html.escape(text[last:]))
-    return Markup("".join(out))
+    return as_utc(value).astimezone(display_tz()).strftime(fmt)
 
 
 PAPER_PLACEHOLDER = "{论文题目}"  # in 论文答辩 questions (content/cases/thesis/), replaced by the paper's title
@@ -60,7 +40,7 @@ def found_spans(results: Iterable) -> list[list[int]]:
 
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
-    app.add_template_filter(highlight_spans, "highlight_spans")
+    app.add_template_filter(mark_spans, "highlight_spans")
     app.add_template_filter(with_paper, "with_paper")
     app.add_template_filter(plain_text, "plain")
     app.add_template_global(found_spans, "found_spans")

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +16,7 @@ def record_review(session: Session, row: Response, qtype: str, exam: bool = Fals
     """One graded answer is one review of the question's card: at most once per answer, in time order."""
     if row.score is None or row.answered_at is None or row.question_id is None:
         return
-    rating = rating_for(row.score >= 1 - 1e-9, qtype, None if exam else row.time_ms)
+    rating = rating_for(row.correct, qtype, None if exam else row.time_ms)
     at = as_utc(row.answered_at)
 
     def find() -> ReviewCard | None:
@@ -41,10 +39,6 @@ def record_review(session: Session, row: Response, qtype: str, exam: bool = Fals
     data, due = review(card.card, rating, at)
     card.card, card.due_at, card.reviews = data, due, card.reviews + 1
     card.last_rating, card.last_response_id = int(rating), row.id
-
-
-def learner_tz() -> tzinfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
 
 
 def day_ends(tz: tzinfo, days: int) -> list[datetime]:

@@ -29,6 +29,11 @@ PARTIAL_CREDIT_RULES = {
 }
 
 
+def full_marks(score: float) -> bool:
+    """Right, not partly right: the one test of 'correct' (float scores, so not == 1.0)."""
+    return score >= 1.0 - 1e-9
+
+
 class InvalidResponse(ValueError):
     """The response cannot be an answer to this question (wrong shape, unknown option...)."""
 
@@ -40,7 +45,7 @@ class Grade:
 
     @property
     def correct(self) -> bool:
-        return self.score >= 1.0 - 1e-9
+        return full_marks(self.score)
 
 
 def _key(value: Any, known: list[str], what: str) -> str:

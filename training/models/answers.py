@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..grading.objective import full_marks
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .content import Case, ItemVersion, Question
@@ -87,7 +88,7 @@ class Response(db.Model):
 
     @property
     def correct(self) -> bool:
-        return self.score is not None and self.score >= 1.0 - 1e-9
+        return self.score is not None and full_marks(self.score)
 
 
 class KeypointResult(db.Model):

@@ -2,24 +2,23 @@
 from __future__ import annotations
 
 import time
-from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required
-from ..answers.reviews import day_ends, learner_tz, record_review, review_counts
+from ..answers.reviews import day_ends, record_review, review_counts
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
 from ..grading.display import ShownQuestion
-from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, grade
+from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, full_marks, grade
 from ..grading.responses import parse_form
 from ..numbers import parse_int
 from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
-from ..models.base import as_utc, utcnow
+from ..models.base import as_utc, display_tz, utcnow
 from ..progress.review import RULE_TEXT as REVIEW_RULE
 from ..progress.wrongbook import RULE_TEXT as WRONG_RULE, Attempt, WrongEntry, wrong_book
 from . import bp
@@ -57,7 +56,7 @@ def matching_ids(filters, user_id: int) -> list[tuple[str]]:
         stmt = stmt.where(Question.id.in_([e.question_id for e in wrong_entries(user_id)]))
     if filters.review:
         stmt = stmt.where(Question.id.in_(db.select(ReviewCard.question_id).where(
-            ReviewCard.user_id == user_id, ReviewCard.due_at <= day_ends(learner_tz(), 1)[0])))
+            ReviewCard.user_id == user_id, ReviewCard.due_at <= day_ends(display_tz(), 1)[0])))
     return db.session.execute(stmt).all()
 
 
@@ -65,7 +64,7 @@ def matching_ids(filters, user_id: int) -> list[tuple[str]]:
 @login_required
 def review_page():
     """今日复习: how many questions are due, the rule that schedules them, and a set of them to do now."""
-    return render_template("practice/review.html", counts=review_counts(db.session, current_user.id, learner_tz()),
+    return render_template("practice/review.html", counts=review_counts(db.session, current_user.id, display_tz()),
                            rule=REVIEW_RULE,
                            form=EmptyForm())
 
@@ -75,8 +74,8 @@ def wrong_entries(user_id: int) -> list[WrongEntry]:
     rows = db.session.execute(db.select(Response.id, Response.question_id, Response.score, Response.answered_at).where(
         Response.user_id == user_id, Response.question_id.is_not(None), Response.score.is_not(None),
         Response.answered_at.is_not(None), Response.context.in_((PRACTICE, EXAM)))).all()
-    attempts = [Attempt(rid, qid, score >= 1 - 1e-9, as_utc(at)) for rid, qid, score, at in rows]
-    return wrong_book(attempts, ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    attempts = [Attempt(rid, qid, full_marks(score), as_utc(at)) for rid, qid, score, at in rows]
+    return wrong_book(attempts, display_tz())
 
 
 @bp.route("/wrong")

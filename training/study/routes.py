@@ -7,10 +7,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import public
-from ..answers.reviews import learner_tz, review_counts
+from ..answers.reviews import review_counts
 from ..extensions import db
 from ..grading.display import ShownQuestion
 from ..models import Area, Case, PaperBlueprint, Question, Topic
+from ..models.base import display_tz
 from ..pagecache import cached_for_guests
 from ..search import MAX_QUERY, search
 from . import bp
@@ -44,7 +45,7 @@ def area_counts() -> dict[str, dict[str, int]]:
 def home():
     """The syllabus areas with what each holds."""
     areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
-    review = review_counts(db.session, current_user.id, learner_tz()) if current_user.is_authenticated else None
+    review = review_counts(db.session, current_user.id, display_tz()) if current_user.is_authenticated else None
     return render_template("study/home.html", areas=areas, counts=area_counts(), review=review)
 
 
