@@ -48,11 +48,10 @@ def day_ends(tz: tzinfo, days: int) -> list[datetime]:
 
 
 def review_counts(session: Session, user_id: int, tz: tzinfo) -> dict[str, int]:
-    """今日复习: due now, by the end of today, during tomorrow, and how many questions have a card."""
+    """今日复习: due by the end of today, during tomorrow, and how many questions have a card."""
     end_today, end_tomorrow = day_ends(tz, 2)
     due = [as_utc(d) for d in session.execute(select(ReviewCard.due_at).where(
         ReviewCard.user_id == user_id, ReviewCard.due_at <= end_tomorrow)).scalars()]
-    now = utcnow()
     cards = session.execute(select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id)).scalar_one()
-    return {"now": sum(d <= now for d in due), "today": sum(d <= end_today for d in due),
+    return {"today": sum(d <= end_today for d in due),
             "tomorrow": sum(end_today < d <= end_tomorrow for d in due), "cards": cards}

@@ -101,7 +101,7 @@ def login():
             form.username.errors.append("这个账号已被停用，请联系管理员")
         else:
             user.last_login_at = utcnow()
-            user.failed_logins, user.locked_until = 0, None
+            user.clear_failed_logins()
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"欢迎回来，{user.nickname}。", "success")
@@ -140,7 +140,7 @@ def change_password():
         else:
             user = current_user._get_current_object()
             user.set_password(form.password.data)
-            user.failed_logins, user.locked_until = 0, None
+            user.clear_failed_logins()
             db.session.commit()
             login_user(user)  # this device stays signed in, with the new token
             flash("密码已修改。其他设备上的登录已全部退出。", "success")
@@ -173,7 +173,7 @@ def reset_password(token: str):
             db.session.rollback()
             return render_template("auth/reset.html", form=None), 404
         user.set_password(form.password.data)
-        user.failed_logins, user.locked_until = 0, None
+        user.clear_failed_logins()
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()

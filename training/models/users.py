@@ -59,6 +59,10 @@ class User(UserMixin, db.Model):
             self.password_changed_at = utcnow()
             self.rotate_session_token()
 
+    def clear_failed_logins(self) -> None:
+        """The right password was given (or set): the account throttle starts again from zero."""
+        self.failed_logins, self.locked_until = 0, None
+
     def rotate_session_token(self) -> None:
         self.session_token = secrets.token_urlsafe(24)
 

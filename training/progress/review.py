@@ -20,7 +20,6 @@ DESIRED_RETENTION = 0.9
 PACE = {"判断": (6, 30), "单选": (8, 40), "多选": (15, 60), "排序": (20, 90), "匹配": (20, 90)}
 RULE_TEXT = ("每次作答都会安排这道题下次复习的时间（FSRS 间隔重复算法）：答错安排很快重做；答对但想了很久（如单选超过 40 秒）"
              "间隔较短；答对且很快（如单选 8 秒内）间隔最长；其余答对为正常间隔。模拟考试中的答对按正常间隔计。")
-LABELS = {Rating.Again: "忘了", Rating.Hard: "想了很久", Rating.Good: "答对", Rating.Easy: "一眼就会"}
 
 
 def rating_for(correct: bool, qtype: str, time_ms: int | None) -> Rating:
