@@ -1,15 +1,25 @@
-"""Keep each learner's FSRS cards in step with their graded answers (the rules are in progress/review.py)."""
+"""Keep each learner's FSRS cards in step with their graded answers (the rules are in progress/review.py).
+
+Objective questions have one card per learner and question (ReviewCard); written and 答辩 cases one
+card per learner, case and key point (PointCard), rated when the candidate confirms the points."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import ReviewCard, Response
+from ..models import Case, PointCard, ReviewCard, Response, User
 from ..models.base import as_utc, utcnow
-from ..progress.review import rating_for, review
+from ..progress.review import DESIRED_RETENTION, point_rating, rating_for, retarget, review
 from .store import insert_once
+
+
+def retention_of(session: Session, user_id: int) -> float:
+    """The learner's desired retention (the signed-in user is already in the session: no query)."""
+    user = session.get(User, user_id)
+    return user.desired_retention if user is not None and user.desired_retention else DESIRED_RETENTION
 
 
 def record_review(session: Session, row: Response, qtype: str, exam: bool = False) -> None:
@@ -17,7 +27,7 @@ def record_review(session: Session, row: Response, qtype: str, exam: bool = Fals
     if row.score is None or row.answered_at is None or row.question_id is None:
         return
     rating = rating_for(row.correct, qtype, None if exam else row.time_ms)
-    at = as_utc(row.answered_at)
+    at, retention = as_utc(row.answered_at), retention_of(session, row.user_id)
 
     def find() -> ReviewCard | None:
         return session.execute(select(ReviewCard).where(
@@ -25,7 +35,7 @@ def record_review(session: Session, row: Response, qtype: str, exam: bool = Fals
 
     card = find()
     if card is None:
-        data, due = review(None, rating, at)
+        data, due = review(None, rating, at, retention)
         card, created = insert_once(session, ReviewCard(
             user_id=row.user_id, question_id=row.question_id, card=data, due_at=due, reviews=1,
             last_rating=int(rating), last_response_id=row.id), find)
@@ -36,9 +46,58 @@ def record_review(session: Session, row: Response, qtype: str, exam: bool = Fals
     last = card.card.get("last_review")
     if last and datetime.fromisoformat(last) > at:  # an older answer arriving late changes nothing
         return
-    data, due = review(card.card, rating, at)
+    data, due = review(card.card, rating, at, retention)
     card.card, card.due_at, card.reviews = data, due, card.reviews + 1
     card.last_rating, card.last_response_id = int(rating), row.id
+
+
+def record_point_reviews(session: Session, row: Response, made: dict[str, bool]) -> None:
+    """The candidate's verdict on each key point of a case answer is one review of that point's card.
+
+    Confirming again (a corrected verdict) re-rates the same answer from the card as it was before it,
+    so one answer is never two reviews; an older answer confirmed late changes nothing."""
+    if row.case_id is None or row.answered_at is None:
+        return
+    at, retention = as_utc(row.answered_at), retention_of(session, row.user_id)
+    for key, ok in made.items():
+        rating = point_rating(ok)
+
+        def find(key: str = key) -> PointCard | None:
+            return session.execute(select(PointCard).where(
+                PointCard.user_id == row.user_id, PointCard.case_id == row.case_id,
+                PointCard.point_key == key).with_for_update()).scalar()
+
+        card = find()
+        if card is None:
+            data, due = review(None, rating, at, retention)
+            card, created = insert_once(session, PointCard(
+                user_id=row.user_id, case_id=row.case_id, point_key=key, card=data, card_before=None, due_at=due,
+                reviews=1, last_rating=int(rating), last_response_id=row.id), find)
+            if created:
+                continue
+        if card.last_response_id == row.id:  # the same answer, verdict corrected: rate it again from before
+            data, due = review(card.card_before, rating, at, retention)
+            card.card, card.due_at, card.last_rating = data, due, int(rating)
+            continue
+        last = card.card.get("last_review")
+        if last and datetime.fromisoformat(last) > at:
+            continue
+        data, due = review(card.card, rating, at, retention)
+        card.card_before, card.card, card.due_at = card.card, data, due
+        card.reviews, card.last_rating, card.last_response_id = card.reviews + 1, int(rating), row.id
+
+
+def set_retention(session: Session, user: User, retention: float) -> int:
+    """Change the learner's desired retention and reschedule every card in review for it; returns how many."""
+    user.desired_retention = retention
+    moved = 0
+    for model in (ReviewCard, PointCard):
+        for card in session.execute(select(model).where(model.user_id == user.id)).scalars():
+            data, due = retarget(card.card, retention)
+            if data is not card.card:
+                card.card, card.due_at = data, due
+                moved += 1
+    return moved
 
 
 def day_ends(tz: tzinfo, days: int) -> list[datetime]:
@@ -48,10 +107,44 @@ def day_ends(tz: tzinfo, days: int) -> list[datetime]:
 
 
 def review_counts(session: Session, user_id: int, tz: tzinfo) -> dict[str, int]:
-    """今日复习: due by the end of today, during tomorrow, and how many questions have a card."""
+    """今日复习: questions and cases due by the end of today and during tomorrow (a case is due when any
+    of its points is), and how many questions and cases have cards."""
     end_today, end_tomorrow = day_ends(tz, 2)
     due = [as_utc(d) for d in session.execute(select(ReviewCard.due_at).where(
         ReviewCard.user_id == user_id, ReviewCard.due_at <= end_tomorrow)).scalars()]
+    case_due = [as_utc(d) for d in session.execute(
+        select(func.min(PointCard.due_at)).where(PointCard.user_id == user_id, PointCard.due_at <= end_tomorrow)
+        .group_by(PointCard.case_id)).scalars()]
     cards = session.execute(select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id)).scalar_one()
-    return {"today": sum(d <= end_today for d in due),
-            "tomorrow": sum(end_today < d <= end_tomorrow for d in due), "cards": cards}
+    cases = session.execute(select(func.count(func.distinct(PointCard.case_id))).where(
+        PointCard.user_id == user_id)).scalar_one()
+    q_today = sum(d <= end_today for d in due)
+    c_today = sum(d <= end_today for d in case_due)
+    return {"today": q_today + c_today, "tomorrow": sum(end_today < d <= end_tomorrow for d in due + case_due),
+            "questions_today": q_today, "cases_today": c_today, "cards": cards, "cases": cases}
+
+
+def due_cases(session: Session, user_id: int, tz: tzinfo) -> list[dict]:
+    """The cases with a point due by the end of today: title, type, and the points to focus on
+    (due ones, the last missed first), oldest due first."""
+    end_today = day_ends(tz, 1)[0]
+    rows = session.execute(
+        select(PointCard.case_id, PointCard.point_key, PointCard.due_at, PointCard.last_rating)
+        .where(PointCard.user_id == user_id, PointCard.due_at <= end_today)).all()
+    if not rows:
+        return []
+    by_case: dict[str, list] = defaultdict(list)
+    for r in rows:
+        by_case[r.case_id].append(r)
+    cases = {c.id: c for c in session.execute(select(Case).where(Case.id.in_(by_case))).scalars()}
+    out = []
+    for case_id, points in by_case.items():
+        case = cases.get(case_id)
+        if case is None or case.retired:
+            continue
+        labels = {p.key: p.label for p in case.payload.key_points}
+        focus = sorted(points, key=lambda r: (r.last_rating != 1, as_utc(r.due_at)))
+        out.append({"case": case, "due": min(as_utc(r.due_at) for r in points),
+                    "points": [{"key": r.point_key, "label": labels.get(r.point_key, r.point_key),
+                                "missed": r.last_rating == 1} for r in focus if r.point_key in labels]})
+    return sorted(out, key=lambda c: c["due"])

@@ -6,6 +6,7 @@ from ..extensions import db
 from ..grading.keypoints import suggest_points, weighted_score
 from ..models import KeypointResult, Response
 from ..models.base import utcnow
+from .reviews import record_point_reviews
 
 
 def suggest_keypoints(row: Response, case: CasePayload) -> None:
@@ -21,7 +22,8 @@ def suggest_keypoints(row: Response, case: CasePayload) -> None:
 
 
 def confirm_keypoints(row: Response, case: CasePayload, covered: set[str]) -> int:
-    """The candidate's verdict on every point; returns the weighted score out of 100."""
+    """The candidate's verdict on every point; returns the weighted score out of 100. Each verdict is
+    also a review of that point's FSRS card (今日复习)."""
     suggest_keypoints(row, case)
     db.session.flush()
     for result in row.keypoints:
@@ -30,4 +32,5 @@ def confirm_keypoints(row: Response, case: CasePayload, covered: set[str]) -> in
     row.score, row.graded_at = score / 100, utcnow()
     if row.points_possible is not None:
         row.points = row.points_possible * row.score
+    record_point_reviews(db.session, row, {p.key: p.key in covered for p in case.key_points})
     return score

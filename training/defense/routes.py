@@ -97,6 +97,20 @@ def start():
     return begin_session(ids, form.prep_minutes.data, form.answer_minutes.data)
 
 
+@bp.route("/review-case", methods=["POST"])
+@login_required
+def review_case():
+    """今日复习 of one case whose key points are due: a one-question rehearsal of it, whatever its type
+    (答辩 or a written 案例分析), with the 综合评审 blueprint's times."""
+    require_csrf()
+    case_id = (request.form.get("case") or "").strip()
+    case = db.session.get(Case, case_id) if case_id else None
+    if case is None or case.retired or case.area_id == THESIS_AREA:
+        user_abort(404, "没有这道题，或者它已经下线。")
+    bp_ = defense_blueprint()
+    return begin_session([case.id], bp_.prep_minutes if bp_ else 5, bp_.answer_minutes if bp_ else 5)
+
+
 def start_thesis():
     form = thesis_form()
     if not form.validate_on_submit():

@@ -7,12 +7,12 @@ from .content import (
 from .defense import DefenseSession
 from .exams import ExamAttempt
 from .practice import PracticeFilters, PracticeSession, Star
-from .progress import ReviewCard
+from .progress import PointCard, ReviewCard
 from .users import PasswordReset, Role, User
 
 __all__ = [
     "Area", "PaperBlueprint", "Case", "ContentState", "ItemVersion", "Question", "QuestionBank", "SearchEntry",
     "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "PasswordReset", "Role", "User", "PracticeFilters",
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
-    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard",
+    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard",
 ]

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 今日复习: the chance of still remembering an item when it comes back (FSRS desired retention).
+    desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
 
     def set_password(self, password: str) -> None:
         # Tests lower the cost through config; production keeps Werkzeug's default (scrypt).

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required
-from ..answers.reviews import day_ends, record_review, review_counts
+from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
 from ..extensions import db
@@ -19,7 +19,7 @@ from ..grading.responses import parse_form
 from ..numbers import parse_int
 from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
 from ..models.base import as_utc, display_tz, utcnow
-from ..progress.review import RULE_TEXT as REVIEW_RULE
+from ..progress.review import POINT_RULE_TEXT as POINT_RULE, RETENTION_CHOICES, RULE_TEXT as REVIEW_RULE
 from ..progress.wrongbook import RULE_TEXT as WRONG_RULE, Attempt, WrongEntry, wrong_book
 from . import bp
 from .forms import ChooseForm
@@ -63,10 +63,27 @@ def matching_ids(filters, user_id: int) -> list[tuple[str]]:
 @bp.route("/review")
 @login_required
 def review_page():
-    """今日复习: how many questions are due, the rule that schedules them, and a set of them to do now."""
+    """今日复习: how many questions and cases are due, the rules that schedule them, a set of the due
+    questions to do now, and each due case with the key points to focus on."""
     return render_template("practice/review.html", counts=review_counts(db.session, current_user.id, display_tz()),
-                           rule=REVIEW_RULE,
-                           form=EmptyForm())
+                           cases=due_cases(db.session, current_user.id, display_tz()),
+                           rule=REVIEW_RULE, point_rule=POINT_RULE, retention=current_user.desired_retention,
+                           choices=RETENTION_CHOICES, form=EmptyForm())
+
+
+@bp.route("/review/retention", methods=["POST"])
+@login_required
+def review_retention():
+    """The learner's desired retention: every card in review is rescheduled for it."""
+    require_csrf()
+    raw = (request.form.get("retention") or "").strip()
+    chosen = next((c for c in RETENTION_CHOICES if raw == f"{c:g}"), None)
+    if chosen is None:
+        user_abort(400, "请选择列出的记忆保持率之一。")
+    moved = set_retention(db.session, current_user, chosen)
+    db.session.commit()
+    flash(f"已改为 {chosen:.0%}，重新安排了 {moved} 张复习卡。", "success")
+    return redirect(url_for("practice.review_page"))
 
 
 def wrong_entries(user_id: int) -> list[WrongEntry]:
