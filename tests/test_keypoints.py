@@ -280,3 +280,33 @@ def test_labels_of_points_removed_since_labelling_are_ignored():
 ])
 def test_a_rejection_covers_the_later_mentions_in_its_sentence(answer, covered):
     assert suggest_point(0, APOLOGY, answer).covered is covered
+
+
+# --- round 2 families, with real sentences ---------------------------------------------------------
+
+def test_a_hint_written_with_a_minus_is_made_by_rejecting_it():
+    hints = [["一题一问"], ["不诱导", "-诱导", "-暗示", "-引导", "-偏向"]]
+    made = suggest_point(0, hints, "问卷要注意不能诱导被访者，问话避免暗示答案")
+    assert made.covered and made.reason == "covered"
+    backwards = suggest_point(0, hints, "可以加一些引导，让业主往满意的方向答")
+    assert not backwards.covered and backwards.reason == "opposite" and backwards.negated == ["引导"]
+    assert suggest_point(0, hints, "问话不能带着偏向").covered
+
+
+def test_a_minus_hint_needs_a_word_after_it():
+    from training.content.source import Report, parse_hints
+    report = Report("<t>")
+    parse_hints("-不诱导, -, 道歉", 3, report, "要点 1")
+    assert len(report.problems) == 2 and "-诱导" in report.problems[0].message
+
+
+@pytest.mark.parametrize("answer,hint,matched", [
+    ("先建立客户挡案", "客户档案", True),  # 挡/档: one sound, a voice keyboard's slip
+    ("服务水瓶要达到标准", "服务水平", True),
+    ("要先向顾客道谦", "道歉", False),  # two characters: only as written
+    ("重要客户要专人跟进", "主要客户", False),  # 重/主 sound different: another word
+    ("我们提供一对一服务", "统一服务", False),
+    ("接通率要做到百分之九十几", "百分之八十", False),  # numbers are never typos
+])
+def test_a_wrong_character_counts_only_when_it_sounds_the_same(answer, hint, matched):
+    assert bool(suggest_point(0, [[hint]], answer).found) is matched

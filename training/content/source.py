@@ -203,6 +203,9 @@ def parse_hints(value: str, line: int, report: Report, what: str) -> list[list[s
         if not raw or not words:
             report.add(line, f"{what}的提示词有空项（检查多余的逗号或斜杠）")
             continue
+        for w in words:
+            if w[0] in "-－" and (len(w) == 1 or w[1] in "不别没无勿莫"):
+                report.add(line, f"{what}的提示词 “{w}” 写法不对：减号后面写要点禁止的做法本身，如 -诱导（不要写成 -不诱导）")
         groups.append(words)
     if not groups:
         report.add(line, f"{what}的提示词为空")

@@ -21,6 +21,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pypinyin import Style, pinyin
+
 # Share of a point's hint groups that must be found (at least one group always).
 COVER_SHARE = 0.3
 NEGATION_WINDOW = 6  # a negator this many characters back in the same clause governs a word
@@ -29,6 +31,10 @@ CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？：:]")
 NEGATORS = ("没有", "没", "不", "未", "无", "别", "勿", "莫", "拒绝", "忽视", "忽略", "并非", "而非", "免得")
 # What a point phrased as a lack (没有明确处理时限) is made by saying: these do not negate it.
 ABSENCE_NEGATORS = ("没有", "没", "无", "未")
+# What rejects a course of action the point forbids (hints written -诱导): 避免诱导, 防止引导, 杜绝暗示.
+# Only for such hints: elsewhere 避免重复来电 or 减少投诉 is the point itself, not its rejection.
+PROHIBITORS = ("避免", "防止", "杜绝", "禁止", "切忌", "忌", "以免", "减少", "少用", "不宜", "不带", "去掉", "去除")
+REQUIRES_NEGATION = "-"  # a hint word written -诱导: the point is made by rejecting it
 # Words that start with a negator but do not negate what follows.
 NOT_NEGATING = (
     "不断", "不仅", "不但", "不少", "不同", "不满", "不足", "不良", "不当", "不周", "不快", "不适", "不舒服",
@@ -70,6 +76,12 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
                 out.append(n)
                 where.append(i)
     return "".join(out), where
+
+
+def hint_word(raw: str) -> str:
+    """A hint word as matched: normalised, keeping a leading - (the point is made by rejecting it)."""
+    word = normalise(raw)
+    return word if not word.startswith(REQUIRES_NEGATION) or len(word) > 1 else ""
 
 
 @lru_cache(maxsize=8192)
@@ -121,8 +133,10 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
     if spans or len(word) < TYPO_MIN:
         return spans
-    # One wrong character, as voice keyboards produce (客户挡案 for 客户档案). With one wrong character
-    # in four or more, the first or the second is right: only windows where one of them sits are tried.
+    # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
+    # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
+    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
+    # second is right: only windows where one of them sits are tried.
     n = len(word)
     starts = set()
     for offset in (0, 1):
@@ -131,8 +145,27 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
             if 0 <= j - offset <= len(text) - n:
                 starts.add(j - offset)
             j = text.find(word[offset], j + 1)
-    return [(i, i + n) for i in sorted(starts)
-            if sum(a != b for a, b in zip(text[i:i + n], word, strict=True)) == 1]
+    found = []
+    for i in sorted(starts):
+        wrong = [(a, b) for a, b in zip(text[i:i + n], word, strict=True) if a != b]
+        if len(wrong) == 1 and sounds_alike(*wrong[0]):
+            found.append((i, i + n))
+    return found
+
+
+@lru_cache(maxsize=16384)
+def _sounds(ch: str) -> frozenset[str]:
+    """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters."""
+    if not ("\u4e00" <= ch <= "\u9fff"):
+        return frozenset()
+    return frozenset(r for readings in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in readings)
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """Could one character be typed for the other by sound? Never for numbers (九十 is not 八十)."""
+    if a in NUMERALS or b in NUMERALS:
+        return False
+    return bool(_sounds(a) & _sounds(b))
 
 
 @lru_cache(maxsize=64)
@@ -185,11 +218,13 @@ def _dismissed_after(after: str) -> bool:
     return False
 
 
-def is_negated(text: str, start: int, end: int, word: str, absence: bool = False) -> bool:
+def is_negated(text: str, start: int, end: int, word: str, absence: bool = False, prohibit: bool = False) -> bool:
     """Is the occurrence text[start:end] negated or dismissed within its clause?
 
     With `absence` the point itself is about a lack, so 没有/无/未 before the word make it
     rather than negate it; 不是, 并非 and dismissals after it still count against it.
+    With `prohibit` the point forbids the word (a hint written -诱导), so what prevents it
+    (避免诱导, 防止引导, 杜绝暗示) rejects it too.
     """
     if any(word.startswith(n) for n in NEGATORS):  # the hint itself is a negative phrase (不推诿)
         return False
@@ -208,13 +243,14 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
     for phrase in NOT_NEGATING + (ABSENCE_NEGATORS if absence else ()):
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
-    return any(n in cleaned for n in NEGATORS)
+    return any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ()))
 
 
 # A point phrased as a lack ("没有明确处理时限") is made by answers that say "没有…".
 ABSENCE = re.compile(r"没有|缺少|缺乏")
 SPECIFIC = 4  # a hint phrase this long is specific enough to carry a point on its own
-TYPO_MIN = 4  # shortest hint matched despite one wrong character (shorter ones would collide: 有形性/无形性)
+TYPO_MIN = 3  # shortest hint matched despite one wrong (homophone) character; two-character words only as written
+NUMERALS = set("0123456789零〇一二两三四五六七八九十百千万亿半几")
 
 
 # A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory or dumps keywords; it
@@ -233,8 +269,8 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
     owner: dict[str, set[int]] = {}
     for i, p in enumerate(key_points):
         for group in p.get("hints") or []:
-            for w in filter(None, map(normalise, group)):
-                owner.setdefault(w, set()).add(i)
+            for w in filter(None, map(hint_word, group)):
+                owner.setdefault(w.lstrip(REQUIRES_NEGATION), set()).add(i)
     spans = []
     for m in LIST_RUN.finditer(text):
         items = m.group().split("、")
@@ -263,18 +299,24 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
     for group in hints:
         hit = neg = in_list = None
-        words = [w for w in map(normalise, group) if w]
+        words = [w for w in map(hint_word, group) if w]
+        polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
         occurrences = []
         for w in words:
-            for start, end in _occurrences(w, text):
+            for start, end in _occurrences(w.lstrip(REQUIRES_NEGATION), text):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
-                occurrences.append([start, end, w, is_negated(text, start, end, w, absence=about_absence)])
+                if w in polar:  # rejected is what the point says (不要诱导); affirmed is its opposite (可以引导)
+                    occurrences.append([start, end, w, not is_negated(text, start, end, w[1:], prohibit=True)])
+                else:
+                    occurrences.append([start, end, w, is_negated(text, start, end, w, absence=about_absence)])
         occurrences.sort(key=lambda o: o[0])
         rejected_at = None  # where this sentence last rejected the group's idea
         for o in occurrences:
-            start, end, _, is_neg = o
+            start, end, w, is_neg = o
+            if w in polar:
+                continue
             if not is_neg and rejected_at is not None and _same_claim(text, rejected_at, start):
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
@@ -284,7 +326,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                hint_words.append(w)
+                if w not in polar:
+                    hint_words.append(w)
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
