@@ -310,3 +310,34 @@ def test_a_minus_hint_needs_a_word_after_it():
 ])
 def test_a_wrong_character_counts_only_when_it_sounds_the_same(answer, hint, matched):
     assert bool(suggest_point(0, [[hint]], answer).found) is matched
+
+
+SERVICE_LEVEL = [["服务水平"], ["秒内", "规定时间内", "规定秒数"], ["接起", "接通"], ["来电比例", "电话的比例", "比例"]]
+ABANDON = [["放弃率"], ["挂断", "挂机", "没等到"], ["排队", "等待"], ["来电"]]
+
+
+@pytest.mark.parametrize("answer,hints,covered", [
+    ("服务水平就是服务态度的水平，要让客户觉得热情。", SERVICE_LEVEL, False),
+    ("放弃率是客服放弃处理的工单比例。", ABANDON, False),
+    ("服务水平就是在规定秒数内接起的来电占全部来电的比例，比如20秒内接起80%。", SERVICE_LEVEL, True),
+    ("放弃率是指客户排队时没等到接通就挂断的来电比例。", ABANDON, True),
+    ("服务水平是必须要抓的，20秒内接起的比例要到80%。", SERVICE_LEVEL, True),  # an opinion, not a definition
+])
+def test_a_term_earns_its_point_through_what_the_answer_says_it_is(answer, hints, covered):
+    s = suggest_point(0, hints, answer)
+    assert s.covered is covered
+    if not covered:
+        assert s.reason == "wrong_definition" and "解释与要点不符" in s.why
+
+
+@pytest.mark.parametrize("answer,hint,credited", [
+    ("千万别忘了先道歉", "道歉", True),  # a reminder affirms
+    ("先问一下有没有道歉过", "道歉", True),  # a yes/no question asks, it does not reject
+    ("问问顾客家里卫生间干不干净", "干净", True),
+    ("奖惩只是一句口号，写不写都一样", "奖惩", False),  # waved away as empty
+    ("检查方法就是走个形式", "检查方法", False),
+    ("这种情况不宜道歉", "道歉", False),
+    ("不需要道歉，道歉反而显得心虚", "道歉", False),  # the later mention is the same rejection
+])
+def test_negation_is_read_at_the_level_of_the_claim(answer, hint, credited):
+    assert suggest_point(0, [[hint]], answer).covered is credited

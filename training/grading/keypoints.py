@@ -50,6 +50,10 @@ AFTER_NEGATORS = (
     "大家都知道", "都知道", "都很熟悉", "很熟悉", "应该熟悉", "不用多说", "不多说", "不重复", "经常用到",
     "常用工具", "重要概念", "应该学习",
 )
+# Waved away as empty talk (奖惩只是一句口号, 检查方法就是走个形式): a dismissal even after 就是, which
+# no correct definition ends in.
+EMPTY_TALK = ("口号", "空话", "走形式", "走个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
+              "作用不大", "可有可无", "不顶用", "不管用")
 # 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
 # (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
 WEAK_AFTER = ("不必", "不用", "不需要")
@@ -60,7 +64,11 @@ DEFINITION = re.compile(r"就是|即|是指|指的是|也就是|意思是|的意
 # A clause that opens with one of these names a topic whose comment follows in the next clause
 # (至于检查方法和奖惩，我觉得没必要写): a dismissal there covers the topic too.
 TOPIC_MARKERS = ("至于", "对于", "关于")
-DOUBLE_NEGATION = ("不能不", "不得不", "不会不", "没有不", "不可不")
+DOUBLE_NEGATION = ("不能不", "不得不", "不会不", "没有不", "不可不",
+                   # reminders affirm what they name: 别忘了道歉, 不要漏了回访
+                   "别忘", "不要忘", "不能忘", "不忘", "莫忘", "千万别忘", "别漏", "不要漏", "不能漏", "别落下", "没忘")
+# A yes/no question names what it asks about without rejecting it: 有没有道歉, 干不干净, 是不是到期.
+YES_NO = re.compile(r"(.)[不没]\1")
 
 
 _DROPPED = " \t\u3000"
@@ -98,6 +106,7 @@ REASONS = {
     "none": "没有找到相关表述",
     "terms_only": "只提到了术语，没有解释",
     "opposite": "这里的说法与要点相反",
+    "wrong_definition": "对这个概念的解释与要点不符",
 }
 
 
@@ -206,6 +215,8 @@ def _same_claim(text: str, rejected_end: int, start: int) -> bool:
 
 def _dismissed_after(after: str) -> bool:
     """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER."""
+    if any(e in after for e in EMPTY_TALK):
+        return True
     for a in AFTER_NEGATORS:
         i = after.find(a)
         if i < 0:
@@ -243,6 +254,7 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
     for phrase in NOT_NEGATING + (ABSENCE_NEGATORS if absence else ()):
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
+    cleaned = YES_NO.sub("###", cleaned + text[start:start + 1])[:len(cleaned)]  # 干不|干净: the word's own first character
     return any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ()))
 
 
@@ -287,6 +299,45 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
     return spans
 
 
+# A hint followed by one of these is a term being defined (服务水平就是……, 放弃率是指……, 首次解决率，即……).
+DEFINES = re.compile(r"^[,，:：]?(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|即(?![使可便时将刻]))")
+# …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
+COPULA_DEFINES = re.compile(r"^是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
+
+
+def _definition_body(text: str, end: int) -> tuple[int, int] | None:
+    """Where the definition of a term ending at `end` is, up to the end of its sentence; None if not defined there."""
+    rest = text[end:]
+    m = DEFINES.match(rest)
+    if m:
+        start = end + m.end()
+    else:
+        m = COPULA_DEFINES.match(rest)
+        if not m:
+            return None
+        start = end + 1
+    stop = SENTENCE_BREAK.search(text, start)
+    return start, stop.start() if stop else len(text)
+
+
+def _wrongly_defined(text: str, per_group: list) -> set[int]:
+    """Groups whose term the answer defines with nothing of the point in the definition: 服务水平就是服务态度的
+    水平. A term earns a point through what is said it is; a definition that says something else gets it wrong."""
+    wrong = set()
+    for g, (_, polar, occurrences, _) in enumerate(per_group):
+        for start, end, w, against in occurrences:
+            body = None if against or w in polar else _definition_body(text, end)
+            if body is None:
+                continue
+            evidence = any(a >= body[0] and b <= body[1] and not other_against
+                           for h, (_, _, others, _) in enumerate(per_group) if h != g
+                           for a, b, _, other_against in others)
+            if not evidence:
+                wrong.add(g)
+    return wrong
+
+
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None) -> PointSuggestion:
@@ -297,8 +348,9 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         return where[start], where[end - 1] + 1
 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
+    per_group = []
     for group in hints:
-        hit = neg = in_list = None
+        in_list = None
         words = [w for w in map(hint_word, group) if w]
         polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
         occurrences = []
@@ -321,6 +373,13 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
+        per_group.append((words, polar, occurrences, in_list))
+    wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
+    for g, (words, polar, occurrences, in_list) in enumerate(per_group):
+        hit = neg = None
+        if g in wrong_definition:
+            for o in occurrences:
+                o[3] = True
         for w in words:  # the author's order of synonyms decides which one is credited
             mine = [o for o in occurrences if o[2] == w]
             first = next((o for o in mine if not o[3]), None)
@@ -345,6 +404,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     covered = enough and len(negated) < len(found)
     if covered:
         reason = "covered"
+    elif wrong_definition:
+        reason = "wrong_definition"
     elif negated and len(negated) >= len(found):
         reason = "opposite"
     elif found:
