@@ -7,6 +7,7 @@ measure it if its body was edited since. Other sets: --set matcher_answers_indep
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion
+    .venv/bin/python bench/matcher_eval.py --no-synonyms   # without 同义词词林 expansion
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from training.grading.evaluation import evaluate, frozen_body_ok, key_points_by_
 
 def main() -> int:
     name = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "matcher_answers.yaml"
+    if "--no-synonyms" in sys.argv:  # the matcher without 同义词词林 expansion, for comparison
+        from training.grading import keypoints
+        keypoints.USE_SYNONYMS = False
     text = open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8").read()
     frozen = frozen_body_ok(text)
     if frozen is False:

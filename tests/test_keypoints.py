@@ -341,3 +341,18 @@ def test_a_term_earns_its_point_through_what_the_answer_says_it_is(answer, hints
 ])
 def test_negation_is_read_at_the_level_of_the_claim(answer, hint, credited):
     assert suggest_point(0, [[hint]], answer).covered is credited
+
+
+def test_hint_words_are_expanded_with_their_cilin_synonyms_but_not_common_words():
+    from training.grading.synonyms import synonyms
+    assert "聆听" in synonyms("倾听") and "赔礼" in synonyms("道歉")
+    assert synonyms("问题") == () and synonyms("服务") == ()  # several senses / everyday words
+    assert not any(w.startswith(("无", "不")) for w in synonyms("礼貌"))
+    s = suggest_point(0, [["倾听", "听完"], ["道歉"]], "先洗耳恭听，让顾客把话说完")
+    assert s.found == ["洗耳恭听"]
+    from training.grading import keypoints
+    keypoints.USE_SYNONYMS = False
+    try:
+        assert suggest_point(0, [["倾听", "听完"], ["道歉"]], "先洗耳恭听，让顾客把话说完").found == []
+    finally:
+        keypoints.USE_SYNONYMS = True

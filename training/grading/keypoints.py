@@ -23,6 +23,9 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
+from .synonyms import expand
+
+USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
 # Share of a point's hint groups that must be found (at least one group always).
 COVER_SHARE = 0.3
 NEGATION_WINDOW = 6  # a negator this many characters back in the same clause governs a word
@@ -128,6 +131,16 @@ class PointSuggestion:
     @property
     def why(self) -> str:
         return REASONS[self.reason]
+
+
+def _exact(word: str, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+
+
+@lru_cache(maxsize=8192)
+def synonym_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The 同义词词林 synonyms of a group's hint words (grading/synonyms.py), normalised, computed once."""
+    return tuple(w for w in map(normalise, expand((words,))[0]) if w and w not in words)
 
 
 def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
@@ -353,9 +366,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         in_list = None
         words = [w for w in map(hint_word, group) if w]
         polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
+        extra = synonym_words(tuple(words)) if USE_SYNONYMS else ()
         occurrences = []
-        for w in words:
-            for start, end in _occurrences(w.lstrip(REQUIRES_NEGATION), text):
+        for w in words + list(extra):
+            spans_of = _exact if w in extra else _occurrences
+            for start, end in spans_of(w.lstrip(REQUIRES_NEGATION), text):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
@@ -373,10 +388,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
-        per_group.append((words, polar, occurrences, in_list))
+        per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list))
     wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
     for g, (words, polar, occurrences, in_list) in enumerate(per_group):
         hit = neg = None
+        group_words = {w for w in map(hint_word, hints[g]) if w}
         if g in wrong_definition:
             for o in occurrences:
                 o[3] = True
@@ -385,8 +401,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                if w not in polar:
-                    hint_words.append(w)
+                if w not in polar and w in group_words:
+                    hint_words.append(w)  # a synonym never counts as a long, specific hint on its own
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
