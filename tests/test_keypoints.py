@@ -356,3 +356,18 @@ def test_hint_words_are_expanded_with_their_cilin_synonyms_but_not_common_words(
         assert suggest_point(0, [["倾听", "听完"], ["道歉"]], "先洗耳恭听，让顾客把话说完").found == []
     finally:
         keypoints.USE_SYNONYMS = True
+
+
+def test_lines_of_bare_terms_earn_nothing_whatever_their_separator():
+    from training.grading.keypoints import term_list_spans
+    dump = "SWOT：优势 劣势 机会 威胁\n内部因素 外部环境\n会员分级、首问负责、差异化"
+    assert [dump[a:b] for a, b in term_list_spans(dump)] == [dump]
+    one_per_line = "投诉管理政策\n受理部门与专人\n首问负责制\n处理时限"
+    assert term_list_spans(one_per_line) == [(0, len(one_per_line))]
+    # sentences, plans of action and lines that say something are not dumps
+    for text in ("我会先道歉、再安抚、然后核实情况", "1. 倾听：让客户把话说完，不打断\n2. 道歉：对给客户带来的不便表示歉意",
+                 "作用是指导工作、推动进度、便于检查监督", "收尾讲怎么查落实、干得好坏怎么奖罚、对大家有什么期望"):
+        assert term_list_spans(text) == [], text
+    points = [{"key": "s", "label": "优势和劣势", "hints": [["优势"], ["劣势"]]}]
+    assert not suggest_points("SWOT：优势 劣势 机会 威胁", points)[0].covered
+    assert suggest_points("我们的优势是上门服务，劣势是价格偏高。", points)[0].covered

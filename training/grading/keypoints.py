@@ -351,6 +351,53 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
     return wrong
 
 
+# Keyword dumps written as lines of bare terms (预防成本 鉴定成本 内部失败成本 / 主管：道歉 补偿 回访 / one term
+# per line). A unit is a line or sentence; after its numbering and a short "heading：" it is a term line when it
+# holds only short items, separated by 、 / or spaces, none of which says anything (no predicate, no pronoun).
+_UNIT_BREAK = re.compile(r"[\n。；;！？!?]")
+_NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
+_HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
+_ITEM_SPLIT = re.compile(r"[、/／]|\s+")
+TERM_MAX = 10  # a bare term is at most this long
+# What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
+# action in sequence (先道歉、再安抚、后核实 is a plan). Single characters such as 会 or 能 would not do: 机会, 能力.
+_SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
+                   r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
+TERM_LINE_ITEMS = 3  # this many bare items on one line are a dump; fewer need a run of TERM_LINE_ITEMS such lines
+
+
+def term_list_spans(answer: str) -> list[tuple[int, int]]:
+    """Spans of the original answer that are lines of bare terms (see above): what they name earns nothing."""
+    units = []  # (start, end, number of items) of units that hold only bare items
+    pos = 0
+    for m in list(_UNIT_BREAK.finditer(answer)) + [None]:
+        end = m.start() if m else len(answer)
+        raw = answer[pos:end]
+        body = _NUMBERING.sub("", raw, count=1)
+        body = _HEADING.sub("", body, count=1).strip()
+        items = [i for i in _ITEM_SPLIT.split(body) if i]
+        bare = bool(items) and "，" not in body and "," not in body and all(
+            len(i) <= TERM_MAX and not _SAYS.search(i) for i in items)
+        units.append((pos, end, len(items) if bare else 0))
+        pos = end + 1 if m else end
+    spans, run = [], []
+    for unit in units + [(0, 0, 0)]:  # a sentinel ends the last run
+        if unit[2]:
+            run.append(unit)
+            continue
+        if len(run) >= TERM_LINE_ITEMS:
+            spans.append((run[0][0], run[-1][1]))
+        else:
+            spans += [(a, b) for a, b, k in run if k >= TERM_LINE_ITEMS]
+        run = []
+    return spans
+
+
+def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple[int, int]]:
+    """Original-text spans as spans of the normalised text (whose characters map back through `where`)."""
+    return [(bisect_left(where, a), bisect_left(where, b)) for a, b in spans]
+
+
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None) -> PointSuggestion:
@@ -436,7 +483,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
 def suggest_points(answer: str, key_points: list[dict]) -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case)."""
     normalised = normalise_with_map(answer)
-    skip = recital_spans(answer, key_points)
+    skip = recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
     return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised)
             for i, p in enumerate(key_points)]
 
