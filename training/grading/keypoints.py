@@ -362,6 +362,7 @@ TERM_MAX = 10  # a bare term is at most this long
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
 # action in sequence (先道歉、再安抚、后核实 is a plan). Single characters such as 会 or 能 would not do: 机会, 能力.
 _SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
+                   r"改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保|"
                    r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
 TERM_LINE_ITEMS = 3  # this many bare items on one line are a dump; fewer need a run of TERM_LINE_ITEMS such lines
 
