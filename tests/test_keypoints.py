@@ -371,3 +371,13 @@ def test_lines_of_bare_terms_earn_nothing_whatever_their_separator():
     points = [{"key": "s", "label": "优势和劣势", "hints": [["优势"], ["劣势"]]}]
     assert not suggest_points("SWOT：优势 劣势 机会 威胁", points)[0].covered
     assert suggest_points("我们的优势是上门服务，劣势是价格偏高。", points)[0].covered
+
+
+@pytest.mark.parametrize("answer,credited", [
+    ("还有人说要先试点，我看试点太慢，没必要。", False),  # a bare dismissal clause closes the sentence
+    ("至于试点那套，我觉得是书上的说法，不用硬套。", False),  # a topic's comment runs to the end of the sentence
+    ("先找一两个班组试点，不需要排队等总部批准。", True),  # 不需要 + what follows states a fact
+    ("先试点，没必要一下子全面铺开。", True),  # the dismissal is of something else
+])
+def test_a_dismissal_reaches_what_its_sentence_named_before_it(answer, credited):
+    assert suggest_point(0, [["试点"]], answer).covered is credited

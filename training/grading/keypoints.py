@@ -60,7 +60,7 @@ EMPTY_TALK = ("口号", "空话", "走形式", "走个形式", "走过场", "形
 # 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
 # (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
 WEAK_AFTER = ("不必", "不用", "不需要")
-DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:再?[写做说讲提管搞去弄]|考虑|操心|理会|在意|多说|强调|专门))")
+DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套]|考虑|操心|理会|在意|多说|强调|专门))")
 # A definition (首次解决率就是……不需要再次来电的比例) owns the negations inside it: they describe the
 # term, they do not reject it.
 DEFINITION = re.compile(r"就是|即|是指|指的是|也就是|意思是|的意思|定义为")
@@ -242,6 +242,24 @@ def _dismissed_after(after: str) -> bool:
     return False
 
 
+_LEAD_IN = re.compile(r"^(?:我看|我觉得|我认为|其实|那就|这些|这个|那些|那个|也|都|就|还|是|真的|根本|完全|一句)+")
+BARE_TAIL = 4  # a dismissal clause may go on this many characters (不用硬套, 可以省了) and still be bare
+
+
+def _dismissed_by_later_clause(text: str, right: int) -> bool:
+    """Is a later clause of the same sentence nothing but a dismissal (我看试点太慢，没必要 / 结尾写奖惩、希望，
+    都是一句口号)? Such a clause has no topic of its own: it dismisses what the sentence named before it."""
+    stop = SENTENCE_BREAK.search(text, right)
+    end = stop.start() if stop else len(text)
+    for clause in CLAUSE_BREAK.split(text[right + 1:end] if right < end else ""):
+        rest = _LEAD_IN.sub("", clause)
+        if any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
+               and (a not in WEAK_AFTER or DISMISSAL_TAIL.match(rest[len(a):])) for a in AFTER_NEGATORS) \
+                or (len(rest) <= 8 and any(e in rest for e in EMPTY_TALK)):
+            return True
+    return False
+
+
 def is_negated(text: str, start: int, end: int, word: str, absence: bool = False, prohibit: bool = False) -> bool:
     """Is the occurrence text[start:end] negated or dismissed within its clause?
 
@@ -256,9 +274,10 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     before = text[max(left, start - NEGATION_WINDOW):start]
     after = text[end:min(right, end + AFTER_WINDOW)]
     if text[left:start].startswith(TOPIC_MARKERS) and right < len(text):
-        _, next_right = _clause_bounds(text, right + 1, right + 1)
-        after += "|" + text[right + 1:next_right]
-    if _dismissed_after(after):
+        # 至于克劳斯比那套，我觉得是国外的说法，不用硬套: the comment on a topic runs to the end of the sentence
+        stop = SENTENCE_BREAK.search(text, right)
+        after += "|" + text[right + 1:stop.start() if stop else len(text)]
+    if _dismissed_after(after) or _dismissed_by_later_clause(text, right):
         return True
     if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
         return False
@@ -313,9 +332,9 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 
 
 # A hint followed by one of these is a term being defined (服务水平就是……, 放弃率是指……, 首次解决率，即……).
-DEFINES = re.compile(r"^[,，:：]?(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|即(?![使可便时将刻]))")
+DEFINES = re.compile(r"^[,，]?(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+COPULA_DEFINES = re.compile(r"^[,，]?是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -329,7 +348,7 @@ def _definition_body(text: str, end: int) -> tuple[int, int] | None:
         m = COPULA_DEFINES.match(rest)
         if not m:
             return None
-        start = end + 1
+        start = end + m.start(1)
     stop = SENTENCE_BREAK.search(text, start)
     return start, stop.start() if stop else len(text)
 
