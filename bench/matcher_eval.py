@@ -20,7 +20,7 @@ sys.path.insert(0, _ROOT)
 import yaml  # noqa: E402
 
 from training.content.validate import read_content  # noqa: E402
-from training.grading.evaluation import evaluate, frozen_body_ok, key_points_by_case  # noqa: E402
+from training.grading.evaluation import evaluate, frozen_body_ok, key_points_by_case, material_by_case  # noqa: E402
 
 
 def main() -> int:
@@ -36,7 +36,7 @@ def main() -> int:
     samples = yaml.safe_load(text)
     content = read_content(os.path.join(_ROOT, "content"))
     points = key_points_by_case(content.cases)
-    overall, by_style, misses = evaluate(samples, points)
+    overall, by_style, misses = evaluate(samples, points, material_by_case(content.cases))
     print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
           f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")
     print(f"{'style':<16}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")

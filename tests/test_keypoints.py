@@ -62,9 +62,9 @@ def test_points_about_an_absence_are_made_by_saying_so():
 def _evaluate(dataset: str, content):
     import yaml
     from support import CONTENT
-    from training.grading.evaluation import evaluate, key_points_by_case
+    from training.grading.evaluation import evaluate, key_points_by_case, material_by_case
     samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8"))
-    return samples, *evaluate(samples, key_points_by_case(content.cases))
+    return samples, *evaluate(samples, key_points_by_case(content.cases), material_by_case(content.cases))
 
 
 def test_matcher_on_the_hand_labelled_answers(shipped_content):
@@ -381,3 +381,17 @@ def test_lines_of_bare_terms_earn_nothing_whatever_their_separator():
 ])
 def test_a_dismissal_reaches_what_its_sentence_named_before_it(answer, credited):
     assert suggest_point(0, [["试点"]], answer).covered is credited
+
+
+def test_reciting_the_case_material_earns_nothing_but_quoting_it_to_judge_it_does():
+    material = "三个月后，平均处理时长从400秒降到310秒，首次解决率从78%降到60%，座席月离职人数从2人增加到7人。"
+    points = [{"key": "p", "label": "离职", "hints": [["离职", "辞职"], ["士气", "压力"]]}]
+    recital = "平均处理时长从400秒降到310秒，座席月离职人数从2人增加到7人。"
+    assert not suggest_points(recital, points, material)[0].covered
+    assert suggest_points(recital, points)[0].covered  # without the material there is nothing to compare
+    own = "压得太狠，座席压力大，离职从2人涨到7人。"
+    assert suggest_points(own, points, material)[0].covered
+    from training.grading.keypoints import evaluate_file
+    data = {"points": [{"key": "p", "label": "离职", "hints": "离职/辞职，士气/压力"}], "answers": [recital],
+            "material": material}
+    assert evaluate_file(data) == [[]]

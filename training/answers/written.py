@@ -12,7 +12,8 @@ from .reviews import record_point_reviews
 def suggest_keypoints(row: Response, case: CasePayload) -> None:
     """One KeypointResult per key point of the answered version, with the matcher's suggestion."""
     existing = {k.point_key for k in row.keypoints}
-    for point, s in zip(case.key_points, suggest_points(row.text or "", case.points_as_dicts()), strict=True):
+    for point, s in zip(case.key_points, suggest_points(row.text or "", case.points_as_dicts(),
+                                                  f"{case.prompt_html}\n{case.background_html}"), strict=True):
         if point.key not in existing:
             db.session.add(KeypointResult(response=row, user_id=row.user_id, case_id=row.case_id,
                                           version_id=row.version_id, point_key=point.key, weight=point.weight,

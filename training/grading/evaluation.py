@@ -38,13 +38,19 @@ def truth_indexes(covers: Iterable[int | str], points: list[dict]) -> set[int]:
     return {keys.index(c) if isinstance(c, str) else c - 1 for c in covers if not isinstance(c, str) or c in keys}
 
 
-def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[dict]]) -> tuple[Tally, dict[str, Tally], list[str]]:
+def material_by_case(cases: Iterable[Any]) -> dict[str, str]:
+    """{case id: its question and background as the candidate read them}, for the recital rule."""
+    return {c.id: f"{c.prompt_md}\n{c.background_md}" for c in cases}
+
+
+def evaluate(samples: Iterable[dict[str, Any]], key_points_of: dict[str, list[dict]],
+             material_of: dict[str, str] | None = None) -> tuple[Tally, dict[str, Tally], list[str]]:
     """samples: {case, answer, covers (keys or 1-based positions), style}. Returns overall, per style, and the misses."""
     overall, by_style, misses = Tally(), defaultdict(Tally), []
     for n, s in enumerate(samples):
         points = key_points_of[s["case"]]
         truth = truth_indexes(s["covers"], points)
-        for p in suggest_points(s["answer"], points):
+        for p in suggest_points(s["answer"], points, (material_of or {}).get(s["case"], "")):
             said, real = p.covered, p.index in truth
             for t in (overall, by_style[s.get("style", "?")]):
                 t.tp += said and real
