@@ -51,7 +51,8 @@ AFTER_NEGATORS = (
     "不考虑", "用不上", "无所谓", "没用", "没什么用", "是浪费", "不是重点",
     # passing mentions: the topic is named and waved through, not made
     "大家都知道", "都知道", "都很熟悉", "很熟悉", "应该熟悉", "不用多说", "不多说", "不重复", "经常用到",
-    "常用工具", "重要概念", "应该学习",
+    "常用工具", "重要概念", "应该学习", "不细讲", "不一一", "不展开", "不赘述", "都清楚", "都懂", "谁都懂",
+    "教材上都有", "教材上也有", "教材讲", "书上都有", "背得很熟", "老生常谈", "老话题", "老问题",
 )
 # Waved away as empty talk (奖惩只是一句口号, 检查方法就是走个形式): a dismissal even after 就是, which
 # no correct definition ends in.
@@ -243,6 +244,7 @@ def _dismissed_after(after: str) -> bool:
 
 
 _LEAD_IN = re.compile(r"^(?:我看|我觉得|我认为|其实|那就|这些|这个|那些|那个|也|都|就|还|是|真的|根本|完全|一句)+")
+ANAPHORA = ("这些", "这个", "那些", "这几", "这都", "以上", "上面这", "前面这", "这两", "这三", "这四", "这五")
 BARE_TAIL = 4  # a dismissal clause may go on this many characters (不用硬套, 可以省了) and still be bare
 
 
@@ -252,6 +254,8 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
     stop = SENTENCE_BREAK.search(text, right)
     end = stop.start() if stop else len(text)
     for clause in CLAUSE_BREAK.split(text[right + 1:end] if right < end else ""):
+        if clause.startswith(ANAPHORA) and _dismissed_after(clause):
+            return True  # 克劳斯比、零缺陷，这些理论大家学过都知道: the clause is about what came before
         rest = _LEAD_IN.sub("", clause)
         if any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
                and (a not in WEAK_AFTER or DISMISSAL_TAIL.match(rest[len(a):])) for a in AFTER_NEGATORS) \
