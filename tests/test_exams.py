@@ -158,10 +158,12 @@ def test_written_paper_graded_by_confirmed_key_points(candidate):
     r = candidate.post(url + "/submit", data={"csrf_token": csrf_from(page)})
     report = candidate.get(r.headers["Location"]).get_data(as_text=True)
     assert "对照参考要点" in report and "还有 1 道主观题" in report
+    assert "待确认" in report and "未达到" not in report  # no red verdict before the marks exist
     first, second = case.key_points[0], case.key_points[1]
     candidate.post(url + "/confirm/0", data={"csrf_token": csrf_from(report), "covered": [first.key, second.key]})
     attempt = attempt_of(url)
     assert attempt.points == pytest.approx(first.weight + second.weight)
+    assert "分及格线" in candidate.get(r.headers["Location"]).get_data(as_text=True)  # now a verdict
     row = db.session.execute(db.select(Response)).scalar_one()
     confirmed = {k.point_key: k.confirmed for k in row.keypoints}
     assert confirmed == {p.key: p.key in (first.key, second.key) for p in case.key_points}

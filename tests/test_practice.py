@@ -243,3 +243,12 @@ def test_recent_sets_name_the_area_not_its_id(learner):
     start(learner, area="complaint")
     html = learner.get("/practice/").get_data(as_text=True)
     assert "客户投诉处理" in html and ">complaint" not in html
+
+
+def test_the_chooser_knows_the_area_of_each_knowledge_point(learner, loaded):
+    page = learner.get("/practice/?area=plan").get_data(as_text=True)
+    topic = next(t for t in loaded.topics if t.area == "plan")
+    assert re.search(rf'<option data-area="plan" value="{topic.id}">', page) or \
+        re.search(rf'<option value="{topic.id}" data-area="plan"', page)
+    assert '<option selected value="plan">' in page or 'value="plan" selected' in page
+    assert "js/choose.js" in page

@@ -118,3 +118,24 @@ def test_exam_structure_page_shows_each_paper(client, loaded):
     for bp in loaded.blueprints:
         assert bp.title in html
     assert "考试时长 90 分钟" in html and "每题准备 5 分钟" in html
+
+
+def test_area_and_topic_pages_lead_to_practice_of_their_questions(client, loaded):
+    assert 'href="/practice/?area=plan"' in text_of(client.get("/areas/plan"))
+    topic = next(q.knowledge[0] for q in loaded.questions if q.knowledge)
+    area = next(t.area for t in loaded.topics if t.id == topic)
+    html = text_of(client.get(f"/kp/{topic}"))
+    assert "练本节题目" in html and f"/practice/?area={area}&amp;topic={topic}" in html
+
+
+def test_the_study_question_page_offers_a_self_check_of_real_choices(client, loaded):
+    import html as html_lib
+    import json
+    q = next(q for q in loaded.questions if q.qtype == "多选")
+    page = text_of(client.get(f"/questions/{q.id}"))
+    assert page.count('type="checkbox"') == len(q.data["options"]) and "核对答案" in page and "js/selfcheck.js" in page
+    answer = re.search(r'data-answer="([^"]*)"', page).group(1)
+    assert json.loads(html_lib.unescape(answer)) == sorted(q.answer)
+    judge = next(q for q in loaded.questions if q.qtype == "判断")
+    page = text_of(client.get(f"/questions/{judge.id}"))
+    assert json.loads(html_lib.unescape(re.search(r'data-answer="([^"]*)"', page).group(1))) is judge.answer

@@ -36,7 +36,9 @@ def chooser() -> ChooseForm:
                                .order_by(Area.position)).scalars()  # not the 论文 workshop, which has none
     form.area.choices = [SelectChoice("", "全部领域")] + [SelectChoice(a.id, a.title) for a in areas]
     topics = db.session.execute(db.select(Topic).where(Topic.retired.is_(False)).order_by(Topic.position)).scalars()
-    form.topic.choices = [SelectChoice("", "全部知识点")] + [SelectChoice(t.id, t.title) for t in topics]
+    # each knowledge point carries its area: static/js/choose.js offers only those of the chosen area
+    form.topic.choices = [SelectChoice("", "全部知识点")] + [SelectChoice(t.id, t.title, render_kw={"data-area": t.area_id})
+                                                          for t in topics]
     return form
 
 
