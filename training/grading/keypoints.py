@@ -43,6 +43,8 @@ NOT_NEGATING = (
     "不断", "不仅", "不但", "不少", "不同", "不满", "不足", "不良", "不当", "不周", "不快", "不适", "不舒服",
     "不好意思", "不得不", "不管", "不论", "不久", "不安", "不便", "不利", "无论", "无条件", "没关系", "不只",
     "未来", "别人", "别的", "无法", "不得", "不对劲", "不对", "不行", "不够", "不好", "不了",
+    # bounds set a target, they do not reject it: 满意度不低于85分, 不超过3天
+    "不低于", "不少于", "不小于", "不高于", "不超过", "不多于", "不晚于", "不迟于", "不得低于", "不得少于",
 )
 # Said after a topic, these dismiss it: 处理时限没必要统一规定 / 指导思想可以省掉 / 首问负责制大家都知道.
 AFTER_NEGATORS = (
@@ -377,10 +379,10 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
 # Keyword dumps written as lines of bare terms (预防成本 鉴定成本 内部失败成本 / 主管：道歉 补偿 回访 / one term
 # per line). A unit is a line or sentence; after its numbering and a short "heading：" it is a term line when it
 # holds only short items, separated by 、 / or spaces, none of which says anything (no predicate, no pronoun).
-_UNIT_BREAK = re.compile(r"[\n。；;！？!?]")
+_UNIT_BREAK = re.compile(r"\n")  # whole lines: a sentence's 、-list of actions (致歉、体验周、月卡季卡) is not a dump
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
 _HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
-_ITEM_SPLIT = re.compile(r"[、/／]|\s+")
+_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+")
 TERM_MAX = 10  # a bare term is at most this long
 UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "heading："
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
@@ -404,7 +406,7 @@ def term_list_spans(answer: str) -> list[tuple[int, int]]:
         items = [i for i in _ITEM_SPLIT.split(body) if i]
         # in a list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
         first_max = TERM_MAX if headed or len(items) < 2 else UNHEADED_TERM_MAX
-        bare = bool(items) and "，" not in body and "," not in body and all(
+        bare = bool(items) and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) and all(
             len(i) <= (first_max if k == 0 else TERM_MAX) and not _SAYS.search(i) for k, i in enumerate(items))
         units.append((pos, end, len(items) if bare else 0))
         pos = end + 1 if m else end
