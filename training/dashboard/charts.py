@@ -1,0 +1,117 @@
+"""The 学习进度 charts: pygal SVG, cut down to plain shapes and text so it can sit inline in the page.
+
+The page's Content-Security-Policy allows no inline <style> or <script> (pygal emits both), so every
+chart goes through clean_svg(): an allow-list of elements and attributes; colours and fonts come
+from site.css (.chart …). Sizes are in SVG units and the chart is drawn for a phone-width box.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Sequence
+
+import pygal
+from markupsafe import Markup
+
+SVG_NS = "http://www.w3.org/2000/svg"
+ELEMENTS = {"svg", "g", "rect", "path", "text", "tspan", "title", "line", "circle"}
+ATTRIBUTES = {"x", "y", "width", "height", "rx", "ry", "d", "transform", "class", "viewBox", "text-anchor",
+              "cx", "cy", "r", "x1", "x2", "y1", "y2"}
+DROP_GROUPS = {"tooltip-overlay", "overlay"}  # pygal's hover machinery: empty without its script
+WIDTH = 340  # drawn for a phone; the CSS scales it to the box
+LABEL_PX, VALUE_PX, LEGEND_PX = 14, 13, 14  # site.css uses the same sizes for .chart text
+CJK_EXTRA = 0.45  # pygal sizes labels at 0.6 em a character; Chinese characters are 1 em wide
+
+
+def _tag(el: ET.Element) -> str:
+    return el.tag.rsplit("}", 1)[-1]
+
+
+def clean_svg(svg: str, label: str, series_classes: dict[int, str] | None = None) -> Markup:
+    """Keep only allowed elements and attributes; give the chart an accessible name; add classes to
+    series by number (pygal's own per-series styles are inline, so they go)."""
+    root = ET.fromstring(svg)
+    extra = {f"serie-{n}": name for n, name in (series_classes or {}).items()}
+
+    def prune(el: ET.Element) -> None:
+        for child in list(el):
+            classes = set((child.get("class") or "").split())
+            if _tag(child) not in ELEMENTS or classes & DROP_GROUPS or (_tag(child) == "title" and el is root):
+                el.remove(child)
+                continue
+            prune(child)
+        for name in list(el.attrib):
+            if name not in ATTRIBUTES:
+                del el.attrib[name]
+        classes = (el.get("class") or "").split()
+        added = [extra[c] for c in classes if c in extra]
+        if added:
+            el.set("class", " ".join(classes + added))
+
+    prune(root)
+    root.set("class", "pygal-chart")
+    root.set("role", "img")
+    root.set("aria-label", label)
+    title = ET.Element(f"{{{SVG_NS}}}title")
+    title.text = label
+    root.insert(0, title)
+    ET.register_namespace("", SVG_NS)
+    return Markup(ET.tostring(root, encoding="unicode"))
+
+
+def _config(**kw) -> dict:
+    style = pygal.style.Style(label_font_size=LABEL_PX, major_label_font_size=LABEL_PX, value_font_size=VALUE_PX,
+                              legend_font_size=LEGEND_PX, tooltip_font_size=LABEL_PX)
+    return {"width": WIDTH, "js": [], "css": [], "no_prefix": True, "disable_xml_declaration": True,
+            "style": style, "legend_at_bottom": True, "legend_at_bottom_columns": 2, "margin": 8,
+            "truncate_label": -1, "truncate_legend": -1, "show_y_guides": False, **kw}
+
+
+def _cjk_margin(labels: Sequence[str]) -> float:
+    return max((len(s) for s in labels), default=0) * LABEL_PX * CJK_EXTRA + 8
+
+
+def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery: Sequence[float | None]) -> Markup:
+    """Horizontal bars per area, first area on top: 正确率 and 掌握度 in percent."""
+    height = 70 + 52 * len(titles)
+    chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), print_values=True,
+                                          print_values_position="top", print_zeroes=True,
+                                          margin_left=_cjk_margin(titles), x_labels_major_count=3,
+                                          show_minor_y_labels=False, spacing=4),
+                                formatter=lambda v: f"{v:.0f}%")
+    chart.x_labels = list(reversed(titles))  # pygal draws the first label at the bottom
+    chart.add("正确率", [None if v is None else round(100 * v) for v in reversed(accuracy)])
+    chart.add("掌握度", [None if v is None else round(100 * v) for v in reversed(mastery)])
+    return clean_svg(chart.render(is_unicode=True), "各领域正确率与掌握度条形图（数据见下表）")
+
+
+def _every(labels: Sequence[str], step: int) -> dict:
+    return {"x_labels_major": [labels[i] for i in range(len(labels) - 1, -1, -step)], "show_minor_x_labels": False}
+
+
+def daily_accuracy_chart(labels: Sequence[str], accuracy: Sequence[float | None]) -> Markup:
+    """Objective accuracy per day (gaps on days without objective answers)."""
+    chart = pygal.Line(**_config(height=230, range=(0, 100), allow_interruptions=True, show_legend=False,
+                                 dots_size=3, **_every(labels, 7)), formatter=lambda v: f"{v:.0f}%")
+    chart.x_labels = list(labels)
+    chart.add("正确率", [None if v is None else round(100 * v) for v in accuracy])
+    return clean_svg(chart.render(is_unicode=True), "近 30 天每天的正确率折线图")
+
+
+def daily_count_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
+    chart = pygal.Bar(**_config(height=210, show_legend=False, spacing=2, **_every(labels, 7)))
+    chart.x_labels = list(labels)
+    chart.add("答题数", list(counts))
+    return clean_svg(chart.render(is_unicode=True), "近 30 天每天的答题数柱状图")
+
+
+def score_chart(series: dict[str, Sequence[float | None]], pass_mark: int) -> Markup:
+    """Scores of successive sittings per paper, with the pass line."""
+    longest = max((len(v) for v in series.values()), default=0)
+    chart = pygal.Line(**_config(height=250, range=(0, 100), dots_size=3, allow_interruptions=True,
+                                 legend_at_bottom_columns=2), formatter=lambda v: f"{v:.0f}")
+    chart.x_labels = [f"第{n + 1}次" for n in range(longest)]
+    for name, values in series.items():
+        chart.add(name, [None if v is None else round(v) for v in values])
+    chart.add(f"及格线 {pass_mark}", [pass_mark] * longest, show_dots=False)
+    return clean_svg(chart.render(is_unicode=True), "历次模拟考试与模拟答辩成绩折线图（数据见下方列表）",
+                     {len(series): "passline"})
