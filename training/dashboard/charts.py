@@ -6,6 +6,7 @@ from site.css (.chart …). Sizes are in SVG units and the chart is drawn for a 
 """
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
@@ -26,11 +27,18 @@ def _tag(el: ET.Element) -> str:
     return el.tag.rsplit("}", 1)[-1]
 
 
-def clean_svg(svg: str, label: str, series_classes: dict[int, str] | None = None) -> Markup:
+def clean_svg(svg: str, label: str, series_classes: dict[int, str] | None = None,
+              values_after_bars: bool = False) -> Markup:
     """Keep only allowed elements and attributes; give the chart an accessible name; add classes to
-    series by number (pygal's own per-series styles are inline, so they go)."""
+    series by number (pygal's own per-series styles are inline, so they go). values_after_bars moves
+    printed values of horizontal bars just past the bar's end, where a short bar leaves them readable."""
     root = ET.fromstring(svg)
-    extra = {f"serie-{n}": name for n, name in (series_classes or {}).items()}
+    extra = {f"color-{n}": name for n, name in (series_classes or {}).items()}  # the series and its legend box
+    if values_after_bars:
+        for text in root.iter(f"{{{SVG_NS}}}text"):
+            if "value" in (text.get("class") or "").split() and text.get("x"):
+                text.set("x", f"{float(text.get('x')) + 4:.1f}")
+                text.set("text-anchor", "start")
 
     def prune(el: ET.Element) -> None:
         for child in list(el):
@@ -70,18 +78,29 @@ def _cjk_margin(labels: Sequence[str]) -> float:
     return max((len(s) for s in labels), default=0) * LABEL_PX * CJK_EXTRA + 8
 
 
+def ticks(top: float, count: int = 5) -> list[int]:
+    """Round tick values from 0 past `top`, at most about `count` steps of 1, 2 or 5 × 10ⁿ."""
+    top = max(top, 1)
+    magnitude = 10 ** math.floor(math.log10(top / count)) if top > count else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if top / (m * magnitude) <= count)
+    return [n * step for n in range(math.ceil(top / step) + 1)]
+
+
+PERCENT_TICKS = [0, 20, 40, 60, 80, 100]
+
+
 def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery: Sequence[float | None]) -> Markup:
     """Horizontal bars per area, first area on top: 正确率 and 掌握度 in percent."""
-    height = 70 + 52 * len(titles)
-    chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), print_values=True,
+    height = 80 + 46 * len(titles)
+    chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), y_labels=PERCENT_TICKS, print_values=True,
                                           print_values_position="top", print_zeroes=True,
-                                          margin_left=_cjk_margin(titles), x_labels_major_count=3,
-                                          show_minor_y_labels=False, spacing=4),
+                                          margin_left=_cjk_margin(titles), margin_right=44, spacing=6,
+                                          y_labels_major=[0, 50, 100], show_minor_y_labels=False),
                                 formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(reversed(titles))  # pygal draws the first label at the bottom
     chart.add("正确率", [None if v is None else round(100 * v) for v in reversed(accuracy)])
     chart.add("掌握度", [None if v is None else round(100 * v) for v in reversed(mastery)])
-    return clean_svg(chart.render(is_unicode=True), "各领域正确率与掌握度条形图（数据见下表）")
+    return clean_svg(chart.render(is_unicode=True), "各领域正确率与掌握度条形图（数据见下表）", values_after_bars=True)
 
 
 def _every(labels: Sequence[str], step: int) -> dict:
@@ -90,15 +109,17 @@ def _every(labels: Sequence[str], step: int) -> dict:
 
 def daily_accuracy_chart(labels: Sequence[str], accuracy: Sequence[float | None]) -> Markup:
     """Objective accuracy per day (gaps on days without objective answers)."""
-    chart = pygal.Line(**_config(height=230, range=(0, 100), allow_interruptions=True, show_legend=False,
-                                 dots_size=3, **_every(labels, 7)), formatter=lambda v: f"{v:.0f}%")
+    chart = pygal.Line(**_config(height=230, range=(0, 100), y_labels=PERCENT_TICKS, allow_interruptions=True,
+                                 show_legend=False, dots_size=3, margin_right=18, **_every(labels, 7)),
+                       formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(labels)
     chart.add("正确率", [None if v is None else round(100 * v) for v in accuracy])
     return clean_svg(chart.render(is_unicode=True), "近 30 天每天的正确率折线图")
 
 
 def daily_count_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
-    chart = pygal.Bar(**_config(height=210, show_legend=False, spacing=2, **_every(labels, 7)))
+    chart = pygal.Bar(**_config(height=210, show_legend=False, spacing=2, margin_right=18, y_labels=ticks(max(counts, default=0)),
+                                **_every(labels, 7)))
     chart.x_labels = list(labels)
     chart.add("答题数", list(counts))
     return clean_svg(chart.render(is_unicode=True), "近 30 天每天的答题数柱状图")
@@ -107,9 +128,11 @@ def daily_count_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
 def score_chart(series: dict[str, Sequence[float | None]], pass_mark: int) -> Markup:
     """Scores of successive sittings per paper, with the pass line."""
     longest = max((len(v) for v in series.values()), default=0)
-    chart = pygal.Line(**_config(height=250, range=(0, 100), dots_size=3, allow_interruptions=True,
-                                 legend_at_bottom_columns=2), formatter=lambda v: f"{v:.0f}")
-    chart.x_labels = [f"第{n + 1}次" for n in range(longest)]
+    chart = pygal.Line(**_config(height=250, range=(0, 100), y_labels=PERCENT_TICKS, dots_size=3, margin_right=18,
+                                 allow_interruptions=True, legend_at_bottom_columns=len(series) + 1, margin_bottom=16,
+                                 x_title="第几次（按先后）", **_every([str(n + 1) for n in range(longest)], 5)),
+                       formatter=lambda v: f"{v:.0f}")
+    chart.x_labels = [str(n + 1) for n in range(longest)]
     for name, values in series.items():
         chart.add(name, [None if v is None else round(v) for v in values])
     chart.add(f"及格线 {pass_mark}", [pass_mark] * longest, show_dots=False)

@@ -19,6 +19,7 @@ from . import bp, charts
 from .export import export_lines
 
 TREND_POINTS = 20  # sittings per paper in the score chart
+SHOWN_SITTINGS = 6  # the newest; the rest fold away
 WEEKDAYS = "一二三四五六日"
 
 
@@ -94,7 +95,7 @@ def index():
     page = gather(current_user.id, utcnow())
     return render_template("progress/index.html", page=page, charts=page_charts(page), trend=trend(page.sittings),
                            rd=rd, mastered=MASTERED, weak_days=WEAK_DAYS, weak_min=WEAK_MIN_ANSWERS,
-                           levels=stats.LEVELS, level=stats.level, weekdays=WEEKDAYS)
+                           levels=stats.LEVELS, level=stats.level, weekdays=WEEKDAYS, shown_sittings=SHOWN_SITTINGS)
 
 
 @bp.route("/export.csv")
