@@ -92,10 +92,9 @@ PERCENT_TICKS = [0, 20, 40, 60, 80, 100]
 def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery: Sequence[float | None]) -> Markup:
     """Horizontal bars per area, first area on top: 正确率 and 掌握度 in percent."""
     height = 80 + 46 * len(titles)
-    chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), y_labels=PERCENT_TICKS, print_values=True,
+    chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), y_labels=[0, 50, 100], print_values=True,
                                           print_values_position="top", print_zeroes=True,
-                                          margin_left=_cjk_margin(titles), margin_right=44, spacing=6,
-                                          y_labels_major=[0, 50, 100], show_minor_y_labels=False),
+                                          margin_left=_cjk_margin(titles), margin_right=44, spacing=6),
                                 formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(reversed(titles))  # pygal draws the first label at the bottom
     chart.add("正确率", [None if v is None else round(100 * v) for v in reversed(accuracy)])
