@@ -159,6 +159,15 @@ def test_tallies_and_areas(learner, practice):
     assert "thesis" not in areas  # no questions: no bar
 
 
+def test_a_question_just_missed_is_not_remembered(learner):
+    q = questions(1)[0]
+    now = utc(2026, 6, 1)
+    card, due = review(None, rating_for(False, q.qtype, 20000), now - timedelta(minutes=1))
+    db.session.add(ReviewCard(user_id=learner.id, question_id=q.id, card=card, due_at=due, last_rating=1))
+    db.session.flush()
+    assert stats.retrievabilities(db.session, learner.id, now) == {q.id: 0.0}
+
+
 def test_weakest_topics_need_enough_answers_and_a_mistake(learner, practice):
     cmap = stats.content_map(db.session)
     by_topic: dict[str, list[str]] = {}

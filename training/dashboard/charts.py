@@ -17,7 +17,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 ELEMENTS = {"svg", "g", "rect", "path", "text", "tspan", "title", "line", "circle"}
 ATTRIBUTES = {"x", "y", "width", "height", "rx", "ry", "d", "transform", "class", "viewBox", "text-anchor",
               "cx", "cy", "r", "x1", "x2", "y1", "y2"}
-DROP_GROUPS = {"tooltip-overlay", "overlay"}  # pygal's hover machinery: empty without its script
+DROP_GROUPS = {"tooltip-overlay"}  # pygal's hover box: empty without its script
 WIDTH = 340  # drawn for a phone; the CSS scales it to the box
 LABEL_PX, VALUE_PX, LEGEND_PX = 14, 13, 14  # site.css uses the same sizes for .chart text
 CJK_EXTRA = 0.45  # pygal sizes labels at 0.6 em a character; Chinese characters are 1 em wide
@@ -94,11 +94,13 @@ def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery:
     height = 80 + 46 * len(titles)
     chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), y_labels=[0, 50, 100], print_values=True,
                                           print_values_position="top", print_zeroes=True,
-                                          margin_left=_cjk_margin(titles), margin_right=44, spacing=6),
+                                          margin_left=_cjk_margin(titles), margin_right=44, spacing=6,
+                                          legend_at_bottom_columns=1),
                                 formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(reversed(titles))  # pygal draws the first label at the bottom
-    chart.add("正确率", [None if v is None else round(100 * v) for v in reversed(accuracy)])
-    chart.add("掌握度", [None if v is None else round(100 * v) for v in reversed(mastery)])
+    not_yet = {"value": 0, "formatter": lambda _: "未练"}  # no answers: say so rather than draw nothing
+    chart.add("正确率", [not_yet if v is None else round(100 * v) for v in reversed(accuracy)])
+    chart.add("掌握度", [not_yet if v is None else round(100 * v) for v in reversed(mastery)])
     return clean_svg(chart.render(is_unicode=True), "各领域正确率与掌握度条形图（数据见下表）", values_after_bars=True)
 
 
@@ -124,16 +126,25 @@ def daily_count_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
     return clean_svg(chart.render(is_unicode=True), "近 30 天每天的答题数柱状图")
 
 
+def _legend_rows(entries: int) -> dict:
+    """One legend row for up to three entries, else two columns; pygal leaves out the room of a last,
+    partly filled row (it floors entries / columns), so that room is added to the bottom margin."""
+    if entries <= 3:
+        return {"legend_at_bottom_columns": entries, "margin_bottom": 16}
+    short = math.ceil(entries / 2) - entries // 2
+    return {"legend_at_bottom_columns": 2, "margin_bottom": 16 + short * (LEGEND_PX + 10)}
+
+
 def score_chart(series: dict[str, Sequence[float | None]], pass_mark: int) -> Markup:
     """Scores of successive sittings per paper, with the pass line."""
     longest = max((len(v) for v in series.values()), default=0)
     chart = pygal.Line(**_config(height=250, range=(0, 100), y_labels=PERCENT_TICKS, dots_size=3, margin_right=18,
-                                 allow_interruptions=True, legend_at_bottom_columns=len(series) + 1, margin_bottom=16,
+                                 allow_interruptions=True, **_legend_rows(len(series) + 1),
                                  x_title="第几次（按先后）", **_every([str(n + 1) for n in range(longest)], 5)),
                        formatter=lambda v: f"{v:.0f}")
     chart.x_labels = [str(n + 1) for n in range(longest)]
     for name, values in series.items():
         chart.add(name, [None if v is None else round(v) for v in values])
-    chart.add(f"及格线 {pass_mark}", [pass_mark] * longest, show_dots=False)
+    chart.add("及格线", [pass_mark] * longest, show_dots=False)
     return clean_svg(chart.render(is_unicode=True), "历次模拟考试与模拟答辩成绩折线图（数据见下方列表）",
                      {len(series): "passline"})

@@ -21,6 +21,7 @@ from ..models import (
 from ..models.base import as_utc
 from .review import retrievability
 
+LAPSE = 1  # fsrs.Rating.Again: the latest answer was wrong
 MASTERED = 0.9  # retrievability at or above which a question counts as mastered (掌握)
 WEAK_MIN_ANSWERS = 5  # a knowledge point needs this many answers in the window to be called weak
 WEAK_DAYS = 90
@@ -76,9 +77,13 @@ def question_tallies(session: Session, user_id: int, weak_since: datetime,
 
 
 def retrievabilities(session: Session, user_id: int, at: datetime) -> dict[str, float]:
-    """Question id → how likely the learner still knows it at `at` (FSRS), one per card (not per answer)."""
-    rows = session.execute(select(ReviewCard.question_id, ReviewCard.card).where(ReviewCard.user_id == user_id))
-    return {qid: retrievability(card, at) for qid, card in rows}
+    """Question id → how likely the learner still knows it at `at` (FSRS), one per card (not per answer).
+
+    A question whose latest answer was wrong counts 0 until it is answered right again: FSRS puts any
+    card just reviewed near 1, a miss included, and a miss a minute ago is not knowing it."""
+    rows = session.execute(select(ReviewCard.question_id, ReviewCard.card, ReviewCard.last_rating)
+                           .where(ReviewCard.user_id == user_id))
+    return {qid: 0.0 if rating == LAPSE else retrievability(card, at) for qid, card, rating in rows}
 
 
 # --- content maps (small: one row per item) -----------------------------------------------------------------
