@@ -25,10 +25,15 @@ def answer_some(page, base: str, n: int) -> None:
         page.locator(".next-row .btn.primary").click()
 
 
-def drawn_bars(page) -> int:
-    """Bars of the area chart with a visible width (a 0 % bar has none)."""
-    return page.evaluate("""() => [...document.querySelectorAll('#areas svg rect.rect')]
-        .filter(r => r.getBoundingClientRect().width > 0.5).length""")
+def drawn_bars(page, section: str) -> int:
+    """Bars of a section's charts drawn with some area (a 0 % bar has none)."""
+    return page.evaluate("""(section) => [...document.querySelectorAll(`#${section} svg rect.rect`)]
+        .filter(r => { const b = r.getBoundingClientRect(); return b.width > 0.5 && b.height > 0.5; }).length""", section)
+
+
+def area_bars(page) -> int:
+    """Bars of the area chart, drawn or at 0 % (the answers are random: every one may be wrong)."""
+    return page.locator("#areas svg rect.rect").count()
 
 
 def smallest_chart_text(page) -> float:
@@ -52,8 +57,10 @@ def test_progress_page_on_a_phone_and_a_laptop(live_server, browser):
     expect(page.get_by_role("heading", level=1)).to_have_text("学习进度")
     chart = page.locator("#areas svg")
     expect(chart).to_be_visible()
-    assert drawn_bars(page) >= 1
+    assert area_bars(page) >= 2 * 10  # 正确率 and 掌握度 for every area with questions
+    expect(chart.get_by_text("未练").first).to_be_attached()  # areas not practised say so
     assert page.locator("#days svg").count() == 2
+    assert drawn_bars(page, "days") >= 1  # today's answers
     expect(page.locator(".heat-cell.l1").first).to_be_visible()  # today in the calendar
     expect(page.locator(".stat-tiles strong").first).to_have_text("1")  # a streak of one day
     assert chart.bounding_box()["width"] <= PHONE_360["width"]
@@ -69,7 +76,7 @@ def test_progress_page_on_a_phone_and_a_laptop(live_server, browser):
     page = context.new_page()
     page.goto(live_server + "/progress/")
     expect(page.locator("#areas svg")).to_be_visible()
-    assert drawn_bars(page) >= 1
+    assert area_bars(page) >= 2 * 10 and drawn_bars(page, "days") >= 1
     assert no_horizontal_scroll(page)
     assert smallest_chart_text(page) >= 11
     page.screenshot(path=str(SHOTS / "progress-laptop.png"), full_page=True)

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..content.payloads import QuestionPayload
 from ..grading.display import ShownQuestion
 from ..grading.objective import full_marks
 from ..models import DEFENSE, EXAM, PRACTICE, ItemVersion, Response
@@ -40,7 +41,7 @@ def readable_answer(payload: dict[str, Any] | None, answer: Any, presented: list
         return ""
     if not payload:
         return str(answer)
-    sq = ShownQuestion.as_presented(_question(payload), presented)
+    sq = ShownQuestion.as_presented(QuestionPayload.from_json(payload), presented)
     qtype = sq.q.qtype
     if qtype == "单选":
         return f"{sq.letter(answer)}. {sq.text(answer)}"
@@ -53,11 +54,6 @@ def readable_answer(payload: dict[str, Any] | None, answer: Any, presented: list
     if qtype == "匹配" and isinstance(answer, dict):
         return "；".join(f"{sq.text(item) or '?'} → {sq.text(cat) or '?'}" for item, cat in answer.items())
     return str(answer)
-
-
-def _question(payload: dict[str, Any]):
-    from ..content.payloads import QuestionPayload
-    return QuestionPayload.from_json(payload)
 
 
 def result_text(score: float | None, objective: bool) -> str:

@@ -81,7 +81,7 @@ def page_charts(page: Page) -> dict:
         series.setdefault("模拟答辩" if s.kind == "defense" else s.paper, []).append(s.score)
     series = {k: v[-TREND_POINTS:] for k, v in series.items()}
     if any(len(v) >= 2 for v in series.values()):
-        out["scores"] = charts.score_chart(series, 60)
+        out["scores"] = charts.score_chart(series, page.sittings[-1].pass_mark)
     return out
 
 

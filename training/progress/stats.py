@@ -6,11 +6,12 @@ with the number of questions and days, never with the number of answers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Iterable
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, or_, select
+from fsrs import Rating
+from sqlalchemy import Date, Integer, String, case, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,7 +22,7 @@ from ..models import (
 from ..models.base import as_utc
 from .review import retrievability
 
-LAPSE = 1  # fsrs.Rating.Again: the latest answer was wrong
+LAPSE = int(Rating.Again)  # the card's last rating when the latest answer was wrong
 MASTERED = 0.9  # retrievability at or above which a question counts as mastered (掌握)
 WEAK_MIN_ANSWERS = 5  # a knowledge point needs this many answers in the window to be called weak
 WEAK_DAYS = 90
