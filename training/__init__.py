@@ -72,6 +72,7 @@ def init_extensions(app: Flask) -> None:
 def init_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
     from .errors import init_errors
     from .manage import bp as manage_bp
     from .defense import bp as defense_bp
@@ -86,6 +87,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(defense_bp, url_prefix="/defense")
     app.register_blueprint(exams_bp, url_prefix="/mock")
+    app.register_blueprint(dashboard_bp, url_prefix="/progress")
     init_errors(app)
 
 
