@@ -44,6 +44,8 @@ class Response(db.Model):
         UniqueConstraint("exam_attempt_id", "slot", name="uq_responses_exam"),
         UniqueConstraint("defense_session_id", "slot", name="uq_responses_defense"),
         Index("ix_responses_user_answered", "user_id", "answered_at"),
+        # 学习进度 aggregates a learner's answers per question without reading the rows (covering index)
+        Index("ix_responses_user_item", "user_id", "question_id", "case_id", "answered_at", "score"),
         Index("ix_responses_question_answered", "question_id", "answered_at"),
         Index("ix_responses_case_answered", "case_id", "answered_at"),
     )
