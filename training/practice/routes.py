@@ -191,9 +191,12 @@ def start():
         ps = PracticeSession(user_id=current_user.id, filter_key=filters.key(), filters=filters, question_ids=ids,
                              shuffled=shuffle)
         db.session.add(ps)
-    elif ps.question_ids != ids:  # content changed since: keep the learner at the same question
-        ps.position = resume_position(ps.question_ids, ps.position, ids)
-        ps.question_ids = ids
+    else:
+        if ps.question_ids != ids:  # content (or the 错题本) changed since: keep the learner at the same question
+            ps.position = resume_position(ps.question_ids, ps.position, ids)
+            ps.question_ids = ids
+        if ps.position >= len(ps.question_ids):  # a finished set chosen again: a new round from the start
+            ps.position, ps.round = 0, ps.round + 1
     ps.memorize = bool(form.memorize.data)
     ps.updated_at = utcnow()
     db.session.commit()
