@@ -25,7 +25,7 @@ def test_random_sets_are_shuffled_by_their_seed_and_sequential_ones_keep_order()
 
 def test_choosing_a_finished_sequential_set_again_starts_a_new_round(as_role, loaded):
     import re
-    from support import csrf_from, right_fields
+    from support import csrf_from
     from training.extensions import db
     from training.models import PracticeSession, Question
     client = as_role("candidate")
