@@ -186,11 +186,16 @@ def _sounds(ch: str) -> frozenset[str]:
     return frozenset(r for readings in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in readings)
 
 
+# Characters that stand in for one another without changing the claim: 别按时长排名 says what 不按时长排名 says.
+INTERCHANGEABLE = ("不别没勿莫未", "的地得", "这那", "和与及跟", "再又", "吗呢吧")
+
+
 def sounds_alike(a: str, b: str) -> bool:
-    """Could one character be typed for the other by sound? Never for numbers (九十 is not 八十)."""
+    """Could one character be typed for the other by sound, or said for it without changing the claim?
+    Never for numbers (九十 is not 八十)."""
     if a in NUMERALS or b in NUMERALS:
         return False
-    return bool(_sounds(a) & _sounds(b))
+    return bool(_sounds(a) & _sounds(b)) or any(a in group and b in group for group in INTERCHANGEABLE)
 
 
 @lru_cache(maxsize=64)
