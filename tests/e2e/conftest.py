@@ -71,7 +71,8 @@ def browser():
 def shot():
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(page, name: str):
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    def take(page, name: str, full_page: bool = True):
+        # A whole mock-exam paper is 30 000 px tall: its shots take the screen only (full_page=False).
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
     return take
 
