@@ -44,7 +44,14 @@ def world(app, loaded, users, as_role):
     defense = candidate.post("/defense/start", data={"count": "1", "prep_minutes": "0", "answer_minutes": "3",
                                                      "case": "", "csrf_token": token}).headers["Location"]
     candidate.post(defense + "/begin", data={"csrf_token": token})
-    ids = {"session_id": int(practice.rsplit("/", 1)[1]), "attempt_id": int(exam.rsplit("/", 1)[1])}
+    from training.content.authoring import STARTERS
+    from training.extensions import db
+    from training.models import AuthoredDoc
+    doc = AuthoredDoc(kind="case", owner_id=users["instructor"].id, draft_text=STARTERS["case"].format(area="plan", topic=""),
+                      draft_problems=[], published_ids=[])
+    db.session.add(doc)
+    db.session.commit()
+    ids = {"session_id": int(practice.rsplit("/", 1)[1]), "attempt_id": int(exam.rsplit("/", 1)[1]), "doc_id": doc.id}
     return {"candidate": candidate, "defense_session": int(defense.rsplit("/", 1)[1]), "ids": ids,
             "practice": practice, "exam": exam, "defense": defense}
 
@@ -61,7 +68,7 @@ def sample_args(rule, users, world) -> dict:
     values = {"area_id": "plan", "topic_id": "kp-plan-concept", "case_id": "case-plan-write-service-plan",
               "question_id": "plan-q001", "user_id": users["candidate"].id, "session_id": world["ids"]["session_id"],
               "response_id": 1, "answer_id": 1, "attempt_id": world["ids"]["attempt_id"],
-              "blueprint_id": "exam-theory", "index": 0, "token": "no-such-token"}
+              "blueprint_id": "exam-theory", "index": 0, "token": "no-such-token", "doc_id": world["ids"]["doc_id"]}
     if rule.rule.startswith("/defense/"):
         values["session_id"] = world["defense_session"]
     return {arg: values[arg] for arg in rule.arguments}

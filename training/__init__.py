@@ -75,6 +75,7 @@ def init_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .errors import init_errors
     from .manage import bp as manage_bp
+    from .authoring import bp as authoring_bp
     from .defense import bp as defense_bp
     from .exams import bp as exams_bp
     from .practice import bp as practice_bp
@@ -84,6 +85,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(authoring_bp, url_prefix="/manage/docs")
     app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(defense_bp, url_prefix="/defense")
     app.register_blueprint(exams_bp, url_prefix="/mock")

@@ -12,8 +12,8 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def sign_up(page, base: str, prefix: str = "user") -> None:
-    """Create a fresh candidate account through the real form and stay logged in."""
+def sign_up(page, base: str, prefix: str = "user") -> str:
+    """Create a fresh candidate account through the real form and stay logged in; returns the login name."""
     n = next(_serial)
     page.goto(base + "/auth/signup")
     page.get_by_label("昵称").fill(f"{prefix}{n}")
@@ -22,3 +22,4 @@ def sign_up(page, base: str, prefix: str = "user") -> None:
     page.get_by_label("再次输入密码").fill("a-long-password-1")
     page.get_by_role("button", name="注册").click()
     expect(page.get_by_text("注册成功")).to_be_visible()
+    return f"{prefix}{n}@example.com"

@@ -47,6 +47,7 @@ def live_server(tmp_path_factory):
         db.create_all()
         sync_content(db.session, read_content(app.config["CONTENT_DIR"]))
         db.session.commit()
+    _LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -54,6 +55,22 @@ def live_server(tmp_path_factory):
     server.shutdown()
     with app.app_context():
         db.drop_all()
+
+
+_LIVE: dict = {}
+
+
+@pytest.fixture
+def set_role(live_server):
+    """Give an account made through the sign-up form another role (instructors are appointed by an admin)."""
+    from training.models import Role, User
+
+    def apply(username: str, role: str) -> None:
+        with _LIVE["app"].app_context():
+            user = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
+            user.role = Role(role)
+            db.session.commit()
+    return apply
 
 
 @pytest.fixture(scope="session")

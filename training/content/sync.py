@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..grading.drawing import PaperSection
 from ..models import (
-    ORIGIN_FILE, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank, SearchEntry, Topic,
+    ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank, SearchEntry, Topic,
     case_topics, question_topics,
 )
 from ..models.base import utcnow
@@ -47,7 +47,8 @@ class SyncReport:
         ]
 
 
-def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, Any]]) -> tuple[dict[str, int], int]:
+def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, Any]],
+                    origin: str = ORIGIN_FILE) -> tuple[dict[str, int], int]:
     """The ItemVersion id for each item's payload, adding versions for payloads not seen before.
 
     Returns ({item id: version id}, number of versions added).
@@ -68,7 +69,7 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
             continue
         last[item_id] = last.get(item_id, 0) + 1
         version = ItemVersion(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fp, payload=payload,
-                              origin=ORIGIN_FILE, created_at=utcnow())
+                              origin=origin, created_at=utcnow())
         new.append(version)
     if new:
         session.add_all(new)
@@ -186,3 +187,63 @@ def _sync_search(session: Session, content: ContentSet, changed: dict[str, set[s
 def _chunks(ids: list[str], size: int = 500):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+WEB_POSITION = 100_000  # items written in the browser come after the files' items of their area
+
+
+def publish_document(session: Session, path: str, content: ContentSet, previous_ids: list[str]) -> str:
+    """Publish one browser document (checked: no problems) as live items with origin "web" (caller commits).
+
+    Its items are upserted by id like file items, with a new version when what learners see changed;
+    items the previous publication had and this one lacks are retired, never deleted. Ids held by a
+    file or by another document are refused (SyncConflict), whatever the checker said a moment ago.
+    Returns a one-line summary in Chinese."""
+    for n, item in enumerate(content.topics + content.cases + content.banks + content.questions):
+        item.position = WEB_POSITION + n
+    versions = {}
+    added = 0
+    for kind, items, make in (("question", content.questions, question_payload), ("case", content.cases, case_payload)):
+        versions[kind], n_new = record_versions(session, kind, {i.id: make(i).to_json() for i in items}, ORIGIN_WEB)
+        added += n_new
+    changed: dict[str, set[str]] = {"topic": set(), "case": set(), "question": set(), "bank": set()}
+    counts = {"new": 0, "updated": 0, "retired": 0}
+    live_ids: set[str] = set()
+    for kind, (model, rows) in _rows(content, versions).items():
+        if kind not in changed:  # areas and blueprints are never written in the browser
+            continue
+        for r in rows:
+            r["origin"] = ORIGIN_WEB
+        ids = [r["id"] for r in rows] + [i for i in previous_ids]
+        existing = {}
+        for chunk in _chunks(sorted(set(ids))):
+            existing.update({i: (fp, retired, origin, where) for i, fp, retired, origin, where in session.execute(
+                select(model.id, model.fingerprint, model.retired, model.origin, model.source_path)
+                .where(model.id.in_(chunk)))})
+        clash = sorted(r["id"] for r in rows if r["id"] in existing
+                       and (existing[r["id"]][2] != ORIGIN_WEB or existing[r["id"]][3] != path))
+        if clash:
+            raise SyncConflict(f"这些编号已被别的文件或文档使用：{'、'.join(clash[:20])}")
+        new = [r for r in rows if r["id"] not in existing]
+        upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
+        if new:
+            session.execute(insert(model), new)
+        if upd:
+            session.execute(update(model), upd)
+        live = {r["id"] for r in rows}
+        live_ids |= live
+        gone = [i for i, (_, retired, origin, where) in existing.items()
+                if i not in live and not retired and origin == ORIGIN_WEB and where == path]
+        if gone:
+            session.execute(update(model), [{"id": i, "retired": True} for i in gone])
+        counts["new"] += len(new)
+        counts["updated"] += len(upd)
+        counts["retired"] += len(gone)
+        changed[kind] = {r["id"] for r in new + upd} | set(gone)
+    _sync_links(session, content, changed)
+    _sync_search(session, content, changed)
+    if any(changed.values()):
+        bump_content_version(session)
+    session.flush()
+    return (f"新增 {counts['new']} 条，更新 {counts['updated']} 条，停用 {counts['retired']} 条，"
+            f"新版本 {added} 个")
