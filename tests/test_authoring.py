@@ -205,3 +205,25 @@ def test_the_editor_lists_synonyms_the_hints_do_not_have():
     checked = check_document("web/x.md", text, KNOWN)
     suggested = dict(synonym_suggestions(checked.content))
     assert "聆听" in suggested["第一个要点"] and "倾听" not in suggested["第一个要点"]
+
+
+def test_an_import_plan_says_what_is_new_updated_unchanged_or_wrong():
+    from training.content.importing import MyDoc, plan_import, summary
+    topic = starter("topic").replace("kp-plan-new", "kp-plan-imported")
+    bank = starter("bank").replace("kp-plan-concept", "kp-plan-imported").replace("plan-new-q001", "plan-imp-q001")
+    case = starter("case")
+    mine = [MyDoc(7, "web/case-7.md", "cases/plan/mine.md", case, ["case-plan-new"])]
+    files = {"topics/plan/a.md": topic, "questions/plan/b.md": bank, "cases/plan/mine.md": case,
+             "cases/plan/clash.md": case.replace("case-plan-new", "case-plan-write-service-plan"),
+             "areas.yaml": "- id: x", "questions/plan/dup.md": bank.replace("bank-plan-new", "bank-plan-two")}
+    plans = {p.path: p for p in plan_import(files, KNOWN, mine)}
+    assert plans["topics/plan/a.md"].status == "new"  # and the bank may name the topic it brings
+    assert plans["cases/plan/mine.md"].status == "unchanged" and plans["cases/plan/mine.md"].doc_id == 7
+    assert "已被" in plans["cases/plan/clash.md"].problems[0].message
+    assert plans["areas.yaml"].status == "error"
+    assert plans["questions/plan/dup.md"].status == "error" and plans["questions/plan/b.md"].status == "error"
+    assert summary(list(plans.values()))["error"] == 4
+    twice = plan_import({"cases/plan/a.md": case, "cases/plan/b.md": case}, KNOWN, [])
+    assert [p.status for p in twice] == ["error", "error"]  # one id in two files
+    alone = plan_import({"cases/plan/edited.md": case.replace("新案例", "改过")}, KNOWN, mine)
+    assert alone[0].status == "update" and alone[0].doc_id == 7

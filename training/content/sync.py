@@ -193,35 +193,48 @@ WEB_POSITION = 100_000  # items written in the browser come after the files' ite
 
 
 def publish_document(session: Session, path: str, content: ContentSet, previous_ids: list[str]) -> str:
-    """Publish one browser document (checked: no problems) as live items with origin "web" (caller commits).
+    """Publish one browser document; see publish_documents."""
+    return publish_documents(session, [(path, content, previous_ids)])
 
-    Its items are upserted by id like file items, with a new version when what learners see changed;
-    items the previous publication had and this one lacks are retired, never deleted. Ids held by a
-    file or by another document are refused (SyncConflict), whatever the checker said a moment ago.
+
+def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[str]]]) -> str:
+    """Publish browser documents (each checked: no problems) as live items with origin "web" (caller commits).
+
+    Each document is (its path, its parsed items, the item ids its previous publication had). Items are
+    upserted by id like file items, with a new version when what learners see changed; items a previous
+    publication had and this one lacks are retired, never deleted. An id held by a file or by another
+    document is refused (SyncConflict), whatever the checker said a moment ago. Versions are recorded for
+    all documents at once, so an import of many files reads the version table once.
     Returns a one-line summary in Chinese."""
-    for n, item in enumerate(content.topics + content.cases + content.banks + content.questions):
-        item.position = WEB_POSITION + n
+    merged = ContentSet()
+    where: dict[str, str] = {}
+    for path, content, _ in docs:
+        for n, item in enumerate(content.topics + content.cases + content.banks + content.questions):
+            item.position = WEB_POSITION + n
+            where[item.id] = path
+        merged.topics += content.topics
+        merged.cases += content.cases
+        merged.banks += content.banks
+    previous = {i: path for path, _, ids in docs for i in ids}
     versions = {}
     added = 0
-    for kind, items, make in (("question", content.questions, question_payload), ("case", content.cases, case_payload)):
+    for kind, items, make in (("question", merged.questions, question_payload), ("case", merged.cases, case_payload)):
         versions[kind], n_new = record_versions(session, kind, {i.id: make(i).to_json() for i in items}, ORIGIN_WEB)
         added += n_new
     changed: dict[str, set[str]] = {"topic": set(), "case": set(), "question": set(), "bank": set()}
     counts = {"new": 0, "updated": 0, "retired": 0}
-    live_ids: set[str] = set()
-    for kind, (model, rows) in _rows(content, versions).items():
+    for kind, (model, rows) in _rows(merged, versions).items():
         if kind not in changed:  # areas and blueprints are never written in the browser
             continue
         for r in rows:
             r["origin"] = ORIGIN_WEB
-        ids = [r["id"] for r in rows] + [i for i in previous_ids]
         existing = {}
-        for chunk in _chunks(sorted(set(ids))):
-            existing.update({i: (fp, retired, origin, where) for i, fp, retired, origin, where in session.execute(
+        for chunk in _chunks(sorted({r["id"] for r in rows} | set(previous))):
+            existing.update({i: (fp, retired, origin, path) for i, fp, retired, origin, path in session.execute(
                 select(model.id, model.fingerprint, model.retired, model.origin, model.source_path)
                 .where(model.id.in_(chunk)))})
         clash = sorted(r["id"] for r in rows if r["id"] in existing
-                       and (existing[r["id"]][2] != ORIGIN_WEB or existing[r["id"]][3] != path))
+                       and (existing[r["id"]][2] != ORIGIN_WEB or existing[r["id"]][3] != where[r["id"]]))
         if clash:
             raise SyncConflict(f"这些编号已被别的文件或文档使用：{'、'.join(clash[:20])}")
         new = [r for r in rows if r["id"] not in existing]
@@ -231,17 +244,16 @@ def publish_document(session: Session, path: str, content: ContentSet, previous_
         if upd:
             session.execute(update(model), upd)
         live = {r["id"] for r in rows}
-        live_ids |= live
-        gone = [i for i, (_, retired, origin, where) in existing.items()
-                if i not in live and not retired and origin == ORIGIN_WEB and where == path]
+        gone = [i for i, (_, retired, origin, path) in existing.items()
+                if i not in live and not retired and origin == ORIGIN_WEB and previous.get(i) == path]
         if gone:
             session.execute(update(model), [{"id": i, "retired": True} for i in gone])
         counts["new"] += len(new)
         counts["updated"] += len(upd)
         counts["retired"] += len(gone)
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
-    _sync_links(session, content, changed)
-    _sync_search(session, content, changed)
+    _sync_links(session, merged, changed)
+    _sync_search(session, merged, changed)
     if any(changed.values()):
         bump_content_version(session)
     session.flush()

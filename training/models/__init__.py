@@ -1,5 +1,5 @@
 """The database models, one module per domain."""
-from .authoring import AuthoredDoc, DocCoauthor
+from .authoring import AuthoredDoc, DocCoauthor, ImportBatch
 from .answers import DEFENSE, EXAM, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
 from .content import (
     ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank,
@@ -15,5 +15,5 @@ __all__ = [
     "Area", "PaperBlueprint", "Case", "ContentState", "ItemVersion", "Question", "QuestionBank", "SearchEntry",
     "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "PasswordReset", "Role", "User", "PracticeFilters",
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
-    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard", "AuthoredDoc", "DocCoauthor",
+    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard", "AuthoredDoc", "DocCoauthor", "ImportBatch",
 ]

@@ -32,6 +32,7 @@ class AuthoredDoc(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_ids: Mapped[list] = mapped_column(JSON, default=list)  # item ids the published text defines
     copied_from: Mapped[str | None] = mapped_column(String(300))  # content/ path of the file item it copies
+    import_path: Mapped[str | None] = mapped_column(String(300))  # its path in the content/ layout, when imported
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -64,3 +65,19 @@ class DocCoauthor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("authored_docs.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+
+class ImportBatch(db.Model):
+    """An upload between its preview and the instructor's confirmation: nothing is written to content
+    until then, and then all of it or nothing. Kept in the database so any worker can confirm it."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))  # zip / gift / moodle-xml
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    files: Mapped[dict] = mapped_column(JSON)  # path → Markdown text in the content/ format
+    notes: Mapped[list] = mapped_column(JSON, default=list)  # converter messages [{"line", "title", "message"}]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_ids', sa.JSON(), nullable=False),
     sa.Column('copied_from', sa.String(length=300), nullable=True),
+    sa.Column('import_path', sa.String(length=300), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -45,8 +46,21 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_doc_coauthors')),
     sa.UniqueConstraint('doc_id', 'user_id', name=op.f('uq_doc_coauthors_doc_id'))
     )
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('notes', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_import_batches_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches'))
+    )
 
 
 def downgrade():
+    op.drop_table('import_batches')
     op.drop_table('doc_coauthors')
     op.drop_table('authored_docs')
