@@ -128,8 +128,9 @@ class SourceQuestion:
         return text[:24] + ("…" if len(text) > 24 else "")
 
 
-# Tags carry what Moodle has no field for: knowledge points (kp-…), 难度:易|中|难, 类型:答辩|案例分析|方案设计.
-DIFFICULTY_TAG, CASE_TYPE_TAG = "难度:", "类型:"
+# Tags carry what Moodle has no field for: knowledge points (kp-…), 难度:易|中|难, and for a case
+# 类型:答辩|案例分析|方案设计 and 顺序:N (its order among the area's cases).
+DIFFICULTY_TAG, CASE_TYPE_TAG, ORDER_TAG = "难度:", "类型:", "顺序:"
 
 
 def is_id(value: str) -> bool:

@@ -19,6 +19,7 @@ from .common import (
     CASE_TYPE_TAG,
     DIFFICULTY_TAG,
     NOT_OBJECTIVE,
+    ORDER_TAG,
     QTYPE_NAMES,
     Areas,
     ImportResult,
@@ -188,7 +189,7 @@ def question_block(q: SourceQuestion, qid: str | None, knowledge: list[str], dif
 
 def _front(meta: dict[str, str]) -> str:
     # JSON strings are YAML strings: a title with a colon or quote stays one value
-    lines = [f"{k}: {v if k in ('kind', 'id', 'area', 'type', 'difficulty', 'knowledge') else json.dumps(v, ensure_ascii=False)}"
+    lines = [f"{k}: {v if k in ('kind', 'id', 'area', 'type', 'difficulty', 'knowledge', 'order') else json.dumps(v, ensure_ascii=False)}"
              for k, v in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -199,6 +200,9 @@ def case_document(q: SourceQuestion, qid: str, knowledge: list[str], difficulty:
         text = "## 题目\n\n" + guard_lines(text)
     meta = {"kind": "case", "id": qid, "area": q.area, "title": q.name or q.title, "type": case_type,
             "difficulty": difficulty}
+    order = next((t[len(ORDER_TAG):] for t in q.tags if t.startswith(ORDER_TAG) and t[len(ORDER_TAG):].isdigit()), "")
+    if order:
+        meta["order"] = order
     if knowledge:
         meta["knowledge"] = "[" + ", ".join(knowledge) + "]"
     return _front(meta) + "\n" + text + "\n\n" + q.grader_info.strip() + "\n"
