@@ -13,7 +13,7 @@ from training.content.parse import parse_document
 from training.content.punctuation import half_width_lines
 from training.content.validate import read_content
 from training.interchange import gift
-from training.interchange.common import ImportResult
+from training.interchange.common import ImportRefused, ImportResult
 
 ROOT = Path(__file__).resolve().parent.parent
 RICH = ROOT / "tests" / "data" / "interchange" / "rich.gift"
@@ -185,3 +185,11 @@ def test_export_writes_weights_escapes_and_one_block_per_question():
     single = next(q for q in content.questions if q.qtype == "单选" and ":" in q.stem_md + q.explanation_md)
     block = gift.export([single]).split("\n\n")[-1]
     assert "\\:" in block and "\n\n" not in block.strip()  # blank lines separate questions in GIFT
+
+
+def test_bytes_must_be_utf8_and_a_double_slash_is_a_slash_in_a_category_name():
+    text = "$CATEGORY: $course$/top/客服//投诉\n\n::x::[markdown]题？{=甲 ~乙 ####解析。}\n"
+    result = gift.parse(text.encode("utf-8"), "plan", areas={"plan": "客户服务计划"})
+    assert any("“客服/投诉”" in n.message for n in result.notes)  # one name, not two categories
+    with pytest.raises(ImportRefused, match="不是 UTF-8 编码（第 1 行）"):
+        gift.parse(text.encode("gbk"), "plan")

@@ -7,24 +7,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from test_interchange_gift import (
+    shipped,  # the shipped content, read once for both formats
+)
 
 from training.content.items import CaseItem
 from training.content.markdown import raw_html_lines
 from training.content.parse import parse_document
 from training.content.punctuation import half_width_lines
-from training.content.validate import read_content
 from training.interchange import moodle_xml
 from training.interchange.common import ImportRefused, ImportResult
 
 ROOT = Path(__file__).resolve().parent.parent
 RICH = ROOT / "tests" / "data" / "interchange" / "rich.xml"
-
-
-@lru_cache(maxsize=1)
-def shipped():
-    content = read_content(ROOT / "content")
-    assert content.ok, content.problems[:3]
-    return content
 
 
 @lru_cache(maxsize=1)

@@ -183,7 +183,7 @@ class Areas:
 
     def resolve(self, category: str) -> tuple[str, str | None]:
         """(area, message or None) for a Moodle category path such as `$course$/top/客户服务计划`."""
-        segments = [s.strip() for s in category.replace("\\/", "\x00").split("/") if s.strip()]
+        segments = [s.strip() for s in category.replace("//", "\x00").split("/") if s.strip()]  # "//": a "/" in a name
         last = segments[-1].replace("\x00", "/") if segments else ""
         if not last or last in ("top", "$course$", "$system$", "$module$", "$cat1$") or last.startswith("Default for"):
             return self.default, None  # Moodle's own default categories

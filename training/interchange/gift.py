@@ -15,6 +15,7 @@ from .common import (
     Answer,
     Areas,
     ExportResult,
+    ImportRefused,
     ImportResult,
     Note,
     SourceQuestion,
@@ -77,12 +78,18 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
     return [b for b in blocks if b]
 
 
-def parse(text: str, default_area: str, *, areas=None, knowledge: str | None = None,
+def parse(text: str | bytes, default_area: str, *, areas=None, knowledge: str | None = None,
           name: str = "imported") -> ImportResult:
-    """GIFT text → our Markdown documents (one bank per area) and a note for every question that did
-    not come in or changed on the way. `areas` (AreaItems or {id: title}) lets a $CATEGORY name an area
-    by its title and flags unknown ones; questions outside any known category go to default_area.
-    `knowledge` fills “知识点：” for questions that have no kp-… tag."""
+    """GIFT text (or its UTF-8 bytes) → our Markdown documents (one bank per area) and a note for every
+    question that did not come in or changed on the way. `areas` (AreaItems or {id: title}) lets a
+    $CATEGORY name an area by its title and flags unknown ones; questions outside any known category go
+    to default_area. `knowledge` fills “知识点：” for questions that have no kp-… tag."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = text[:exc.start].count(b"\n") + 1
+            raise ImportRefused(f"GIFT 文件不是 UTF-8 编码（第 {line} 行）；Moodle 也只读 UTF-8，请另存为 UTF-8 后再导入") from None
     area_map = Areas(areas, default_area)
     converter = Converter(area_map, name, knowledge)
     area = area_map.default

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]~={}|])")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def escape_inline(text: str) -> str:
@@ -57,25 +58,22 @@ def to_markdown(text: str, fmt: str, notes: list[str]) -> str:
         return markdown_to_markdown(text, notes)
     if fmt in ("plain", "plain_text"):
         return plain_to_markdown(text)
-    if fmt == "html" or _TAG.search(text) or re.search(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", text):
-        # Moodle's auto-format is HTML whenever it contains tags or entities, plain text otherwise.
+    if fmt == "html" or _looks_like_html(text):
         return html_to_markdown(text, notes)
     return plain_to_markdown(text)
+
+
+def _looks_like_html(text: str) -> bool:
+    """Moodle's auto-format is HTML whenever the text holds tags or entities, plain text otherwise."""
+    return bool(_TAG.search(text) or _ENTITY.search(text))
 
 
 def to_plain(text: str, fmt: str, notes: list[str], what: str) -> str:
     """An option, step, match item or category: one line of plain text (pages show it as text, not Markdown)."""
     fmt = (fmt or "moodle").lower()
     text = text.replace("\r\n", "\n").strip()
-    if fmt not in ("markdown", "plain", "plain_text") and (
-            fmt == "html" or _TAG.search(text) or re.search(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", text)):
-        parser = _HtmlToMarkdown(plain=True)
-        parser.feed(text)
-        parser.close()
-        text = parser.result()
-        for note in sorted(parser.notes):
-            if note not in notes:
-                notes.append(note)
+    if fmt not in ("markdown", "plain", "plain_text") and (fmt == "html" or _looks_like_html(text)):
+        text = html_to_markdown(text, notes, plain=True)
     if "\n" in text:
         notes.append(f"{what}原有多行，已合并成一行")
         text = re.sub(r"\s*\n\s*", " ", text)
@@ -216,9 +214,10 @@ class _HtmlToMarkdown(HTMLParser):
         return "".join(out)
 
 
-def html_to_markdown(html_text: str, notes: list[str]) -> str:
-    """HTML → Markdown: paragraphs, line breaks, lists, bold/italic, links; everything else as text."""
-    parser = _HtmlToMarkdown()
+def html_to_markdown(html_text: str, notes: list[str], plain: bool = False) -> str:
+    """HTML → Markdown: paragraphs, line breaks, lists, bold/italic, links; everything else as text.
+    With plain=True, → plain text (for options, which pages show as text)."""
+    parser = _HtmlToMarkdown(plain)
     parser.feed(html_text)
     parser.close()
     text = parser.result()
