@@ -208,3 +208,10 @@ def test_export_is_moodle_shaped_and_deterministic():
     assert {c.findtext("category/text") for c in by_type["category"]} == {f"$course$/top/{a}" for a in
                                                                           {q.area for q in content.questions} |
                                                                           {c.area for c in content.cases}}
+
+
+def test_a_case_title_gets_chinese_punctuation_like_the_rest():
+    data = RICH.read_bytes().replace("酸奶里喝出苍蝇（缩写）".encode(), "酸奶里喝出苍蝇,怎么办?".encode())
+    path = "cases/plan/case-xml-yoghurt.md"
+    text = moodle_xml.parse(data, "plan").documents[path]
+    assert 'title: "酸奶里喝出苍蝇，怎么办？"' in text and not half_width_lines(text)

@@ -12,7 +12,7 @@ import re
 from ..content.items import CASE_KINDS, DIFFICULTIES
 from ..content.markdown import raw_html_lines
 from ..content.parse import parse_document
-from ..content.punctuation import fix_body
+from ..content.punctuation import fix_body, fix_line
 from ..content.questions import OPTION, PAIR, STEP
 from ..content.source import KEY_REF, META_LINE
 from .common import (
@@ -188,35 +188,37 @@ def question_block(q: SourceQuestion, qid: str | None, knowledge: list[str], dif
 
 
 def _front(meta: dict[str, str]) -> str:
-    # JSON strings are YAML strings: a title with a colon or quote stays one value
-    lines = [f"{k}: {v if k in ('kind', 'id', 'area', 'type', 'difficulty', 'knowledge', 'order') else json.dumps(v, ensure_ascii=False)}"
-             for k, v in meta.items()]
+    """YAML front matter; the title is written as a JSON string (also YAML), so a colon or quote in it stays text."""
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False) if k == 'title' else v}" for k, v in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def case_document(q: SourceQuestion, qid: str, knowledge: list[str], difficulty: str, case_type: str) -> str:
+def case_document(q: SourceQuestion, qid: str, knowledge: list[str], difficulty: str,
+                  case_type: str) -> tuple[str, str]:
+    """(front matter, body) of a case rebuilt from an essay whose grader information is our 参考要点."""
     text = q.text.strip()
     if not re.search(r"^##\s+题目\s*$", text, re.MULTILINE):
         text = "## 题目\n\n" + guard_lines(text)
-    meta = {"kind": "case", "id": qid, "area": q.area, "title": q.name or q.title, "type": case_type,
+    meta = {"kind": "case", "id": qid, "area": q.area, "title": fix_line(q.name or q.title), "type": case_type,
             "difficulty": difficulty}
     order = next((t[len(ORDER_TAG):] for t in q.tags if t.startswith(ORDER_TAG) and t[len(ORDER_TAG):].isdigit()), "")
     if order:
         meta["order"] = order
     if knowledge:
         meta["knowledge"] = "[" + ", ".join(knowledge) + "]"
-    return _front(meta) + "\n" + text + "\n\n" + q.grader_info.strip() + "\n"
+    return _front(meta), text + "\n\n" + q.grader_info.strip()
 
 
-def _checked(path: str, text: str, q: SourceQuestion) -> str:
-    """text with Chinese punctuation fixed, refused (_Refused) if our parser or checker finds a problem."""
-    fixed = fix_body(text)
-    if fixed != text:
+def _checked(path: str, front: str, body: str, q: SourceQuestion) -> str:
+    """body with Chinese punctuation fixed, refused (_Refused) if, under front, our parser or checker
+    finds a problem."""
+    fixed = fix_body(body)
+    if fixed != body:
         q.notes.append("中文旁的半角标点已改为全角")
     html = raw_html_lines(fixed)
     if html:
         raise _Refused(f"含有 HTML 标签 {html[0][1]}")
-    _, problems = parse_document(path, fixed)
+    _, problems = parse_document(path, front + "\n" + fixed + "\n")
     if problems:
         raise _Refused("本站检查器不接受：" + "；".join(p.message for p in problems))
     return fixed
@@ -258,7 +260,8 @@ class Converter:
             qid = known or stable_id("case", q.text, q.grader_info)
             self._unique(qid, q)
             path = f"cases/{q.area}/{qid}.md"
-            self.result.documents[path] = _checked(path, case_document(q, qid, knowledge, difficulty, case_type), q)
+            front, body = case_document(q, qid, knowledge, difficulty, case_type)
+            self.result.documents[path] = front + "\n" + _checked(path, front, body, q) + "\n"
             return
         if q.kind not in ("multichoice", "truefalse", "match", "ordering"):
             reason = NOT_OBJECTIVE.get(q.kind, "本站没有对应的题型")
@@ -270,7 +273,7 @@ class Converter:
         qid, block = question_block(q, known, knowledge, difficulty)
         self._unique(qid, q)
         path = f"questions/{q.area}/{self.name}.md"
-        block = _checked(path, self._bank_front(q.area) + "\n" + block + "\n", q).split("---\n", 2)[2].strip()
+        block = _checked(path, self._bank_front(q.area), block, q)
         self.blocks.setdefault(q.area, []).append(block)
 
     def _unique(self, qid: str, q: SourceQuestion) -> None:
