@@ -53,8 +53,8 @@ def test_rich_sample_becomes_one_bank_per_area_that_our_parser_accepts():
     result = rich()
     assert list(result.documents) == ["questions/competition/imported.md", "questions/plan/imported.md"]
     qs = questions(result)
-    assert len(qs) == result.imported == 13
-    assert {q.area for q in qs.values() if q.id in ("match-types", "one-right")} == {"competition"}
+    assert len(qs) == result.imported == 14
+    assert {q.area for q in qs.values() if q.id in ("match-types", "one-right", "letters")} == {"competition"}
 
 
 def test_choices_weights_feedback_and_tags():
@@ -68,6 +68,12 @@ def test_choices_weights_feedback_and_tags():
     assert (multi.qtype, multi.answer) == ("多选", ["a", "b"])  # positive weights are the right set
     assert "{c}属于落款" in multi.explanation_md  # 【选项：…】 names an option: back to its key
     assert qs["one-right"].qtype == "单选" and qs["one-right"].answer == "a"
+
+
+def test_letters_that_name_options_become_keys():
+    q = questions(rich())["letters"]
+    assert q.stem_md == "下列哪项是 {b} 项以外的正确说法？"
+    assert q.explanation_md == "选项 {c} 正确；{b} 项侧重推进，{a}、{b} 两项都不对。"
 
 
 def test_escapes_and_formats():
@@ -132,6 +138,7 @@ def test_a_broken_question_leaves_the_rest_imported():
 @pytest.mark.parametrize("title, fragment", [
     ("Q 2 多选", "本站多选题没有部分得分权重"),
     ("one-right", "按单选题导入"),
+    ("letters", "已改成选项编号"),
     ("html-stem", "图片没有导入"),
     ("$course$/top/未知分类", "不对应任何考纲领域"),
     ("questions/plan/imported.md", "暂填 kp-plan-imported"),

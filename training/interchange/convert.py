@@ -13,7 +13,7 @@ from ..content.items import CASE_KINDS, DIFFICULTIES
 from ..content.markdown import raw_html_lines
 from ..content.parse import parse_document
 from ..content.punctuation import fix_body, fix_line
-from ..content.questions import OPTION, PAIR, STEP
+from ..content.questions import LETTER_REF, OPTION, PAIR, STEP
 from ..content.source import KEY_REF, META_LINE
 from .common import (
     CASE_TYPE_TAG,
@@ -120,12 +120,25 @@ def _choice(q: SourceQuestion) -> tuple[str, str, str, str, list[str]]:
             q.notes.append("本站多选题没有部分得分权重：得分为正的选项都算正确答案，原题各选项的百分比不保留")
     keys = _keys(q, 0, len(q.answers), "")
     options = list(zip(keys, (a.text for a in q.answers), strict=True))
-    stem = resolve_refs(guard_lines(q.text, OPTION), options)
+    stem = resolve_refs(_letters_to_keys(guard_lines(q.text, OPTION), keys, q), options)
     right_ids = {id(a) for a in right}
     lines = [f"- [{'x' if id(a) in right_ids else ' '}] {a.text} {{#{k}}}" for k, a in zip(keys, q.answers, strict=True)]
     extra = [f"- {{{k}}}：{a.feedback.strip()}" for k, a in zip(keys, q.answers, strict=True) if a.feedback.strip()]
-    explanation = resolve_refs(guard_lines(_explanation(q, extra), meta=False), options)
+    explanation = resolve_refs(_letters_to_keys(guard_lines(_explanation(q, extra), meta=False), keys, q), options)
     return qtype, stem, "\n".join(lines), explanation, [a.text for a in q.answers]
+
+
+def _letters_to_keys(text: str, keys: list[str], q: SourceQuestion) -> str:
+    """“B 项”“A、C 两项”“选项 D” mean the options in the order the file lists them; written as {b}, each
+    is shown with the letter the learner sees (our checker refuses bare letters: pages shuffle options)."""
+    def to_keys(m: re.Match) -> str:
+        return re.sub(r"[A-H]", lambda c: f"{{{keys[ord(c.group()) - 65]}}}" if ord(c.group()) - 65 < len(keys)
+                      else c.group(), m.group(0))
+
+    changed = LETTER_REF.sub(to_keys, text)
+    if changed != text:
+        q.notes.append("用字母指代选项的地方（如“B 项”）已改成选项编号，页面会显示成考生看到的字母")
+    return changed
 
 
 def _judge(q: SourceQuestion) -> tuple[str, str, str, str, list[str]]:
