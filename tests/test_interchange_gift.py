@@ -200,3 +200,12 @@ def test_bytes_must_be_utf8_and_a_double_slash_is_a_slash_in_a_category_name():
     assert any("“客服/投诉”" in n.message for n in result.notes)  # one name, not two categories
     with pytest.raises(ImportRefused, match="不是 UTF-8 编码（第 1 行）"):
         gift.parse(text.encode("gbk"), "plan")
+
+
+def test_a_given_knowledge_point_fills_questions_without_one():
+    text = "::x::[markdown]题？{=甲 ~乙 ####解析。}\n"
+    result = gift.parse(text, "plan", knowledge="kp-plan-concept", name="from-moodle")
+    assert list(result.documents) == ["questions/plan/from-moodle.md"]
+    assert questions(result)["x"].knowledge == ["kp-plan-concept"] and not result.notes
+    with pytest.raises(ValueError):
+        gift.parse(text, "plan", knowledge="知识点")

@@ -243,6 +243,8 @@ class Converter:
     def __init__(self, areas: Areas, name: str = "imported", knowledge: str | None = None):
         if not is_id(name):
             raise ValueError(f"题库名 {name!r} 只能用小写字母、数字和连字符")
+        if knowledge is not None and not is_id(knowledge):
+            raise ValueError(f"知识点编号 {knowledge!r} 只能用小写字母、数字和连字符")
         self.areas, self.name, self.knowledge = areas, name, knowledge
         self.result = ImportResult()
         self.blocks: dict[str, list[str]] = {}
@@ -279,15 +281,14 @@ class Converter:
         if q.kind not in ("multichoice", "truefalse", "match", "ordering"):
             reason = NOT_OBJECTIVE.get(q.kind, "本站没有对应的题型")
             raise _Refused(f"{QTYPE_NAMES.get(q.kind, q.kind)}：{reason}")
-        if not knowledge:
-            knowledge = [self.knowledge or f"kp-{q.area}-imported"]
-            if not self.knowledge:
-                self.placeholder.add(q.area)
+        placeholder = not knowledge and not self.knowledge
+        knowledge = knowledge or [self.knowledge or f"kp-{q.area}-imported"]
         qid, block = question_block(q, known, knowledge, difficulty)
         self._unique(qid, q)
         path = f"questions/{q.area}/{self.name}.md"
-        block = _checked(path, self._bank_front(q.area), block, q)
-        self.blocks.setdefault(q.area, []).append(block)
+        self.blocks.setdefault(q.area, []).append(_checked(path, self._bank_front(q.area), block, q))
+        if placeholder:
+            self.placeholder.add(q.area)
 
     def _unique(self, qid: str, q: SourceQuestion) -> None:
         if qid in self.seen:
