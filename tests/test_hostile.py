@@ -50,8 +50,12 @@ def world(app, loaded, users, as_role):
     doc = AuthoredDoc(kind="case", owner_id=users["instructor"].id, draft_text=STARTERS["case"].format(area="plan", topic=""),
                       draft_problems=[], published_ids=[])
     db.session.add(doc)
+    from training.models import ImportBatch
+    batch = ImportBatch(owner_id=users["admin"].id, source="zip", filename="x.zip", notes=[],
+                        files={"cases/plan/x.md": STARTERS["case"].format(area="plan", topic="")})
+    db.session.add(batch)
     db.session.commit()
-    ids = {"session_id": int(practice.rsplit("/", 1)[1]), "attempt_id": int(exam.rsplit("/", 1)[1]), "doc_id": doc.id}
+    ids = {"session_id": int(practice.rsplit("/", 1)[1]), "attempt_id": int(exam.rsplit("/", 1)[1]), "doc_id": doc.id, "batch_id": batch.id}
     return {"candidate": candidate, "defense_session": int(defense.rsplit("/", 1)[1]), "ids": ids,
             "practice": practice, "exam": exam, "defense": defense}
 
@@ -68,7 +72,7 @@ def sample_args(rule, users, world) -> dict:
     values = {"area_id": "plan", "topic_id": "kp-plan-concept", "case_id": "case-plan-write-service-plan",
               "question_id": "plan-q001", "user_id": users["candidate"].id, "session_id": world["ids"]["session_id"],
               "response_id": 1, "answer_id": 1, "attempt_id": world["ids"]["attempt_id"],
-              "blueprint_id": "exam-theory", "index": 0, "token": "no-such-token", "doc_id": world["ids"]["doc_id"]}
+              "blueprint_id": "exam-theory", "index": 0, "token": "no-such-token", "doc_id": world["ids"]["doc_id"], "batch_id": world["ids"]["batch_id"]}
     if rule.rule.startswith("/defense/"):
         values["session_id"] = world["defense_session"]
     return {arg: values[arg] for arg in rule.arguments}

@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("authoring", __name__)
 
 from . import routes  # noqa: E402,F401
+from . import transfer  # noqa: E402,F401

@@ -1,0 +1,57 @@
+"""Which files an export holds, in the content/ layout: content/ files as they are on disk, browser
+documents as published (at the path they were imported from, else topics|cases|questions/<area>/<id>.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..content.parse import parse_document
+from ..interchange.mdzip import layout_files
+from ..models.authoring import AuthoredDoc, DocCoauthor
+
+FOLDERS = {"topic": "topics", "case": "cases", "bank": "questions"}
+SELECTIONS = {"mine": "我编写的全部内容", "area": "一个考点领域", "all": "全部内容（content/ 与网页编写的）"}
+
+
+def doc_export_path(doc: AuthoredDoc) -> str:
+    if doc.import_path:
+        return doc.import_path
+    items, _ = parse_document(doc.path, doc.published_text or "")
+    area = getattr(items[0], "area", "misc") if items else "misc"
+    first = items[0].id if items else f"doc-{doc.id}"
+    return f"{FOLDERS.get(doc.kind, 'misc')}/{area}/{first}.md"
+
+
+def doc_area(doc: AuthoredDoc) -> str | None:
+    items, _ = parse_document(doc.path, doc.published_text or "")
+    return getattr(items[0], "area", None) if items else None
+
+
+def file_area(text: str, path: str) -> str | None:
+    items, _ = parse_document(path, text)
+    return getattr(items[0], "area", None) if items else None
+
+
+def export_files(session: Session, root: Path, selection: str, user_id: int,
+                 area: str | None = None) -> dict[str, str]:
+    """path → text for the selection: "mine" (documents I own or co-author), "area" (content/ files and
+    published documents of one area), "all" (everything, areas.yaml and blueprints included)."""
+    files: dict[str, str] = {}
+    if selection in ("area", "all"):
+        for rel, text in layout_files(root).items():  # exact bytes: line endings kept
+            if selection == "all" or (rel.startswith(tuple(FOLDERS.values())) and file_area(text, rel) == area):
+                files[rel] = text
+    stmt = select(AuthoredDoc).where(AuthoredDoc.published_text.is_not(None))
+    if selection == "mine":  # published documents of others are public content: in "area" and "all"
+        stmt = stmt.where(or_(AuthoredDoc.owner_id == user_id, AuthoredDoc.id.in_(
+            select(DocCoauthor.doc_id).where(DocCoauthor.user_id == user_id))))
+    for doc in session.execute(stmt.order_by(AuthoredDoc.id)).scalars():
+        if selection == "area" and doc_area(doc) != area:
+            continue
+        path = doc_export_path(doc)
+        while path in files:  # a content/ file of the same name: keep both
+            path = path[:-3] + f"-web{doc.id}.md"
+        files[path] = doc.published_text or ""
+    return files
