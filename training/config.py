@@ -52,6 +52,7 @@ class Config:
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(ROOT / "content"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))  # content imports (zip, GIFT, XML)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

@@ -44,11 +44,30 @@ def init_converters(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseInt
 
 
+UPLOAD_LIMIT_ATTR = "upload_limit_config"
+
+
+def accepts_uploads(config_key: str):
+    """A view that takes files larger than MAX_CONTENT_LENGTH: its limit is app.config[config_key]. Set
+    here, before anything reads the body, since the hooks below (and CSRF) parse the form first."""
+    def decorator(view):
+        setattr(view, UPLOAD_LIMIT_ATTR, config_key)
+        return view
+    return decorator
+
+
 def init_edge(app: Flask) -> None:
     @app.before_request
     def clean_request_text():
         if CONTROL.search(request.path):
             abort(404)
+        view = app.view_functions.get(request.endpoint or "")
+        key = getattr(view, UPLOAD_LIMIT_ATTR, None)
+        if key and app.config.get(key):
+            limit = request.max_content_length = app.config[key]
+            if request.content_length and request.content_length > limit:
+                from .errors import user_abort
+                user_abort(413, f"文件太大：最多 {limit / (1024 * 1024):g} MB。")
         request.args = _cleaned(request.args)  # type: ignore[misc]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             request.form = _cleaned(request.form)  # type: ignore[misc]

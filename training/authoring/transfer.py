@@ -12,6 +12,7 @@ from ..content.importing import MyDoc, plan_import, summary
 from ..content.parse import parse_document
 from ..content.items import ContentSet
 from ..content.sync import SyncConflict, publish_documents
+from ..edge import accepts_uploads
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import require_csrf
@@ -48,10 +49,10 @@ def import_form():
 
 @bp.route("/import", methods=["POST"])
 @instructor_required
+@accepts_uploads("IMPORT_MAX_BYTES")
 def import_upload():
     """Read and convert the upload, keep it as a batch, and show the preview; nothing is published yet."""
     limit = current_app.config.get("IMPORT_MAX_BYTES", MAX_UPLOAD_BYTES)
-    request.max_content_length = limit  # this route takes files far larger than a form
     if request.content_length and request.content_length > limit:
         user_abort(413, f"文件太大：最多 {limit // (1024 * 1024)} MB。")
     require_csrf()
@@ -138,10 +139,9 @@ def import_confirm(batch_id: int):
             db.session.add(doc)
             db.session.flush()
         previous = list(doc.published_ids or [])
-        items, problems = parse_document(doc.path, text)
-        content = ContentSet()
-        for item in items:
-            {"TopicItem": content.topics, "CaseItem": content.cases, "BankItem": content.banks}[type(item).__name__].append(item)
+        content = plan.checked.content
+        for item in content.topics + content.cases + content.banks + content.questions:
+            item.path = doc.path  # parsed under the upload's name; live under the document's
         doc.draft_text, doc.published_text, doc.published_at = text, text, now
         doc.title, doc.published_ids, doc.draft_problems = plan.title, plan.ids, []
         doc.import_path, doc.updated_at, doc.revision = plan.path, now, (doc.revision or 0) + 1

@@ -111,6 +111,11 @@ class Checked:
 def check_document(path: str, text: str, known: Known) -> Checked:
     """Parse and check one browser document; problems carry line numbers in `text`."""
     items, problems = parse_document(path, text)
+    return check_parsed(path, text, items, problems, known)
+
+
+def check_parsed(path: str, text: str, items: list, problems: list[Problem], known: Known) -> Checked:
+    """check_document for a file already parsed (an import parses all its files at once, in parallel)."""
     problems = list(problems) + punctuation_problems(path, text)
     problems += [Problem(path, n, f"不能直接写 HTML（{tag}）：页面会原样显示它；请改用 Markdown：**粗体**、==标记==、列表、表格")
                  for n, tag in raw_html_lines(text)]

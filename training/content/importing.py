@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .authoring import Known, check_document
+from .authoring import Checked, Known, check_parsed
 from .items import Problem
-from .parse import parse_document
+from .validate import parse_all
 
 IMPORTABLE = ("topics/", "cases/", "questions/")
 
@@ -39,6 +39,7 @@ class FilePlan:
     questions: int = 0
     problems: list[Problem] = field(default_factory=list)
     doc_id: int | None = None  # the document it updates
+    checked: Checked | None = field(default=None, repr=False)  # its parsed items, for publishing without a re-parse
 
     @property
     def label(self) -> str:
@@ -49,12 +50,16 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
     """The plan for `files` (path → text), given what is live and the instructor's own documents."""
     plans: dict[str, FilePlan] = {}
     parsed: dict[str, list] = {}
+    parse_problems: dict[str, list[Problem]] = {}
+    jobs = []
     for path in sorted(files):
         if not path.endswith(".md") or not path.startswith(IMPORTABLE):
             plans[path] = FilePlan(path, "error", problems=[Problem(
                 path, 1, "只能导入 topics/、cases/、questions/ 下的 .md 文件（考点领域和考试蓝图不能从这里导入）")])
             continue
-        parsed[path], _ = parse_document(path, files[path])
+        jobs.append((path, files[path]))
+    for (path, _), (items, problems) in zip(jobs, parse_all(jobs), strict=True):  # once, in parallel when large
+        parsed[path], parse_problems[path] = items, problems
     defined_by: dict[str, list[str]] = {}
     topics_here: set[str] = set()
     for path, items in parsed.items():
@@ -77,12 +82,14 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
             for other in paths:
                 if other != path:
                     owners.setdefault(i, other)
-        checked = check_document(path, files[path], Known(known.areas, known.topics | topics_here, owners))
+        checked = check_parsed(path, files[path], items, parse_problems[path],
+                               Known(known.areas, known.topics | topics_here, owners))
         problems = list(checked.problems)
         if target is None and len({d.id for d in mine if set(d.published_ids) & set(ids)}) > 1:
             problems.append(Problem(path, 1, "这个文件的条目分散在你的几份文档里，无法确定更新哪一份；请先合并那几份文档"))
         plan = FilePlan(path, "error" if problems or checked.kind is None else "new", checked.kind, checked.title,
-                        checked.item_ids(), len(checked.content.questions), problems, target.id if target else None)
+                        checked.item_ids(), len(checked.content.questions), problems, target.id if target else None,
+                        checked)
         if plan.status != "error" and target is not None:
             plan.status = "unchanged" if target.published_text == files[path] else "update"
         plans[path] = plan

@@ -61,20 +61,21 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
         known[(item_id, fp)] = vid
         last[item_id] = max(last.get(item_id, 0), number)
     result: dict[str, int] = {}
-    new: list[ItemVersion] = []
+    new: list[dict[str, Any]] = []
+    now = utcnow()
     for item_id, payload in payloads.items():
         fp = fingerprint(payload)
         if (item_id, fp) in known:
             result[item_id] = known[(item_id, fp)]
             continue
         last[item_id] = last.get(item_id, 0) + 1
-        version = ItemVersion(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fp, payload=payload,
-                              origin=origin, created_at=utcnow())
-        new.append(version)
-    if new:
-        session.add_all(new)
-        session.flush()
-        result.update({v.item_id: v.id for v in new})
+        new.append(dict(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fp, payload=payload,
+                        origin=origin, created_at=now))
+    if new:  # one multi-row INSERT … RETURNING per batch, not one ORM object per version
+        for chunk in range(0, len(new), 1000):
+            rows = session.execute(insert(ItemVersion).returning(ItemVersion.id, ItemVersion.item_id,
+                                                                 sort_by_parameter_order=True), new[chunk:chunk + 1000])
+            result.update({item_id: vid for vid, item_id in rows})
     return result, len(new)
 
 
