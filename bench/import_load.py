@@ -23,7 +23,6 @@ if os.path.dirname(_HERE) not in sys.path:
 
 import argparse
 import io
-import re
 import shutil
 import tempfile
 import time
