@@ -1,5 +1,6 @@
 """The database models, one module per domain."""
 from .answers import DEFENSE, EXAM, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
+from .classes import EXAM_TASK, PRACTICE_TASK, Assignment, Classroom, Membership, TaskScope
 from .content import (
     ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank,
     SearchEntry, Topic, case_topics, question_topics,
@@ -14,5 +15,6 @@ __all__ = [
     "Area", "PaperBlueprint", "Case", "ContentState", "ItemVersion", "Question", "QuestionBank", "SearchEntry",
     "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "PasswordReset", "Role", "User", "PracticeFilters",
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
-    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard",
+    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard", "Classroom", "Membership", "Assignment",
+    "TaskScope", "PRACTICE_TASK", "EXAM_TASK",
 ]
