@@ -63,3 +63,23 @@ def answer(user: User, q: Question, right: bool, at: datetime | None = None, ps=
 def single_choice(n: int) -> list[Question]:
     return db.session.execute(db.select(Question).where(Question.qtype == "单选", Question.retired.is_(False))
                               .order_by(Question.id).limit(n)).scalars().all()
+
+
+def defense_answer(user: User, case, credited: dict[str, bool | None], suggested: bool = False,
+                   at: datetime | None = None) -> Response:
+    """A rehearsed 答辩 answer with one key-point result per point: confirmed as given (None: not confirmed,
+    the matcher's `suggested` stands)."""
+    from training.models import DefenseSession, KeypointResult
+    ds = DefenseSession(user_id=user.id, case_ids=[case.id], prep_seconds=60, answer_seconds=60, position=1)
+    db.session.add(ds)
+    db.session.flush()
+    row = Response(user_id=user.id, context="defense", defense_session_id=ds.id, slot=0, case_id=case.id,
+                   version_id=case.version_id, text="回答", answered_at=at or utcnow())
+    db.session.add(row)
+    db.session.flush()
+    for point in case.payload.key_points:
+        db.session.add(KeypointResult(response_id=row.id, user_id=user.id, case_id=case.id, version_id=case.version_id,
+                                      point_key=point.key, weight=point.weight, suggested=suggested,
+                                      confirmed=credited.get(point.key)))
+    db.session.commit()
+    return row

@@ -82,6 +82,6 @@ class AssignmentForm(FlaskForm):
         return list(seen)
 
     def check_choice(self, field, message: str) -> None:
-        if field.data not in {c[0] for c in field.choices}:
+        if field.data not in {value for value, *_ in field.iter_choices()}:
             field.errors.append(message)
 
