@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -35,6 +35,11 @@ def klass(app, loaded, users):
     return c
 
 
+def soon() -> str:
+    """A date a month from now (due times must lie in the next three years)."""
+    return (utcnow() + timedelta(days=30)).date().isoformat()
+
+
 def set_task(client, c, **fields):
     page = text(client.get(f"/classes/{c.id}/assignments/new"))
     data = {"title": "", "kind": "practice", "area": "", "topic": "", "qtype": "", "question_ids": "", "blueprint": "",
@@ -50,16 +55,17 @@ def test_a_practice_set_by_area_and_type_is_frozen_when_set(klass, as_role):
     teacher = as_role("instructor")
     page = text(teacher.get(f"/classes/{klass.id}/assignments/new"))
     assert "布置作业" in page and 'data-area="plan"' in page and "理论知识" in page  # choose.js narrows the topics
-    response = set_task(teacher, klass, area="plan", qtype="单选", due="2099-03-01 20:00")
+    day = soon()
+    response = set_task(teacher, klass, area="plan", qtype="单选", due=f"{day} 20:00")
     assert response.status_code == 302
     task = only_task()
     expected = db.session.execute(db.select(Question.id).where(Question.area_id == "plan", Question.qtype == "单选",
                                                                Question.retired.is_(False)).order_by(Question.position)).scalars().all()
     assert task.question_ids == expected and task.kind == "practice" and task.scope.area == "plan"
     assert task.title.startswith("练习：") and "单选" in task.title
-    assert as_utc(task.due_at).isoformat() == "2099-03-01T12:00:00+00:00"  # 20:00 in Beijing, stored in UTC
+    assert as_utc(task.due_at) == datetime.fromisoformat(f"{day}T12:00:00+00:00")  # 20:00 in Beijing, stored in UTC
     page = text(teacher.get(response.headers["Location"]))
-    assert "截止 2099-03-01 20:00" in page and "未开始" in page and "考生" in page
+    assert f"截止 {day} 20:00" in page and "未开始" in page and "考生" in page
 
 
 def test_listed_questions_and_an_exam(klass, as_role, small_paper):
@@ -88,6 +94,8 @@ def test_listed_questions_and_an_exam(klass, as_role, small_paper):
     ({"kind": "homework"}, "请选择作业内容"),
     ({"area": "plan", "due": "明天"}, "请按“2026-03-01 20:00”的格式填写截止时间"),
     ({"area": "plan", "due": "2020-01-01 08:00"}, "这个截止时间已经过去了"),
+    ({"area": "plan", "due": "9999-12-31 23:59"}, "截止时间太远了"),
+    ({"area": "plan", "due": "0001-01-01 00:00"}, "请按“2026-03-01 20:00”的格式填写截止时间"),
     ({"area": "plan", "title": "长" * 101}, "标题最多 100 个字"),
 ])
 def test_bad_assignments_are_explained_next_to_the_field(klass, as_role, fields, message):
@@ -98,8 +106,9 @@ def test_bad_assignments_are_explained_next_to_the_field(klass, as_role, fields,
 
 
 def test_a_date_alone_means_the_end_of_that_day(klass, as_role):
-    assert set_task(as_role("instructor"), klass, area="plan", qtype="单选", due="2099-03-01").status_code == 302
-    assert as_utc(only_task().due_at).isoformat() == "2099-03-01T15:59:00+00:00"  # 23:59 in Beijing
+    day = soon()
+    assert set_task(as_role("instructor"), klass, area="plan", qtype="单选", due=day).status_code == 302
+    assert as_utc(only_task().due_at) == datetime.fromisoformat(f"{day}T15:59:00+00:00")  # 23:59 in Beijing
 
 
 def start(client, c, task):

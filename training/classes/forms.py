@@ -13,6 +13,7 @@ from ..content.items import QUESTION_TYPES
 from ..models.classes import CODE_LENGTH, EXAM_TASK, PRACTICE_TASK, normalise_code
 
 MAX_SET = 200  # questions in one practice assignment
+MAX_DUE_DAYS = 3 * 366  # a due time further away than this is a typo
 CODE_RULE = f"邀请码是 {CODE_LENGTH} 位字母或数字（不含容易看错的 0、O、1、I、L），不区分大小写。"
 DUE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
 IDS_SPLIT = re.compile(r"[\s,，、;；]+")
@@ -45,16 +46,19 @@ class JoinForm(FlaskForm):
 def parse_due(raw: str, tz: tzinfo) -> datetime | None:
     """A local date and time typed or picked (datetime-local) as UTC; a bare date means the end of that day."""
     raw = (raw or "").strip()
-    for fmt in DUE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc)
-        except ValueError:
-            continue
     try:
-        day = datetime.strptime(raw, "%Y-%m-%d")
-    except ValueError:
+        for fmt in DUE_FORMATS:
+            try:
+                return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc)
+            except ValueError:
+                continue
+        try:
+            day = datetime.strptime(raw, "%Y-%m-%d")
+        except ValueError:
+            return None
+        return day.replace(hour=23, minute=59, tzinfo=tz).astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 00:00 in Beijing is before year 1 in UTC
         return None
-    return day.replace(hour=23, minute=59, tzinfo=tz).astimezone(timezone.utc)
 
 
 class AssignmentForm(FlaskForm):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -21,7 +21,7 @@ from ..practice.routes import chooser, matching_ids
 from ..practice.sets import resume_position
 from ..progress import classstats as cs
 from . import bp, queries
-from .forms import MAX_SET, AssignmentForm, parse_due
+from .forms import MAX_DUE_DAYS, MAX_SET, AssignmentForm, parse_due
 from .guards import class_assignment, member_class, teacher_class, writable
 
 HOME_LIMIT = 6
@@ -145,6 +145,8 @@ def resolve(form: AssignmentForm) -> Assignment | None:
             form.due.errors.append("请按“2026-03-01 20:00”的格式填写截止时间，或者留空。")
         elif due <= now:
             form.due.errors.append("这个截止时间已经过去了，请选一个以后的时间。")
+        elif due > now + timedelta(days=MAX_DUE_DAYS):
+            form.due.errors.append("截止时间太远了：请选三年以内的时间。")
     task = Assignment(title=form.title.data or "", kind=form.kind.data, due_at=due, created_by=current_user.id,
                       scope=TaskScope(), question_ids=[])
     if form.kind.data == PRACTICE_TASK:
