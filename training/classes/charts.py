@@ -39,7 +39,7 @@ def percent_bars(labels: Sequence[str], series: dict[str, Sequence[Figure]], lab
 
 def facility_histogram(counts: Sequence[int], bands: Sequence[str]) -> Markup:
     chart = pygal.Bar(**_config(height=220, show_legend=False, spacing=4, margin_right=18, print_values=True,
-                                y_labels=ticks(max(counts, default=0)), x_title="通过率"))
+                                y_labels=ticks(max(counts, default=0)), x_title="通过率（%）"))
     chart.x_labels = list(bands)
     chart.add("题数", list(counts))
     return clean_svg(chart.render(is_unicode=True), "题目通过率分布柱状图（每个区间的题数）")

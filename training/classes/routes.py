@@ -51,7 +51,7 @@ def join_url(c: Classroom) -> str:
 def qr_svg(url: str) -> Markup:
     """The join link as a QR code, inline SVG (no style attributes, so the CSP lets it be)."""
     svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#1b2430", light="#ffffff",
-                                                 title="加入班级的二维码", svgclass="qr")
+                                                 title="加入班级的二维码", svgclass="qr", omitsize=True)
     return Markup(svg)
 
 

@@ -24,7 +24,7 @@ from .guards import teacher_class
 from .tasks import member_tasks
 
 BANDS = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
-BAND_LABELS = ["0–19%", "20–39%", "40–59%", "60–79%", "80–100%"]
+BAND_LABELS = ["0–19", "20–39", "40–59", "60–79", "80–100"]
 WORST_POINTS = 8  # key points in the chart
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,7 +62,7 @@ def point_table(c: Classroom) -> list[tables.PointRow]:
 
 
 def area_chart(areas: list[tuple[str, str]], totals: dict) -> Markup | None:
-    shown = [(title, totals[a][2]) for a, title in areas if a in totals]
+    shown = [(title, totals[a][2]) for a, title in areas]
     if not shown:
         return None
     return charts.percent_bars([t for t, _ in shown], {"全班正确率": [f for _, f in shown]},
@@ -76,8 +76,8 @@ def stats(class_id: int):
     c = teacher_class(class_id)
     sort = chosen_sort(tables.STUDENT_SORTS, "accuracy")
     rows = cs.sort_rows(students_of(c), tables.STUDENT_SORTS[sort], tables.tie_student)
-    areas = queries.area_titles(db.session)
     totals = cs.area_totals(rows)
+    areas = [(a, title) for a, title in queries.area_titles(db.session) if a in totals]  # the areas the class worked on
     return render_template("classes/stats_students.html", c=c, rows=rows, sort=sort, sorts=tables.STUDENT_SORTS,
                            areas=areas, totals=totals, chart=area_chart(areas, totals), tab="students",
                            min_students=cs.MIN_STUDENTS, min_answers=cs.MIN_ANSWERS)
@@ -144,7 +144,9 @@ def export_sheets(c: Classroom, wanted: tuple[str, ...] = SHEETS) -> list[tuple[
     if {"students", "areas"} & set(wanted):
         students = cs.sort_rows(students_of(c), tables.STUDENT_SORTS["name"], tables.tie_student)
         out["students"] = ("学员", tables.STUDENT_COLUMNS, students)
-        out["areas"] = ("各领域正确率", tables.area_columns(queries.area_titles(db.session)), students)
+        worked = cs.area_totals(students)
+        areas = [(a, title) for a, title in queries.area_titles(db.session) if a in worked]
+        out["areas"] = ("各领域正确率", tables.area_columns(areas), students)
     if "questions" in wanted:
         out["questions"] = ("题目分析", tables.QUESTION_COLUMNS,
                             cs.sort_rows(question_table(c), tables.QUESTION_SORTS["facility"], tables.tie_question))
