@@ -272,3 +272,51 @@ def test_due_times_are_shown_in_beijing_time(klass, as_role):
     with time_machine.travel("2026-03-01 10:00:00+00:00", tick=False):
         assert set_task(as_role("instructor"), klass, area="plan", qtype="单选", due="2026-03-02T08:30").status_code == 302
     assert as_utc(only_task().due_at).isoformat() == "2026-03-02T00:30:00+00:00"
+
+
+def statements_for(client, url: str) -> int:
+    from sqlalchemy import event
+    seen = []
+
+    def count(conn, cursor, statement, *_):
+        # the signed-in user is read again after a commit between requests: not the page's own cost
+        if not statement.startswith(("SAVEPOINT", "RELEASE")) and "FROM users" not in statement:
+            seen.append(statement)
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_home_page_costs_the_same_for_one_or_many_assignments(klass, users, as_role, small_paper):
+    qs = single_choice(12)
+    make_task(klass, qs[:2])
+    make_task(klass, blueprint_id="t-quiz")
+    student = as_role("candidate")
+    few = statements_for(student, "/")
+    for n in range(10):
+        make_task(klass, qs[n:n + 3], title=f"第{n}份")
+        make_task(klass, blueprint_id="t-quiz", title=f"考试{n}")
+    assert statements_for(student, "/") == few
+    assert statements_for(student, f"/classes/{klass.id}") <= few + 3
+
+
+def test_progress_from_rows():
+    from training.classes.queries import exam_progress, practice_progress
+    t0 = utcnow()
+    rows = [("a", 0.0, t0 - timedelta(hours=1)), ("a", 1.0, t0), ("b", 1.0, t0 + timedelta(minutes=1)),
+            ("a", 0.0, t0 + timedelta(minutes=2)), ("x", 1.0, t0)]
+    p = practice_progress(rows, ["a", "b"], t0)
+    assert (p.answered, p.correct, p.done, p.finished_at) == (2, 2, True, t0 + timedelta(minutes=1))
+    p = practice_progress(rows, ["a", "b", "c"], t0)
+    assert (p.answered, p.started, p.done, p.finished_at) == (2, True, False, None)
+    assert practice_progress([], [], t0) == practice_progress([], [], t0) and not practice_progress([], [], t0).done
+    before, after = t0 - timedelta(days=1), t0 + timedelta(hours=1)
+    assert exam_progress([(before, before, 90.0)], t0, before).done is False  # handed in before the task
+    p = exam_progress([(after, after + timedelta(hours=2), 55.0), (after, after, 70.0), (after, None, None)], t0, before)
+    assert (p.done, p.points, p.finished_at) == (True, 70.0, after)  # the first paper after the task counts
+    assert exam_progress([(before, None, None)], t0, t0).started is False  # an open paper from before joining
+    assert exam_progress([(after, None, None)], t0, t0).started is True

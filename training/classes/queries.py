@@ -88,51 +88,83 @@ def _first_answers(class_id: int, user_ids: list[int], question_ids: list[str] |
     return select(inner.c.user_id, inner.c.question_id, inner.c.score, inner.c.answered_at).where(inner.c.rn == 1)
 
 
-def progress(session: Session, task: Assignment, user_ids: list[int], total_ids: list[str] | None = None) -> dict[int, Progress]:
-    """user id → Progress on the task, counting only what was done after it was set (and in scope).
+def practice_progress(rows: Iterable[tuple[str, float, datetime]], ids: list[str], since: datetime) -> Progress:
+    """One learner's progress on a practice set from their graded answers (question id, score, answered_at),
+    oldest first: the first answer to each question of `ids` given at or after `since` counts."""
+    wanted, first = set(ids), {}
+    for qid, score, at in rows:
+        at = as_utc(at)
+        if qid in wanted and qid not in first and at >= since:
+            first[qid] = (score, at)
+    done = bool(ids) and len(first) >= len(ids)
+    return Progress(total=len(ids), answered=len(first), correct=sum(score >= FULL_MARKS for score, _ in first.values()),
+                    started=bool(first), done=done, finished_at=max(at for _, at in first.values()) if done else None)
 
-    A practice set is done when every live question of it has a graded answer; a mock exam when a
-    paper of its blueprint was handed in."""
+
+def exam_progress(rows: Iterable[tuple[datetime, datetime | None, float | None]], created: datetime,
+                  answers_from: datetime) -> Progress:
+    """One learner's progress on a mock-exam task from their attempts at its blueprint (started, submitted,
+    points): done by the first paper handed in after the task was set; started by an open paper."""
+    done, started = None, False
+    for began, submitted, points in rows:
+        if submitted is None:
+            started = started or as_utc(began) >= answers_from
+        elif as_utc(submitted) >= max(created, answers_from) and (done is None or as_utc(submitted) < done[0]):
+            done = (as_utc(submitted), points)
+    if done is not None:
+        return Progress(total=1, answered=1, started=True, done=True, finished_at=done[0], points=done[1])
+    return Progress(total=1, started=started)
+
+
+def progress(session: Session, task: Assignment, user_ids: list[int]) -> dict[int, Progress]:
+    """user id → Progress on the task for every member listed (the instructor's view), counting only what
+    was done after the task was set and in scope. A practice set is done when every live question of it
+    has a graded answer; a mock exam when a paper of its blueprint was handed in."""
     if not user_ids:
         return {}
     created = as_utc(task.created_at)
+    rows: dict[int, list] = {uid: [] for uid in user_ids}
     if task.kind == EXAM_TASK:
-        return _exam_progress(session, task, user_ids, created)
-    ids = total_ids if total_ids is not None else live_ids(session, task.question_ids)
-    out: dict[int, dict[str, Any]] = {}
+        froms = dict(session.execute(select(Membership.user_id, Membership.answers_from).where(
+            Membership.class_id == task.class_id, Membership.user_id.in_(user_ids))).tuples().all())
+        for uid, began, submitted, points in session.execute(
+                select(ExamAttempt.user_id, ExamAttempt.started_at, ExamAttempt.submitted_at, ExamAttempt.points)
+                .where(ExamAttempt.blueprint_id == task.blueprint_id, ExamAttempt.user_id.in_(user_ids),
+                       or_(ExamAttempt.submitted_at.is_(None), ExamAttempt.submitted_at >= created))):
+            rows[uid].append((began, submitted, points))
+        return {uid: exam_progress(rows[uid], created, as_utc(froms[uid])) if uid in froms else Progress(total=1)
+                for uid in user_ids}
+    ids = live_ids(session, task.question_ids)
     if ids:
-        for uid, _, score, at in session.execute(_first_answers(task.class_id, user_ids, ids, created)):
-            p = out.setdefault(uid, {"answered": 0, "correct": 0, "last": None})
-            p["answered"] += 1
-            p["correct"] += score >= FULL_MARKS
-            p["last"] = max(filter(None, (p["last"], as_utc(at))))
-    result = {}
-    for uid in user_ids:
-        p = out.get(uid, {"answered": 0, "correct": 0, "last": None})
-        done = bool(ids) and p["answered"] >= len(ids)
-        result[uid] = Progress(total=len(ids), answered=p["answered"], correct=p["correct"], started=p["answered"] > 0,
-                               done=done, finished_at=p["last"] if done else None)
-    return result
+        for uid, qid, score, at in session.execute(_first_answers(task.class_id, user_ids, ids, created)):
+            rows[uid].append((qid, score, at))
+    return {uid: practice_progress(sorted(rows[uid], key=lambda r: as_utc(r[2])), ids, created) for uid in user_ids}
 
 
-def _exam_progress(session: Session, task: Assignment, user_ids: list[int], created: datetime) -> dict[int, Progress]:
-    rows = session.execute(
-        select(ExamAttempt.user_id, ExamAttempt.started_at, ExamAttempt.submitted_at, ExamAttempt.points)
-        .join(Membership, and_(Membership.class_id == task.class_id, Membership.user_id == ExamAttempt.user_id))
-        .where(ExamAttempt.blueprint_id == task.blueprint_id, ExamAttempt.user_id.in_(user_ids),
-               or_(and_(ExamAttempt.submitted_at.is_(None), ExamAttempt.started_at >= Membership.answers_from),
-                   and_(ExamAttempt.submitted_at >= created, ExamAttempt.submitted_at >= Membership.answers_from)))
-        .order_by(ExamAttempt.submitted_at, ExamAttempt.id))
-    result = {uid: Progress(total=1) for uid in user_ids}
-    for uid, _, submitted, points in rows:
-        current = result[uid]
-        if submitted is None:
-            if not current.done:
-                result[uid] = Progress(total=1, started=True)
-        elif not current.done:  # the first paper handed in after the task was set
-            result[uid] = Progress(total=1, answered=1, started=True, done=True, finished_at=as_utc(submitted),
-                                   points=points)
-    return result
+def learner_progress(session: Session, user_id: int, tasks: list[tuple[Assignment, Membership]]) -> dict[int, Progress]:
+    """task id → one learner's Progress on each of their tasks (any classes): three queries, whatever the count."""
+    practice = [(t, m) for t, m in tasks if t.kind != EXAM_TASK]
+    exams = [(t, m) for t, m in tasks if t.kind == EXAM_TASK]
+    out: dict[int, Progress] = {}
+    if practice:
+        live = set(live_ids(session, sorted({q for t, _ in practice for q in t.question_ids})))
+        since = {t.id: max(as_utc(t.created_at), as_utc(m.answers_from)) for t, m in practice}
+        rows = session.execute(
+            select(Response.question_id, Response.score, Response.answered_at)
+            .where(Response.user_id == user_id, Response.question_id.in_(live), Response.score.is_not(None),
+                   Response.answered_at >= min(since.values()))
+            .order_by(Response.answered_at, Response.id)).tuples().all() if live else []
+        for t, _ in practice:
+            out[t.id] = practice_progress(rows, [q for q in t.question_ids if q in live], since[t.id])
+    if exams:
+        attempts = session.execute(
+            select(ExamAttempt.blueprint_id, ExamAttempt.started_at, ExamAttempt.submitted_at, ExamAttempt.points)
+            .where(ExamAttempt.user_id == user_id,
+                   ExamAttempt.blueprint_id.in_({t.blueprint_id for t, _ in exams}))).tuples().all()
+        for t, m in exams:
+            out[t.id] = exam_progress([a[1:] for a in attempts if a[0] == t.blueprint_id], as_utc(t.created_at),
+                                      as_utc(m.answers_from))
+    return out
 
 
 # --- per student -------------------------------------------------------------------------------------------

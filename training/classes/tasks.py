@@ -63,14 +63,17 @@ def describe(task: Assignment, areas: dict[str, str], topics: dict[str, str], bl
     return f"{scope}，共 {len(task.question_ids)} 道题"
 
 
-def names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    return (dict(db.session.execute(db.select(Area.id, Area.title)).tuples().all()),
-            dict(db.session.execute(db.select(Topic.id, Topic.title)).tuples().all()),
-            dict(db.session.execute(db.select(PaperBlueprint.id, PaperBlueprint.title)).tuples().all()))
+def names(tasks: list[Assignment]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Titles of the areas, knowledge points and blueprints the tasks name (only those)."""
+    def titles(model, ids: set[str]) -> dict[str, str]:
+        ids.discard("")
+        return dict(db.session.execute(db.select(model.id, model.title).where(model.id.in_(ids))).tuples().all()) if ids else {}
+    return (titles(Area, {t.scope.area for t in tasks}), titles(Topic, {t.scope.topic for t in tasks}),
+            titles(PaperBlueprint, {t.blueprint_id or "" for t in tasks}))
 
 
 def views_of(tasks: list[Assignment]) -> list[TaskView]:
-    areas, topics, blueprints = names()
+    areas, topics, blueprints = names(tasks)
     return [TaskView(t, describe(t, areas, topics, blueprints)) for t in tasks]
 
 
@@ -88,35 +91,43 @@ def assignment_summaries(c: Classroom, people: list[tuple[Membership, User]]) ->
     return out
 
 
+def with_learner_progress(views: list[TaskView], memberships: list[Membership], user_id: int) -> list[TaskView]:
+    """Fill each view with this learner's own progress and status (a fixed number of queries)."""
+    done = queries.learner_progress(db.session, user_id, [(v.task, m) for v, m in zip(views, memberships)])
+    now = utcnow()
+    for view in views:
+        view.progress = done[view.task.id]
+        view.status = status_of(view.task, view.progress, now)
+    return views
+
+
 def member_tasks(c: Classroom, m: Membership) -> list[TaskView]:
     """The class's assignments with this member's own progress and status."""
-    now = utcnow()
-    out = views_of(queries.assignments(db.session, [c.id]))
-    for view in out:
-        view.progress = queries.progress(db.session, view.task, [m.user_id])[m.user_id]
-        view.status = status_of(view.task, view.progress, now)
-    return out
+    views = views_of(queries.assignments(db.session, [c.id]))
+    return with_learner_progress(views, [m] * len(views), m.user_id)
 
 
 def open_assignments(user_id: int) -> list[TaskView]:
     """For the home page: assignments of the user's active classes still to do (overdue ones for
     HOME_OVERDUE_DAYS), and those finished in the last HOME_DONE_DAYS; worst status first."""
-    rows = db.session.execute(db.select(Assignment, Classroom).join(Classroom, Classroom.id == Assignment.class_id)
+    rows = db.session.execute(db.select(Assignment, Classroom, Membership)
+                              .join(Classroom, Classroom.id == Assignment.class_id)
                               .join(Membership, Membership.class_id == Classroom.id)
                               .where(Membership.user_id == user_id, Classroom.archived_at.is_(None))
                               .order_by(Assignment.created_at.desc())).tuples().all()
     if not rows:
         return []
+    views = views_of([t for t, _, _ in rows])
+    for view, (_, c, _) in zip(views, rows):
+        view.classroom = c
+    with_learner_progress(views, [m for _, _, m in rows], user_id)
     now = utcnow()
     out = []
-    for view, (task, c) in zip(views_of([t for t, _ in rows]), rows):
-        view.classroom = c
-        view.progress = queries.progress(db.session, task, [user_id])[user_id]
-        view.status = status_of(task, view.progress, now)
+    for view in views:
         p = view.progress
         if p.done and p.finished_at and (now - p.finished_at).days >= HOME_DONE_DAYS:
             continue
-        if view.status == cs.OVERDUE and (now - as_utc(task.due_at)).days >= HOME_OVERDUE_DAYS:
+        if view.status == cs.OVERDUE and (now - as_utc(view.task.due_at)).days >= HOME_OVERDUE_DAYS:
             continue
         out.append(view)
     far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -161,7 +172,7 @@ def resolve(form: AssignmentForm) -> Assignment | None:
     if not valid or any(f.errors for f in form):
         return None
     if not task.title:
-        areas, topics, blueprints = names()
+        areas, topics, blueprints = names([task])
         what = describe(task, areas, topics, blueprints)
         task.title = ("练习：" + what.split("，")[0] if task.kind == PRACTICE_TASK else what)[:100]
     return task
