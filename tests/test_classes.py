@@ -1,7 +1,9 @@
 """班级: create a class, join by code or link (at most once), leave, remove, new code, archive."""
 from __future__ import annotations
 
+import os
 import re
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -251,3 +253,30 @@ def test_an_archived_class_takes_no_one_and_can_be_restored(app, loaded, users, 
 def test_unknown_classes_are_404(app, loaded, as_role, url):
     response = as_role("admin").get(url)
     assert response.status_code == 404 and ("没有这个班级" in text(response) or "页面不存在" in text(response))
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="real concurrent requests need PostgreSQL")
+def test_simultaneous_joins_make_one_membership(fresh_app):
+    """Twenty tabs of one candidate press 加入 at once: one row, and every request ends in a redirect."""
+    app = fresh_app
+    teacher = make_user(Role.instructor, username="t@race.local")
+    student = make_user(username="s@race.local")
+    c = make_class(teacher, join_code="RACE22")
+    clients = [client_for(app, student) for _ in range(20)]
+    tokens = [csrf_from(text(cl.get("/classes/"))) for cl in clients]
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def join(cl, token):
+        barrier.wait()
+        statuses.append(cl.post("/classes/join", data={"code": "RACE22", "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=join, args=pair) for pair in zip(clients, tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [302] * len(clients)
+    db.session.expire_all()
+    assert members_of(c) == {student.id}

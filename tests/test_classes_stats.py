@@ -60,7 +60,7 @@ def row_for(page: str, needle: str) -> str:
 
 
 def test_question_figures_on_the_page(world, as_role):
-    c, (q, p1, p2) = world["class"], world["questions"]
+    c, (q, _, p2) = world["class"], world["questions"]
     page = text(as_role("instructor").get(f"/classes/{c.id}/stats/questions"))
     assert "题目分析" in page and "第一次作答" in page and "其他所有题" in page and "5 名学员" in page
     row = row_for(page, q.id)
@@ -77,7 +77,7 @@ def test_question_figures_on_the_page(world, as_role):
 
 
 def test_worst_first_and_other_sorts(world, as_role):
-    c, (q, p1, p2) = world["class"], world["questions"]
+    c, (q, _, p2) = world["class"], world["questions"]
     teacher = as_role("instructor")
     page = text(teacher.get(f"/classes/{c.id}/stats/questions"))
     assert page.index(p2.id) < page.index(q.id)  # 20 % before 67 %

@@ -15,7 +15,6 @@ from ..forms import EmptyForm, require_csrf
 from ..models import Classroom, Membership, Role, User
 from ..models.base import display_tz, utcnow
 from ..models.classes import new_join_code, normalise_code
-from ..progress import classstats as cs
 from ..progress.stats import day_start, local_today
 from . import bp, queries
 from .forms import ClassForm, JoinForm

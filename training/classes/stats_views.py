@@ -160,7 +160,7 @@ def download(body: bytes, mimetype: str, c: Classroom, what: str, ext: str) -> H
     day = local_today(display_tz(), utcnow()).isoformat()
     name = f"{c.name}-{what}-{day}.{ext}"
     return HTTPResponse(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=\"class-{c.id}-{day}.{ext}\"; filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": f"attachment; filename=\"class-{c.id}-{day}.{ext}\"; filename*=UTF-8''{quote(name, safe='')}",
         "Cache-Control": "private, no-store"})
 
 

@@ -162,7 +162,7 @@ def point_rows(counts: list[tuple[str, str, int, int, int]], cases: dict[str, Ca
 
 POINT_SORTS = {
     "credit": SortSpec("得分率（低→高）", lambda r: r.figures.credit.worst_first_key()),
-    "answers": SortSpec("作答次数（多→少）", lambda r: -r.figures.answers),
+    "answers": SortSpec("回答次数（多→少）", lambda r: -r.figures.answers),
     "case": SortSpec("按案例", lambda r: (r.case_title, r.order)),
 }
 
@@ -171,8 +171,8 @@ POINT_COLUMNS = [
     Column("类型", TEXT, lambda r: r.kind),
     Column("要点", TEXT, lambda r: r.label),
     Column("分值", INT, lambda r: r.weight),
-    Column("作答次数", INT, lambda r: r.figures.answers),
-    Column("作答人数", INT, lambda r: r.figures.students),
+    Column("回答次数", INT, lambda r: r.figures.answers),
+    Column("回答人数", INT, lambda r: r.figures.students),
     Column("答到次数", INT, lambda r: r.figures.credited),
     Column("得分率", PERCENT, lambda r: r.figures.credit),
 ]
