@@ -320,3 +320,15 @@ def test_progress_from_rows():
     assert (p.done, p.points, p.finished_at) == (True, 70.0, after)  # the first paper after the task counts
     assert exam_progress([(before, None, None)], t0, t0).started is False  # an open paper from before joining
     assert exam_progress([(after, None, None)], t0, t0).started is True
+
+
+def test_an_archived_class_keeps_its_assignments(klass, as_role):
+    task = make_task(klass, single_choice(1), title="留下的作业")
+    klass.archived_at = utcnow()
+    db.session.commit()
+    teacher = as_role("instructor")
+    page = text(teacher.get(f"/classes/{klass.id}/assignments/{task.id}"))
+    refused = teacher.post(f"/classes/{klass.id}/assignments/{task.id}/delete", data={"csrf_token": csrf_from(page)})
+    assert refused.status_code == 409 and "已归档" in text(refused)
+    assert teacher.get(f"/classes/{klass.id}/assignments/new").status_code == 409
+    assert db.session.get(Assignment, task.id) is not None

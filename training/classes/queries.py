@@ -70,6 +70,10 @@ class Progress:
     def share(self) -> str:
         return f"{self.answered} / {self.total}"
 
+    def late(self, due_at: datetime | None) -> bool:
+        """Finished, after the due time."""
+        return bool(self.done and due_at and self.finished_at and self.finished_at > as_utc(due_at))
+
 
 def _first_answers(class_id: int, user_ids: list[int], question_ids: list[str] | None, since: datetime | None):
     """SELECT of (user, question, score, answered_at) for each member's first graded answer per question in scope."""

@@ -42,8 +42,7 @@ class TaskView:
     @property
     def late(self) -> bool:
         """Finished after the due time."""
-        p, due = self.progress, self.task.due_at
-        return bool(p and p.done and due and p.finished_at and p.finished_at > as_utc(due))
+        return self.progress is not None and self.progress.late(self.task.due_at)
 
 
 @bp.app_template_filter("status_class")
@@ -240,9 +239,7 @@ def assignment(class_id: int, assignment_id: int):
     people = queries.members(db.session, c.id)
     done = queries.progress(db.session, task, [u.id for _, u in people])
     now = utcnow()
-    due = as_utc(task.due_at) if task.due_at else None
-    rows = [(u, done[u.id], status_of(task, done[u.id], now),
-             bool(due and done[u.id].finished_at and done[u.id].finished_at > due)) for m, u in people]
+    rows = [(u, done[u.id], status_of(task, done[u.id], now), done[u.id].late(task.due_at)) for _, u in people]
     rows.sort(key=lambda r: (cs.STATUS_ORDER[r[2]], r[1].answered, r[0].nickname, r[0].id))
     counts = {s: sum(1 for r in rows if r[2] == s) for s in cs.STATUS_ORDER}
     return render_template("classes/assignment.html", c=c, view=views_of([task])[0], rows=rows, counts=counts,
@@ -255,6 +252,7 @@ def delete_assignment(class_id: int, assignment_id: int):
     """Withdraw an assignment (the answers given for it stay in each learner's history)."""
     c = teacher_class(class_id)
     require_csrf()
+    writable(c)
     task = class_assignment(c, assignment_id)
     db.session.delete(task)
     db.session.commit()
