@@ -61,6 +61,11 @@ def point_table(c: Classroom) -> list[tables.PointRow]:
     return tables.point_rows(counts, queries.cases(db.session, {row[0] for row in counts}))
 
 
+def worked_areas(totals: dict) -> list[tuple[str, str]]:
+    """(id, title) of the areas the class answered questions in, in syllabus order."""
+    return [(a, title) for a, title in queries.area_titles(db.session) if a in totals]
+
+
 def area_chart(areas: list[tuple[str, str]], totals: dict) -> Markup | None:
     shown = [(title, totals[a][2]) for a, title in areas]
     if not shown:
@@ -77,7 +82,7 @@ def stats(class_id: int):
     sort = chosen_sort(tables.STUDENT_SORTS, "accuracy")
     rows = cs.sort_rows(students_of(c), tables.STUDENT_SORTS[sort], tables.tie_student)
     totals = cs.area_totals(rows)
-    areas = [(a, title) for a, title in queries.area_titles(db.session) if a in totals]  # the areas the class worked on
+    areas = worked_areas(totals)
     return render_template("classes/stats_students.html", c=c, rows=rows, sort=sort, sorts=tables.STUDENT_SORTS,
                            areas=areas, totals=totals, chart=area_chart(areas, totals), tab="students",
                            min_students=cs.MIN_STUDENTS, min_answers=cs.MIN_ANSWERS)
@@ -144,9 +149,7 @@ def export_sheets(c: Classroom, wanted: tuple[str, ...] = SHEETS) -> list[tuple[
     if {"students", "areas"} & set(wanted):
         students = cs.sort_rows(students_of(c), tables.STUDENT_SORTS["name"], tables.tie_student)
         out["students"] = ("学员", tables.STUDENT_COLUMNS, students)
-        worked = cs.area_totals(students)
-        areas = [(a, title) for a, title in queries.area_titles(db.session) if a in worked]
-        out["areas"] = ("各领域正确率", tables.area_columns(areas), students)
+        out["areas"] = ("各领域正确率", tables.area_columns(worked_areas(cs.area_totals(students))), students)
     if "questions" in wanted:
         out["questions"] = ("题目分析", tables.QUESTION_COLUMNS,
                             cs.sort_rows(question_table(c), tables.QUESTION_SORTS["facility"], tables.tie_question))
