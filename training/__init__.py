@@ -72,6 +72,7 @@ def init_extensions(app: Flask) -> None:
 def init_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .classes import bp as classes_bp
     from .dashboard import bp as dashboard_bp
     from .errors import init_errors
     from .manage import bp as manage_bp
@@ -90,6 +91,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(defense_bp, url_prefix="/defense")
     app.register_blueprint(exams_bp, url_prefix="/mock")
     app.register_blueprint(dashboard_bp, url_prefix="/progress")
+    app.register_blueprint(classes_bp, url_prefix="/classes")
     init_errors(app)
 
 

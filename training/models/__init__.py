@@ -1,6 +1,7 @@
 """The database models, one module per domain."""
 from .authoring import AuthoredDoc, DocCoauthor, ImportBatch
 from .answers import DEFENSE, EXAM, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
+from .classes import EXAM_TASK, PRACTICE_TASK, Assignment, Classroom, Membership, TaskScope
 from .content import (
     ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank,
     SearchEntry, Topic, case_topics, question_topics,
@@ -16,4 +17,5 @@ __all__ = [
     "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "PasswordReset", "Role", "User", "PracticeFilters",
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
     "Regrade", "PRACTICE", "EXAM", "DEFENSE", "ReviewCard", "PointCard", "AuthoredDoc", "DocCoauthor", "ImportBatch",
+    "Classroom", "Membership", "Assignment", "TaskScope", "PRACTICE_TASK", "EXAM_TASK",
 ]

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..access import public
 from ..answers.reviews import review_counts
+from ..classes.tasks import open_assignments
 from ..extensions import db
 from ..grading.display import ShownQuestion
 from ..models import Area, Case, PaperBlueprint, Question, Topic
@@ -46,7 +47,8 @@ def home():
     """The syllabus areas with what each holds."""
     areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
     review = review_counts(db.session, current_user.id, display_tz()) if current_user.is_authenticated else None
-    return render_template("study/home.html", areas=areas, counts=area_counts(), review=review)
+    assignments = open_assignments(current_user.id) if current_user.is_authenticated else []
+    return render_template("study/home.html", areas=areas, counts=area_counts(), review=review, assignments=assignments)
 
 
 @bp.route("/areas/<area_id>")
