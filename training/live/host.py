@@ -167,7 +167,7 @@ def control(session_id: int):
     seen = parse_int(request.form.get("version", ""), lo=1)
     if seen is not None and seen != live.state_version:
         return redirect(url_for("live.host", session_id=live.id))  # already moved on: show where it is now
-    advance(db.session, live, action, current_app.config.get("LIVE_LEAD_SECONDS", 3.0))
+    advance(db.session, live, action, current_app.config["LIVE_LEAD_SECONDS"])
     db.session.commit()
     cache().forget(live.id)
     return redirect(url_for("live.host", session_id=live.id))

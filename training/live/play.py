@@ -70,12 +70,12 @@ def phone(code: str):
     return render_template("live/play.html", live=live, player=player, token=token if player else "",
                            state_url=url_for("live.state", session_id=live.id),
                            answer_url=url_for("live.submit", session_id=live.id),
-                           interval_ms=current_app.config.get("LIVE_POLL_MS", 1500))
+                           interval_ms=current_app.config["LIVE_POLL_MS"])
 
 
 @bp.route("/play/join", methods=["POST"])
 @public
-@limiter.limit(lambda: current_app.config.get("LIVE_JOIN_FAIL_LIMIT", "30 per minute"), methods=["POST"],
+@limiter.limit(lambda: current_app.config["LIVE_JOIN_FAIL_LIMIT"], methods=["POST"],
                deduct_when=failed_join)
 def join_post():
     """Join (or rejoin as the same player) and go to the game page with the token set."""
@@ -117,7 +117,7 @@ def error(status: int, message: str, reason: str):
 
 def authenticate(session_id: int):
     """(snapshot, player tuple) for the phone's token, or an error response to return."""
-    ttl = current_app.config.get("LIVE_VERSION_TTL", 0.2)
+    ttl = current_app.config["LIVE_VERSION_TTL"]
     store = cache()
     snap = store.snapshot(db.session, session_id, ttl)
     if snap is None:
@@ -139,7 +139,7 @@ def authenticate(session_id: int):
 
 @bp.route("/play/s/<int:session_id>/state")
 @public
-@limiter.limit(lambda: current_app.config.get("LIVE_POLL_LIMIT", "240 per minute"), key_func=player_key)
+@limiter.limit(lambda: current_app.config["LIVE_POLL_LIMIT"], key_func=player_key)
 def state(session_id: int):
     """The room's state for one phone (JSON); 304 while nothing changed (ETag = the state version)."""
     snap, player = authenticate(session_id)
@@ -170,7 +170,7 @@ def parse_answer(body: Any, qtype: str | None) -> Any:
 @bp.route("/play/s/<int:session_id>/answer", methods=["POST"])
 @public
 @csrf.exempt
-@limiter.limit(lambda: current_app.config.get("LIVE_ANSWER_LIMIT", "30 per minute"), key_func=player_key)
+@limiter.limit(lambda: current_app.config["LIVE_ANSWER_LIMIT"], key_func=player_key)
 def submit(session_id: int):
     """Store this phone's answer to the open question once; a repeat gets the first answer back."""
     snap, player = authenticate(session_id)
