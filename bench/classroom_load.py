@@ -286,10 +286,14 @@ async def send_answer(http, base, sid, phone: Phone, slot: int, value, stats: St
 async def play(phone: Phone, base: str, sid: int, code: str, questions: list[dict], stats: Stats,
                poll_s: float, seconds: int, rng: random.Random, stop: asyncio.Event, join_spread: float) -> None:
     connector = aiohttp.TCPConnector(limit=4, force_close=False)
+    # The page and the join form use cookies (CSRF, the token cookie); polls and answers send none, as the
+    # phone's script does (credentials: "omit"). Both share the phone's connections.
     async with aiohttp.ClientSession(connector=connector, timeout=TIMEOUT,
-                                     cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # 127.0.0.1 cookies
+                                     cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser, \
+            aiohttp.ClientSession(connector=connector, connector_owner=False, timeout=TIMEOUT,
+                                  cookie_jar=aiohttp.DummyCookieJar()) as http:
         await asyncio.sleep(rng.random() * join_spread)  # people do not all join in the same millisecond
-        if not await join(http, base, code, phone, stats):
+        if not await join(browser, base, code, phone, stats):
             return
         etag, answering = "", set()
         reload_at = rng.randrange(len(questions)) if phone.reloader else None
@@ -318,29 +322,29 @@ async def play(phone: Phone, base: str, sid: int, code: str, questions: list[dic
                 if state["phase"] == "question" and q and q["slot"] not in answering and not me.get("answered"):
                     slot = q["slot"]
                     answering.add(slot)
-                    opens = max(0.0, q["opens_in_ms"] / 1000)
+                    opens = max(0.0, state["clock"]["opens_in_ms"] / 1000)
                     window = seconds * 0.8
                     delay = opens + 0.15 + rng.random() * max(0.1, window - 0.15)
                     value = right_value(questions[slot]) if rng.random() < 0.6 else wrong_value(questions[slot], rng)
                     tasks.append(asyncio.create_task(
-                        answer_later(http, base, sid, code, phone, slot, value, delay, stats,
+                        answer_later(browser, http, base, sid, code, phone, slot, value, delay, stats,
                                      reload_now=slot == reload_at)))
             await asyncio.sleep(poll_s * (0.8 + rng.random() * 0.4))
         for task in tasks:
             await task
 
 
-async def answer_later(http, base, sid, code, phone: Phone, slot: int, value, delay: float, stats: Stats,
+async def answer_later(browser, http, base, sid, code, phone: Phone, slot: int, value, delay: float, stats: Stats,
                        reload_now: bool) -> None:
     if reload_now:  # the page is reloaded (or the browser closed and opened) before answering
         await asyncio.sleep(delay / 2)
-        async with http.get(f"{base}/play/{code}") as r:
+        async with browser.get(f"{base}/play/{code}") as r:
             stats.count(r.status)
             page = await r.text()
         if f'data-token="{phone.token}"' not in page:
             stats.errors.append("reload: the page did not know the phone's token")
         kept = phone.token
-        if not await join(http, base, code, phone, stats, token=kept):
+        if not await join(browser, base, code, phone, stats, token=kept):
             return
         if phone.token != kept:
             stats.errors.append("reload: rejoined with a different token")
@@ -474,13 +478,17 @@ def parse_args(argv):
     parser.add_argument("--lead", type=float, default=3.0, help="seconds a question is shown before it opens")
     parser.add_argument("--poll-ms", type=int, default=1500, help="phones poll this often (default 1500)")
     parser.add_argument("--reveal-pause", type=float, default=1.0, help="seconds the answer stays up (default 1)")
-    parser.add_argument("--join-spread", type=float, default=2.0, help="phones join over this many seconds")
+    parser.add_argument("--join-spread", type=float, default=None,
+                        help="phones join over this many seconds (default N/40: a room scanning the QR code)")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (default 8)")
     parser.add_argument("--mode", choices=("speed", "accuracy"), default="speed")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--database-url", default=DEFAULT_SERVER,
                         help=f"PostgreSQL server; classroom_<pid> is created on it and dropped (default {DEFAULT_SERVER})")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.join_spread is None:
+        args.join_spread = max(2.0, args.players / 40)
+    return args
 
 
 async def run_phones(args, base, sid, code, questions, stats, sampler) -> list[Phone]:
@@ -524,7 +532,9 @@ def main(argv=None) -> int:
                    LIVE_LEAD_SECONDS=str(args.lead), LIVE_POLL_MS=str(args.poll_ms),
                    LOGIN_RATE_LIMIT="10000 per minute", PAGE_CACHE_ENTRIES="0")
         env.pop("PYTHONPATH", None)
-        server = Gunicorn("classroom", "app:app", env, logdir, extra=("--threads", str(args.threads)))
+        # keep-alive longer than the phones' poll interval, as a proxy in front would keep them
+        server = Gunicorn("classroom", "app:app", env, logdir,
+                          extra=("--threads", str(args.threads), "--keep-alive", "10"))
         server.wait_ready("/play/")
         database.one("SELECT 1")
         sampler = Sampler(server.proc.pid, database)
@@ -545,7 +555,8 @@ def main(argv=None) -> int:
             problems.append(f"{len(stats.rejected)} answers rejected, e.g. {sorted(set(stats.rejected))[:5]}")
         cores = os.cpu_count()
         print(f"classroom load — N = {args.players} phones, {args.questions} questions × {args.seconds} s "
-              f"(lead {args.lead} s, poll every {args.poll_ms} ms), gunicorn -w 2 --threads {args.threads}, "
+              f"(lead {args.lead} s, poll every {args.poll_ms} ms, joins over {args.join_spread:g} s), "
+              f"gunicorn -w 2 --threads {args.threads} --keep-alive 10, "
               f"PostgreSQL database {database.name}; {cores} cores on this machine, shared with whatever else runs")
         print(f"answers expected {counts['expected']}, accepted {counts['accepted']}, stored {counts['stored']}, "
               f"lost {counts['lost']}, duplicates {counts['duplicates']}, wrong score/points {counts['wrong']}")

@@ -64,7 +64,8 @@
   function poll() {
     var headers = { "X-Player-Token": token, "Accept": "application/json" };
     if (etag) headers["If-None-Match"] = etag;
-    fetch(stateUrl, { headers: headers, cache: "no-store", credentials: "same-origin" }).then(function (r) {
+    // No cookies: the token is in the header, and the server then reads no session at all.
+    fetch(stateUrl, { headers: headers, cache: "no-store", credentials: "omit" }).then(function (r) {
       failures = 0;
       $("[data-net]").hidden = true;
       if (r.status === 304) { schedule(interval); return null; }
@@ -114,7 +115,7 @@
     function go() {
       attempt += 1;
       fetch(answerUrl, {
-        method: "POST", credentials: "same-origin", cache: "no-store",
+        method: "POST", credentials: "omit", cache: "no-store",
         headers: { "Content-Type": "application/json", "Accept": "application/json", "X-Player-Token": token },
         body: JSON.stringify({ slot: slot, answer: answer })
       }).then(function (r) {
@@ -198,9 +199,9 @@
     } else if (s.phase === "question") {
       var q = s.question;
       var now = performance.now();
-      opensAt = now + (q.opens_in_ms || 0);
-      closesAt = now + q.closes_in_ms;
-      graceMs = q.grace_ms || 0;
+      opensAt = now + (s.clock.opens_in_ms || 0);
+      closesAt = now + s.clock.closes_in_ms;
+      graceMs = s.clock.grace_ms || 0;
       var mine = sent[q.slot] || (me.answered ? me.answer : null);
       if (mine) {
         sent[q.slot] = mine;

@@ -19,7 +19,6 @@ def live_app():
 
 def questions_of(code: str):
     from training.extensions import db
-    from training.live.state import shown
     from training.models import ItemVersion, LiveSession
     with live_app().app_context():
         live = db.session.execute(db.select(LiveSession).where(LiveSession.code == code)).scalar_one()

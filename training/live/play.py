@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from limits import parse as parse_limit
 from sqlalchemy import select
 
 from ..access import public
 from ..extensions import csrf, db, limiter
-from ..grading.live import BadNickname, QUESTION, chosen_keys, clean_code, clean_nickname
-from ..models import ItemVersion, LivePlayer, LiveSession, Response
+from ..grading.live import BadNickname, chosen_keys, clean_code, clean_nickname
+from ..models import LivePlayer, Response
+from ..models.base import utcnow
 from ..numbers import parse_int
 from . import bp
 from .service import LiveError, answer as store_answer, join, open_session_by_code, token_hash
-from .state import cache, my_part, phone_view
+from .state import cache, my_part, phone_body
 
 TOKEN_HEADER = "X-Player-Token"
 COOKIE_DAYS = 2
@@ -139,21 +141,28 @@ def authenticate(session_id: int):
 
 @bp.route("/play/s/<int:session_id>/state")
 @public
-@limiter.limit(lambda: current_app.config["LIVE_POLL_LIMIT"], key_func=player_key)
+@limiter.exempt  # limited per phone below, more cheaply
 def state(session_id: int):
-    """The room's state for one phone (JSON); 304 while nothing changed (ETag = the state version)."""
+    """The room's state for one phone (JSON); 304 while nothing changed (ETag = the state version).
+
+    Phones send no cookies here (the token is in a header), so no session cookie is read either."""
     snap, player = authenticate(session_id)
     if not isinstance(player, tuple):
         return player
+    limit = parse_limit(current_app.config["LIVE_POLL_LIMIT"])
+    if not cache().may_poll(request.headers[TOKEN_HEADER], limit.amount, limit.get_expiry()):
+        return error(429, "刷新太频繁，请稍等一会儿。", "too_many")
     if request.if_none_match.contains_weak(snap.etag):
         response = current_app.response_class(status=304)
     else:
+        now = utcnow()
         answered = None
-        if snap.phase == QUESTION and snap.question is not None:
+        if snap.question is not None and snap.opened(now):  # before the question opens nobody has answered it
             stored = db.session.execute(select(Response.answer).where(
                 Response.live_player_id == player[0], Response.slot == snap.position)).first()
             answered = chosen_keys(snap.question["qtype"], stored[0]) if stored is not None else None
-        response = jsonify(phone_view(snap, my_part(snap, player[0], player[3], answered)))
+        body = phone_body(snap, my_part(snap, player[0], player[3], answered), now)
+        response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(snap.etag, weak=True)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -180,16 +189,11 @@ def submit(session_id: int):
     slot = parse_int(str(body.get("slot", "")) if isinstance(body, dict) else "", lo=0, hi=10_000)
     if slot is None:
         return error(400, "提交的内容不完整，请刷新页面。", "invalid")
-    payloads: dict[int, Any] = {}
-
-    def payload(version_id: int):
-        if version_id not in payloads:
-            payloads[version_id] = db.session.get(ItemVersion, version_id).question
-        return payloads[version_id]
-
+    store = cache()
     qtype = snap.question["qtype"] if snap.question and snap.question["slot"] == slot else None
     try:
-        done = store_answer(db.session, session_id, (player[0], player[2]), slot, parse_answer(body, qtype), payload)
+        done = store_answer(db.session, session_id, (player[0], player[2]), slot, parse_answer(body, qtype),
+                             lambda version_id: store.payload(db.session, version_id))
     except LiveError as exc:
         db.session.rollback()
         return error(exc.status, exc.message, exc.reason)

@@ -188,8 +188,15 @@ def answer(session: Session, live_id: int, player: tuple[int, int | None], slot:
                    presented=None, score=result.score,
                    points=points_for(result.correct, took, limit, state.mode), points_possible=MAX_POINTS,
                    time_ms=took, answered_at=now, graded_at=now)
-    stored, inserted = insert_once(session, row, lambda: session.execute(select(Response).where(
-        Response.live_player_id == player_id, Response.slot == slot)).scalar())
+    looked = [False]
+
+    def winner() -> Response | None:
+        if not looked[0]:  # insert_once asks first; we asked a moment ago, before taking the lock
+            looked[0] = True
+            return None
+        return session.execute(select(Response).where(Response.live_player_id == player_id,
+                                                      Response.slot == slot)).scalar()
+    stored, inserted = insert_once(session, row, winner)
     return Answered(stored, inserted)
 
 

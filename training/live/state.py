@@ -8,6 +8,7 @@ another worker, so a cold cache only costs a rebuild.
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from ..grading.live import (
     right_keys,
 )
 from ..models import ItemVersion, LivePlayer, LiveSession, Response
-from ..models.base import as_utc, utcnow
+from ..models.base import as_utc
 
 TOP = 5
 
@@ -51,10 +52,31 @@ class Snapshot:
     standings: dict[int, Standing] = field(default_factory=dict)
     top: list[dict[str, Any]] = field(default_factory=list)
     results: dict[int, tuple[Any, float, int]] = field(default_factory=dict)  # player → (answer, score, points) at reveal
+    _shared: bytes | None = None
 
     @property
     def etag(self) -> str:
         return f"L{self.session_id}-{self.version}"
+
+    @property
+    def shared_json(self) -> bytes:
+        """The part of every phone's answer that is the same for the whole room, encoded once."""
+        if self._shared is None:
+            out: dict[str, Any] = {"v": self.etag, "phase": self.phase, "title": self.title, "total": self.total,
+                                   "position": self.position, "mode": self.mode, "rule": MODE_RULES[self.mode],
+                                   "locked": self.locked}
+            if self.question is not None:
+                out["question"] = dict(self.question, seconds=self.seconds)
+            if self.reveal is not None:
+                out["reveal"] = self.reveal
+            if self.top:
+                out["top"] = self.top
+            self._shared = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
+        return self._shared
+
+    def opened(self, now: datetime) -> bool:
+        """Could anyone have answered the current question yet?"""
+        return self.phase == QUESTION and self.opens_at is not None and now >= self.opens_at
 
 
 def shown(payload: QuestionPayload, session_id: int, slot: int) -> ShownQuestion:
@@ -120,7 +142,28 @@ class SnapshotCache:
         self.snapshots: dict[int, Snapshot] = {}
         self.checked: dict[int, tuple[float, int]] = {}  # session id → (monotonic time, version read)
         self.players: dict[str, tuple[int, int, int | None, str]] = {}  # token hash → (player, session, user, nick)
+        self.payloads: dict[int, QuestionPayload] = {}  # item versions never change: kept for good
+        self.polls: dict[str, list[float]] = {}  # token hash → [window start, polls in it]
         self.lock = threading.Lock()
+
+    def payload(self, session: Session, version_id: int) -> QuestionPayload:
+        found = self.payloads.get(version_id)
+        if found is None:
+            found = self.payloads[version_id] = session.get(ItemVersion, version_id).question
+        return found
+
+    def may_poll(self, key: str, amount: int, seconds: float) -> bool:
+        """A fixed-window count per phone, in this worker: Flask-Limiter costs as much as a 304 itself.
+        (Two threads may both count one poll of the same phone: the limit is approximate, never lax by much.)"""
+        now = time.monotonic()
+        window = self.polls.get(key)
+        if window is None or now - window[0] >= seconds:
+            if len(self.polls) > 50000:
+                self.polls.clear()
+            self.polls[key] = [now, 1]
+            return True
+        window[1] += 1
+        return window[1] <= amount
 
     def version(self, session: Session, session_id: int, ttl: float) -> int | None:
         now = time.monotonic()
@@ -169,20 +212,13 @@ def ms_until(moment: datetime | None, now: datetime) -> int | None:
     return None if moment is None else int((moment - now).total_seconds() * 1000)
 
 
-def phone_view(snap: Snapshot, me: dict[str, Any]) -> dict[str, Any]:
-    """The JSON a phone gets: the room's state, times relative to the server's now, and "me"."""
-    now = utcnow()
-    out: dict[str, Any] = {"v": snap.etag, "phase": snap.phase, "title": snap.title, "total": snap.total,
-                           "position": snap.position, "mode": snap.mode, "rule": MODE_RULES[snap.mode],
-                           "locked": snap.locked, "me": me}
-    if snap.question is not None:
-        out["question"] = dict(snap.question, seconds=snap.seconds, opens_in_ms=ms_until(snap.opens_at, now),
-                               closes_in_ms=ms_until(snap.deadline_at, now), grace_ms=int(GRACE_SECONDS * 1000))
-    if snap.reveal is not None:
-        out["reveal"] = snap.reveal
-    if snap.top:
-        out["top"] = snap.top
-    return out
+def phone_body(snap: Snapshot, me: dict[str, Any], now: datetime) -> bytes:
+    """The JSON a phone gets: "clock" (the question's times relative to the server's now, so a phone's
+    own clock does not matter), "me", then the room's shared part as encoded once for this version."""
+    clock = {"opens_in_ms": ms_until(snap.opens_at, now), "closes_in_ms": ms_until(snap.deadline_at, now),
+             "grace_ms": int(GRACE_SECONDS * 1000)} if snap.phase == QUESTION else None
+    head = json.dumps({"clock": clock, "me": me}, ensure_ascii=False, separators=(",", ":")).encode()
+    return head[:-1] + b"," + snap.shared_json[1:]
 
 
 def my_part(snap: Snapshot, player_id: int, nickname: str, answered: Any = None) -> dict[str, Any]:
