@@ -197,11 +197,11 @@ def submit(session_id: int):
     except LiveError as exc:
         db.session.rollback()
         return error(exc.status, exc.message, exc.reason)
-    db.session.commit()
-    row = done.row
+    row = done.row  # read before the commit expires it (no reload query)
     out = {"accepted": True, "first": done.first, "slot": row.slot,
            "answer": chosen_keys("判断" if isinstance(row.answer, bool) else "", row.answer),
            "message": "已提交，等老师公布答案。" if done.first else "你已经答过这道题，以第一次提交为准。"}
+    db.session.commit()
     response = jsonify(out)
     response.headers["Cache-Control"] = "no-store"
     return response

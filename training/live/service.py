@@ -17,9 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..answers.store import claim, insert_once
+from ..answers.store import claim
 from ..grading.live import (
-    FINISHED, GRACE_SECONDS, LATE, LOBBY, MAX_POINTS, OPEN, QUESTION, REVEAL, elapsed_ms, free_nickname, new_code,
+    EARLY, FINISHED, GRACE_SECONDS, LATE, LOBBY, MAX_POINTS, OPEN, QUESTION, REVEAL, elapsed_ms, free_nickname, new_code,
     points_for, window,
 )
 from ..grading.objective import InvalidResponse, check_response, grade
@@ -155,49 +155,57 @@ def answer(session: Session, live_id: int, player: tuple[int, int | None], slot:
     """Store a player's answer to question `slot` at most once, if that question is open now.
 
     player is (player id, user id or None); version_payload(version_id) gives the QuestionPayload.
+    The common case is three statements (lock the session row, insert, commit): the answer that is
+    already there is looked up only when the insert hits uq_responses_live or the question is closed.
+    The transaction holds nothing else, so a failed insert rolls it back whole (no savepoint needed).
     """
     player_id, user_id = player
-    existing = session.execute(select(Response).where(Response.live_player_id == player_id,
+
+    def first_answer() -> Response | None:
+        return session.execute(select(Response).where(Response.live_player_id == player_id,
                                                       Response.slot == slot)).scalar()
-    if existing is not None:
-        return Answered(existing, False)
     state = locked_state(session, live_id)
-    if state.phase != QUESTION or state.position != slot:
-        if state.phase == LOBBY or slot > state.position:
-            raise LiveError(409, "这道题还没有开始，请等老师出题。", "not_open")
-        raise LiveError(409, "这道题已经结束，答案没有计入。", "closed")
     now = now or utcnow()
-    opens, deadline = as_utc(state.opens_at), as_utc(state.deadline_at)
-    where = window(now, opens, deadline)
-    if where == LATE:
-        raise LiveError(409, f"作答时间已到（以服务器时间为准，截止后 {GRACE_SECONDS:g} 秒内仍算有效），这次作答没有计入。",
-                        "late")
+    where = (window(now, as_utc(state.opens_at), as_utc(state.deadline_at))
+             if state.phase == QUESTION and state.position == slot else None)
     if where != OPEN:
-        raise LiveError(409, "还没到作答时间，请看到选项后再作答。", "not_open")
+        existing = first_answer()  # a repeat after the question closed still gets the first answer
+        if existing is not None:
+            return Answered(existing, False)
+        if state.phase == LOBBY or slot > state.position or where == EARLY:
+            message = "这道题还没有开始，请等老师出题。" if where != EARLY else "还没到作答时间，请看到选项后再作答。"
+            raise LiveError(409, message, "not_open")
+        if where == LATE:
+            raise LiveError(409, f"作答时间已到（以服务器时间为准，截止后 {GRACE_SECONDS:g} 秒内仍算有效），"
+                                 "这次作答没有计入。", "late")
+        raise LiveError(409, "这道题已经结束，答案没有计入。", "closed")
     version_id = state.version_ids[slot]
     q = version_payload(version_id)
     try:
         checked = check_response(q, response)
     except InvalidResponse as exc:
+        existing = first_answer()
+        if existing is not None:
+            return Answered(existing, False)
         raise LiveError(400, str(exc), "invalid") from exc
     result = grade(q, checked, exam=True)
     limit = state.seconds * 1000
-    took = elapsed_ms(now, opens, limit)
+    took = elapsed_ms(now, as_utc(state.opens_at), limit)
     row = Response(user_id=user_id, context=LIVE, live_session_id=live_id, live_player_id=player_id, slot=slot,
                    question_id=state.question_ids[slot], version_id=version_id, answer=checked,
                    presented=None, score=result.score,
                    points=points_for(result.correct, took, limit, state.mode), points_possible=MAX_POINTS,
                    time_ms=took, answered_at=now, graded_at=now)
-    looked = [False]
-
-    def winner() -> Response | None:
-        if not looked[0]:  # insert_once asks first; we asked a moment ago, before taking the lock
-            looked[0] = True
-            return None
-        return session.execute(select(Response).where(Response.live_player_id == player_id,
-                                                      Response.slot == slot)).scalar()
-    stored, inserted = insert_once(session, row, winner)
-    return Answered(stored, inserted)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        existing = first_answer()
+        if existing is None:  # a different constraint failed: a real error
+            raise
+        return Answered(existing, False)
+    return Answered(row, True)
 
 
 # ------------------------------------------------------------------ the instructor's controls
