@@ -436,3 +436,38 @@ def test_results_page_and_downloads(live_app, loaded, users, teacher):
     assert rows[1][1] == "甲" and rows[1][0] == 1 and rows[2][1] == "'=1+1"
     final = a.state().json
     assert final["phase"] == "finished" and final["me"]["rank"] == 1
+
+
+def test_the_poll_shortcut_answers_304_without_the_app_and_never_for_a_removed_player(live_app, loaded, users, teacher):
+    live_app.config["LIVE_VERSION_TTL"] = 60  # this worker trusts the version it read: polls may skip Flask
+    live = make_live(users["instructor"])
+    phone, other = Phone(live_app, live, "小明"), Phone(live_app, live, "小红")
+    assert phone.state().status_code == 200 and other.state().status_code == 200
+    statements = []
+    from sqlalchemy import event
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        quiet = phone.state()
+        assert quiet.status_code == 304 and quiet.headers["ETag"] == phone.etag
+        assert "Content-Security-Policy" not in quiet.headers  # answered before the app: nothing ran
+        assert statements == []
+        forged = phone.client.get(f"/play/s/{live.id}/state", headers={"X-Player-Token": "forged",
+                                                                      "If-None-Match": phone.etag})
+        assert forged.status_code == 403  # an unknown token goes on to the view
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    page = teacher.get(f"/live/{live.id}").get_data(as_text=True)
+    teacher.post(f"/live/{live.id}/players/{other.player.id}/remove", data={"csrf_token": csrf_from(page)})
+    assert other.state().status_code == 403
+    assert phone.state().status_code == 200  # the version moved on: the whole state again
+
+
+def test_a_flood_of_polls_is_limited_per_phone(live_app, loaded, users):
+    live_app.config["LIVE_POLL_LIMIT"] = "5 per minute"
+    live = make_live(users["instructor"])
+    phone, other = Phone(live_app, live, "刷新"), Phone(live_app, live, "安静")
+    codes = [phone.state().status_code for _ in range(7)]
+    assert codes[:1] == [200] and set(codes[1:5]) == {304} and codes[5:] == [429, 429]
+    assert "太频繁" in phone.state().json["message"]
+    assert other.state().status_code == 200

@@ -19,9 +19,12 @@ DEFAULTS = {
 
 
 @bp.record_once
-def set_defaults(state) -> None:
+def set_up(state) -> None:
+    """Defaults for the settings, and the 304 shortcut for polls in front of the app (shortcut.py)."""
+    from .shortcut import PollShortcut
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
+    state.app.wsgi_app = PollShortcut(state.app.wsgi_app, state.app)
 
 
 from . import host, play  # noqa: E402,F401

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from limits import parse as parse_limit
 from sqlalchemy import select
 
 from ..access import public
@@ -149,8 +148,8 @@ def state(session_id: int):
     snap, player = authenticate(session_id)
     if not isinstance(player, tuple):
         return player
-    limit = parse_limit(current_app.config["LIVE_POLL_LIMIT"])
-    if not cache().may_poll(request.headers[TOKEN_HEADER], limit.amount, limit.get_expiry()):
+    store = cache()
+    if not store.may_poll(request.headers[TOKEN_HEADER], *store.poll_limit(current_app.config["LIVE_POLL_LIMIT"])):
         return error(429, "刷新太频繁，请稍等一会儿。", "too_many")
     if request.if_none_match.contains_weak(snap.etag):
         response = current_app.response_class(status=304)

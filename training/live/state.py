@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from limits import parse as parse_limit
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -151,6 +152,13 @@ class SnapshotCache:
         if found is None:
             found = self.payloads[version_id] = session.get(ItemVersion, version_id).question
         return found
+
+    def poll_limit(self, text: str) -> tuple[int, float]:
+        """("240 per minute" →) (240, 60.0), parsed once."""
+        if getattr(self, "_limit", (None,))[0] != text:
+            item = parse_limit(text)
+            self._limit = (text, item.amount, float(item.get_expiry()))
+        return self._limit[1], self._limit[2]
 
     def may_poll(self, key: str, amount: int, seconds: float) -> bool:
         """A fixed-window count per phone, in this worker: Flask-Limiter costs as much as a 304 itself.
