@@ -30,12 +30,6 @@ def cookie_name(session_id: int) -> str:
     return f"live_{session_id}"
 
 
-def player_key() -> str:
-    """Rate limits count per phone (its token), so a classroom behind one address is not one client."""
-    token = request.headers.get(TOKEN_HEADER, "")
-    return "player:" + token_hash(token)[:32] if token else "addr:" + (request.remote_addr or "")
-
-
 def failed_join(response) -> bool:
     """Only wrong or ended codes count against an address (guessing codes), not joins that worked."""
     return response.status_code in (404, 410)
@@ -178,17 +172,20 @@ def parse_answer(body: Any, qtype: str | None) -> Any:
 @bp.route("/play/s/<int:session_id>/answer", methods=["POST"])
 @public
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["LIVE_ANSWER_LIMIT"], key_func=player_key)
+@limiter.exempt  # limited per phone below, as polls are
 def submit(session_id: int):
     """Store this phone's answer to the open question once; a repeat gets the first answer back."""
     snap, player = authenticate(session_id)
     if not isinstance(player, tuple):
         return player
+    store = cache()
+    if not store.may_poll("answer:" + request.headers[TOKEN_HEADER],
+                          *store.poll_limit(current_app.config["LIVE_ANSWER_LIMIT"])):
+        return error(429, "提交太频繁，请稍等一会儿再试。", "too_many")
     body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     slot = parse_int(str(body.get("slot", "")) if isinstance(body, dict) else "", lo=0, hi=10_000)
     if slot is None:
         return error(400, "提交的内容不完整，请刷新页面。", "invalid")
-    store = cache()
     qtype = snap.question["qtype"] if snap.question and snap.question["slot"] == slot else None
     try:
         done = store_answer(db.session, session_id, (player[0], player[2]), slot, parse_answer(body, qtype),

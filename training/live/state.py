@@ -144,7 +144,8 @@ class SnapshotCache:
         self.checked: dict[int, tuple[float, int]] = {}  # session id → (monotonic time, version read)
         self.players: dict[str, tuple[int, int, int | None, str]] = {}  # token hash → (player, session, user, nick)
         self.payloads: dict[int, QuestionPayload] = {}  # item versions never change: kept for good
-        self.polls: dict[str, list[float]] = {}  # token hash → [window start, polls in it]
+        self.polls: dict[str, list[float]] = {}  # token (or "answer:" + token) → [window start, count in it]
+        self.limits: dict[str, tuple[int, float]] = {}
         self.lock = threading.Lock()
 
     def payload(self, session: Session, version_id: int) -> QuestionPayload:
@@ -154,14 +155,16 @@ class SnapshotCache:
         return found
 
     def poll_limit(self, text: str) -> tuple[int, float]:
-        """("240 per minute" →) (240, 60.0), parsed once."""
-        if getattr(self, "_limit", (None,))[0] != text:
+        """("240 per minute" →) (240, 60.0), parsed once per text."""
+        found = self.limits.get(text)
+        if found is None:
             item = parse_limit(text)
-            self._limit = (text, item.amount, float(item.get_expiry()))
-        return self._limit[1], self._limit[2]
+            found = self.limits[text] = (item.amount, float(item.get_expiry()))
+        return found
 
     def may_poll(self, key: str, amount: int, seconds: float) -> bool:
-        """A fixed-window count per phone, in this worker: Flask-Limiter costs as much as a 304 itself.
+        """A fixed-window count per phone, in this worker: Flask-Limiter costs as much as a 304 itself
+        (and its memory store starts a timer thread per new key).
         (Two threads may both count one poll of the same phone: the limit is approximate, never lax by much.)"""
         now = time.monotonic()
         window = self.polls.get(key)
