@@ -96,6 +96,7 @@ def join_post():
         field = "nickname" if exc.reason == "nickname" else "code"
         return render_join(exc.status, code, nick_raw[:40], {field: exc.message})
     db.session.commit()
+    cache().forget(live.id)  # an account's new token bumped the version: this worker reads it at once
     response = redirect(url_for("live.phone", code=live.code))
     response.set_cookie(cookie_name(live.id), joined.token, max_age=COOKIE_DAYS * 86400, httponly=True,
                         samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
@@ -129,6 +130,8 @@ def authenticate(session_id: int):
         return snap, error(403, "身份凭证无效：请回到加入页面重新输入课堂码加入。", "bad_token")
     if player[0] in snap.removed:
         return snap, error(403, "你已被老师移出这个课堂。", "removed")
+    if snap.refuses(player[0], hashed):
+        return snap, error(403, "你的账号已在另一台设备上加入这个课堂，这台设备不能再作答。", "moved")
     return snap, player
 
 

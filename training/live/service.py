@@ -111,6 +111,9 @@ def join(session: Session, live: LiveSession, nickname: str, user_id: int | None
                 raise LiveError(403, "你已被老师移出这个课堂。", "removed")
             fresh = secrets.token_urlsafe(24)
             mine.token_hash = token_hash(fresh)
+            # a new version: every worker rebuilds its state and learns that the old token is gone
+            session.execute(update(LiveSession).where(LiveSession.id == live.id)
+                            .values(state_version=LiveSession.state_version + 1))
             return Joined(mine, fresh, True)
     if live.finished_at is not None:
         raise LiveError(410, "这个课堂已经结束了。", "finished")

@@ -47,7 +47,7 @@ class PollShortcut:
             return False
         hashed = token_hash(token)
         player = store.players.get(hashed)
-        if player is None or player[1] != session_id or player[0] in snap.removed:
+        if player is None or player[1] != session_id or snap.refuses(player[0], hashed):
             return False
         amount, seconds = store.poll_limit(config["LIVE_POLL_LIMIT"])
         return store.may_poll(token, amount, seconds)

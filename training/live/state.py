@@ -50,6 +50,9 @@ class Snapshot:
     question: dict[str, Any] | None = None
     reveal: dict[str, Any] | None = None
     removed: frozenset[int] = frozenset()
+    # Signed-in players' current token hashes: joining again on another device gives the account's player a
+    # new token (and a new version), so a worker that cached the old token refuses it from then on.
+    account_tokens: dict[int, str] = field(default_factory=dict)
     standings: dict[int, Standing] = field(default_factory=dict)
     top: list[dict[str, Any]] = field(default_factory=list)
     results: dict[int, tuple[Any, float, int]] = field(default_factory=dict)  # player → (answer, score, points) at reveal
@@ -74,6 +77,11 @@ class Snapshot:
                 out["top"] = self.top
             self._shared = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
         return self._shared
+
+    def refuses(self, player_id: int, hashed: str) -> bool:
+        """A player taken out of the room, or an account's token replaced by a newer device's."""
+        current = self.account_tokens.get(player_id)
+        return player_id in self.removed or (current is not None and current != hashed)
 
     def opened(self, now: datetime) -> bool:
         """Could anyone have answered the current question yet?"""
@@ -114,6 +122,8 @@ def build(session: Session, live: LiveSession) -> Snapshot:
                     live.deadline_at and as_utc(live.deadline_at))
     snap.removed = frozenset(session.execute(select(LivePlayer.id).where(
         LivePlayer.session_id == live.id, LivePlayer.removed_at.is_not(None))).scalars())
+    snap.account_tokens = dict(session.execute(select(LivePlayer.id, LivePlayer.token_hash).where(
+        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))).all())
     if live.phase in (QUESTION, REVEAL):
         version = session.get(ItemVersion, live.version_ids[live.position])
         sq = shown(version.question, live.id, live.position)
