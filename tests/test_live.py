@@ -474,3 +474,24 @@ def test_a_flood_of_polls_is_limited_per_phone(live_app, loaded, users):
     assert codes[:1] == [200] and set(codes[1:5]) == {304} and codes[5:] == [429, 429]
     assert "太频繁" in phone.state().json["message"]
     assert other.state().status_code == 200
+
+
+def test_a_new_question_reaches_phones_without_a_query_before_it_opens(live_app, loaded, users, teacher):
+    live_app.config.update(LIVE_VERSION_TTL=60, LIVE_LEAD_SECONDS=30)
+    live = make_live(users["instructor"])
+    phone = Phone(live_app, live, "小明")
+    phone.state()
+    control(teacher, live, "start")
+    assert phone.state().json["phase"] == "question"  # the view: this worker reads the new version
+    phone.etag = None  # a reload: the whole state again
+    statements = []
+    from sqlalchemy import event
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        again = phone.state()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert again.status_code == 200 and statements == []
+    body = again.json
+    assert body["question"]["number"] == 1 and body["me"]["answered"] is False and body["clock"]["opens_in_ms"] > 20000
