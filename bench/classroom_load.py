@@ -142,6 +142,7 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     status: dict[int, int] = field(default_factory=dict)
+    lag: list[float] = field(default_factory=list)  # how late this script's own event loop woke up (ms)
 
     def count(self, status: int) -> None:
         self.requests += 1
@@ -504,7 +505,14 @@ async def run_phones(args, base, sid, code, questions, stats, sampler) -> list[P
             sampler.sample()
             await asyncio.sleep(1.0)
 
+    async def watch_lag():  # a latency measured here includes the time this loop was too busy to read it
+        while not stop.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            stats.lag.append((time.perf_counter() - started - 0.01) * 1000)
+
     sampling = asyncio.create_task(sample_forever())
+    lagging = asyncio.create_task(watch_lag())
     tasks = [asyncio.create_task(play(p, base, sid, code, questions, stats, args.poll_ms / 1000, args.seconds,
                                       random.Random(args.seed + p.number), stop, args.join_spread)) for p in phones]
     from training.grading.live import GRACE_SECONDS
@@ -512,6 +520,7 @@ async def run_phones(args, base, sid, code, questions, stats, sampler) -> list[P
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
     sampler.sample()
     sampling.cancel()
+    lagging.cancel()
     return phones
 
 
@@ -563,6 +572,8 @@ def main(argv=None) -> int:
         for name, values in (("join", stats.join), ("poll", stats.poll), ("answer", stats.answer)):
             print(f"{name:6} n={len(values):6}  p50 {percentile(values, 50):7.1f} ms  p99 {percentile(values, 99):7.1f} ms"
                   f"  max {max(values) if values else float('nan'):7.1f} ms")
+        print(f"this script's event loop woke late by p50 {percentile(stats.lag, 50):.1f} ms, p99 "
+              f"{percentile(stats.lag, 99):.1f} ms, max {max(stats.lag):.1f} ms (included in the latencies above)")
         print(f"requests {stats.requests} in {elapsed:.1f} s = {stats.requests / elapsed:.0f}/s; statuses "
               + " ".join(f"{k}×{v}" for k, v in sorted(stats.status.items())))
         print(f"CPU seconds: gunicorn {app_cpu:.1f}, PostgreSQL backends {pg_cpu:.1f}, this script "
