@@ -5,7 +5,7 @@ The script makes its own database (classroom_<pid>) on the server, loads one are
 through the real form) starts each question, reveals it when every phone has answered or its time
 is up, and moves on. The phones (asyncio + aiohttp, one connection pool each) join with the code and
 a nickname, poll the state with ETag every LIVE_POLL_MS, and answer each question at a random moment
-inside its window (60 % right). 5 % of the phones reload mid-question (page + state without ETag,
+inside its window (60 % right). An answer the server turns away as late counts as a failure here too. 5 % of the phones reload mid-question (page + state without ETag,
 then rejoin through the join form with the token they kept); 5 % send every answer twice at once.
 
 Afterwards it reads the database and checks: every answer a phone sent is stored exactly once
@@ -17,7 +17,7 @@ backends for this database and this script.
 
     .venv/bin/python bench/classroom_load.py --players 1000
     .venv/bin/python bench/classroom_load.py --players 50 --questions 3 --seconds 2 --lead 0.3 --poll-ms 300 \
-        --reveal-pause 0.2 --join-spread 0.5          # tests/test_live_load.py
+        --reveal-pause 0.2 --join-spread 0.5 --answer-within 0.5     # tests/test_live_load.py
 
 Targets (--players 1000): 0 lost, 0 duplicates, every score right, answer p99 < 150 ms, poll p99 <
 100 ms. Exit status 1 if any correctness check fails; 2 if only a latency target is missed.
@@ -285,7 +285,8 @@ async def send_answer(http, base, sid, phone: Phone, slot: int, value, stats: St
 
 
 async def play(phone: Phone, base: str, sid: int, code: str, questions: list[dict], stats: Stats,
-               poll_s: float, seconds: int, rng: random.Random, stop: asyncio.Event, join_spread: float) -> None:
+               poll_s: float, seconds: int, rng: random.Random, stop: asyncio.Event, join_spread: float,
+               answer_within: float) -> None:
     connector = aiohttp.TCPConnector(limit=4, force_close=False)
     # The page and the join form use cookies (CSRF, the token cookie); polls and answers send none, as the
     # phone's script does (credentials: "omit"). Both share the phone's connections.
@@ -324,7 +325,7 @@ async def play(phone: Phone, base: str, sid: int, code: str, questions: list[dic
                     slot = q["slot"]
                     answering.add(slot)
                     opens = max(0.0, state["clock"]["opens_in_ms"] / 1000)
-                    window = seconds * 0.8
+                    window = seconds * answer_within
                     delay = opens + 0.15 + rng.random() * max(0.1, window - 0.15)
                     value = right_value(questions[slot]) if rng.random() < 0.6 else wrong_value(questions[slot], rng)
                     tasks.append(asyncio.create_task(
@@ -478,6 +479,8 @@ def parse_args(argv):
     parser.add_argument("--seconds", type=int, default=10, help="time per question (default 10)")
     parser.add_argument("--lead", type=float, default=3.0, help="seconds a question is shown before it opens")
     parser.add_argument("--poll-ms", type=int, default=1500, help="phones poll this often (default 1500)")
+    parser.add_argument("--answer-within", type=float, default=0.8,
+                        help="phones answer within this share of each question's time (default 0.8)")
     parser.add_argument("--reveal-pause", type=float, default=1.0, help="seconds the answer stays up (default 1)")
     parser.add_argument("--join-spread", type=float, default=None,
                         help="phones join over this many seconds (default N/40: a room scanning the QR code)")
@@ -514,7 +517,8 @@ async def run_phones(args, base, sid, code, questions, stats, sampler) -> list[P
     sampling = asyncio.create_task(sample_forever())
     lagging = asyncio.create_task(watch_lag())
     tasks = [asyncio.create_task(play(p, base, sid, code, questions, stats, args.poll_ms / 1000, args.seconds,
-                                      random.Random(args.seed + p.number), stop, args.join_spread)) for p in phones]
+                                      random.Random(args.seed + p.number), stop, args.join_spread,
+                                      args.answer_within)) for p in phones]
     from training.grading.live import GRACE_SECONDS
     await instructor(base, sid, len(questions), n, GRACE_SECONDS, args.reveal_pause, stats, stop)
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)

@@ -23,7 +23,8 @@ def test_fifty_phones_lose_no_answer_and_count_none_twice():
     server = make_url(URL).set(database="postgres").render_as_string(hide_password=False)
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "classroom_load.py"), "--players", "50",
                           "--questions", "3", "--seconds", "2", "--lead", "0.3", "--poll-ms", "300",
-                          "--reveal-pause", "0.2", "--join-spread", "0.5", "--database-url", server],
+                          "--reveal-pause", "0.2", "--join-spread", "0.5", "--answer-within", "0.5",
+                          "--database-url", server],
                          cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert run.returncode in (0, 2), run.stdout[-3000:] + run.stderr[-2000:]
     assert "lost 0, duplicates 0, wrong score/points 0" in run.stdout, run.stdout[-2000:]
