@@ -5,8 +5,9 @@ The script makes its own database (classroom_<pid>) on the server, loads one are
 through the real form) starts each question, reveals it when every phone has answered or its time
 is up, and moves on. The phones (asyncio + aiohttp, one connection pool each) join with the code and
 a nickname, poll the state with ETag every LIVE_POLL_MS, and answer each question at a random moment
-inside its window (60 % right). An answer the server turns away as late counts as a failure here too. 5 % of the phones reload mid-question (page + state without ETag,
-then rejoin through the join form with the token they kept); 5 % send every answer twice at once.
+inside its window (60 % right); an answer the server turns away as late counts as a failure here too.
+5 % of the phones reload mid-question (page + state without ETag, then rejoin through the join form
+with the token they kept); 5 % send every answer twice at once.
 
 Afterwards it reads the database and checks: every answer a phone sent is stored exactly once
 (0 lost, 0 duplicates, one player per phone), each stored answer is the one sent, with the right
