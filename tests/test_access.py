@@ -19,7 +19,8 @@ def sample_args(rule, users) -> dict:
     values = {"area_id": "plan", "topic_id": "kp-plan-concept", "case_id": "case-plan-write-service-plan",
               "question_id": "plan-q001", "user_id": users["candidate"].id, "session_id": 999999,
               "response_id": 999999, "answer_id": 999999, "attempt_id": 999999, "doc_id": 999999, "batch_id": 999999,
-              "blueprint_id": "exam-theory", "token": "no-such-token", "index": 0, "class_id": 999999, "assignment_id": 999999}
+              "blueprint_id": "exam-theory", "token": "no-such-token", "index": 0, "class_id": 999999, "assignment_id": 999999,
+              "code": "123456", "player_id": 999999}
     return {arg: values[arg] for arg in rule.arguments}
 
 

@@ -73,7 +73,7 @@ def sample_args(rule, users, world) -> dict:
               "question_id": "plan-q001", "user_id": users["candidate"].id, "session_id": world["ids"]["session_id"],
               "response_id": 1, "answer_id": 1, "attempt_id": world["ids"]["attempt_id"],
               "blueprint_id": "exam-theory", "index": 0, "token": "no-such-token", "doc_id": world["ids"]["doc_id"],
-              "batch_id": world["ids"]["batch_id"], "class_id": 1, "assignment_id": 1}
+              "batch_id": world["ids"]["batch_id"], "class_id": 1, "assignment_id": 1, "code": "123456", "player_id": 1}
     if rule.rule.startswith("/defense/"):
         values["session_id"] = world["defense_session"]
     return {arg: values[arg] for arg in rule.arguments}

@@ -1,7 +1,8 @@
 """The answer record: one Response per answer in every context, and key-point results.
 
-Practice, mock exam and 模拟答辩 (and, later, the live classroom) all write Response rows:
-who answered, which item at which version, in which context (exactly one), the response
+Practice, mock exam, 模拟答辩 and the live classroom (课堂互动) all write Response rows:
+who answered (a user; in the live classroom a player, who may have no account), which item at
+which version, in which context (exactly one), the response
 in keys, the grade given then (score 0–1, and points where a paper gives points), how
 long it took and when. Written and 答辩 answers add one KeypointResult per key point.
 "At most once" is enforced here by unique constraints; the views treat a violation as
@@ -20,8 +21,9 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .content import Case, ItemVersion, Question
 
-PRACTICE, EXAM, DEFENSE = "practice", "exam", "defense"
-CONTEXT_COLUMNS = {PRACTICE: "practice_session_id", EXAM: "exam_attempt_id", DEFENSE: "defense_session_id"}
+PRACTICE, EXAM, DEFENSE, LIVE = "practice", "exam", "defense", "live"
+CONTEXT_COLUMNS = {PRACTICE: "practice_session_id", EXAM: "exam_attempt_id", DEFENSE: "defense_session_id",
+                   LIVE: "live_session_id"}
 
 
 def _one_context_sql() -> str:
@@ -38,11 +40,17 @@ class Response(db.Model):
         CheckConstraint(_one_context_sql(), name="one_context"),
         CheckConstraint("(question_id IS NULL) <> (case_id IS NULL)", name="one_item"),
         CheckConstraint("legacy OR version_id IS NOT NULL", name="versioned"),
+        # Someone answered: a user, or a live player (phones in the classroom need no account);
+        # a live answer always names its player, and only live answers do.
+        CheckConstraint("user_id IS NOT NULL OR live_player_id IS NOT NULL", name="answerer"),
+        CheckConstraint("(live_player_id IS NULL) = (live_session_id IS NULL)", name="live_player"),
         # One answer per question per round of a practice set, per item of an exam paper,
-        # per drawn case of a rehearsal (NULL contexts never collide).
+        # per drawn case of a rehearsal, per player and question of a live session (NULL contexts never collide).
         UniqueConstraint("practice_session_id", "round", "question_id", name="uq_responses_practice"),
         UniqueConstraint("exam_attempt_id", "slot", name="uq_responses_exam"),
         UniqueConstraint("defense_session_id", "slot", name="uq_responses_defense"),
+        UniqueConstraint("live_player_id", "slot", name="uq_responses_live"),
+        Index("ix_responses_live_slot", "live_session_id", "slot"),
         Index("ix_responses_user_answered", "user_id", "answered_at"),
         # 学习进度 aggregates a learner's answers per question without reading the rows (covering index)
         Index("ix_responses_user_item", "user_id", "question_id", "case_id", "answered_at", "score"),
@@ -51,13 +59,15 @@ class Response(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))  # NULL: a live player without an account
     context: Mapped[str] = mapped_column(String(12))
     practice_session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"))
     exam_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("exam_attempts.id", ondelete="CASCADE"))
     defense_session_id: Mapped[int | None] = mapped_column(ForeignKey("defense_sessions.id", ondelete="CASCADE"))
+    live_session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    live_player_id: Mapped[int | None] = mapped_column(ForeignKey("live_players.id", ondelete="CASCADE"))
     round: Mapped[int] = mapped_column(default=0)
-    slot: Mapped[int] = mapped_column()  # place in the set / paper / rehearsal, for display
+    slot: Mapped[int] = mapped_column()  # place in the set / paper / rehearsal / live session
     question_id: Mapped[str | None] = mapped_column(ForeignKey("questions.id"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("item_versions.id"))
