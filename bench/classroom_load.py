@@ -473,6 +473,21 @@ def check_database(database: Database, sid: int, phones: list[Phone], questions:
 # ---------------------------------------------------------------- running
 
 
+def print_server_times(path: Path) -> None:
+    """Time spent inside gunicorn's worker thread per request (%(D)s), apart from waiting to be picked up."""
+    kinds: dict[str, list[float]] = {"poll": [], "answer": [], "join": []}
+    for line in path.read_text(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            continue
+        kind = "poll" if parts[0].endswith("/state") else "answer" if parts[0].endswith("/answer") else \
+            "join" if parts[0].startswith("/play/") else None
+        if kind:
+            kinds[kind].append(int(parts[2]) / 1000)
+    for kind, values in kinds.items():
+        print(f"  inside gunicorn {kind:6} p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms")
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--players", type=int, default=1000)
@@ -487,6 +502,8 @@ def parse_args(argv):
                         help="phones join over this many seconds (default N/40: a room scanning the QR code)")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (default 8)")
     parser.add_argument("--mode", choices=("speed", "accuracy"), default="speed")
+    parser.add_argument("--server-times", action="store_true",
+                        help="have gunicorn log each request's own duration and print its p50/p99 (costs some CPU)")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--database-url", default=DEFAULT_SERVER,
                         help=f"PostgreSQL server; classroom_<pid> is created on it and dropped (default {DEFAULT_SERVER})")
@@ -547,8 +564,10 @@ def main(argv=None) -> int:
                    LOGIN_RATE_LIMIT="10000 per minute", PAGE_CACHE_ENTRIES="0")
         env.pop("PYTHONPATH", None)
         # keep-alive longer than the phones' poll interval, as a proxy in front would keep them
-        server = Gunicorn("classroom", "app:app", env, logdir,
-                          extra=("--threads", str(args.threads), "--keep-alive", "10"))
+        extra = ("--threads", str(args.threads), "--keep-alive", "10")
+        if args.server_times:
+            extra += ("--access-logfile", str(logdir / "access.log"), "--access-logformat", "%(U)s %(s)s %(D)s")
+        server = Gunicorn("classroom", "app:app", env, logdir, extra=extra)
         server.wait_ready("/play/")
         database.one("SELECT 1")
         sampler = Sampler(server.proc.pid, database)
@@ -579,6 +598,8 @@ def main(argv=None) -> int:
                   f"  max {max(values) if values else float('nan'):7.1f} ms")
         print(f"this script's event loop woke late by p50 {percentile(stats.lag, 50):.1f} ms, p99 "
               f"{percentile(stats.lag, 99):.1f} ms, max {max(stats.lag):.1f} ms (included in the latencies above)")
+        if args.server_times:
+            print_server_times(logdir / "access.log")
         print(f"requests {stats.requests} in {elapsed:.1f} s = {stats.requests / elapsed:.0f}/s; statuses "
               + " ".join(f"{k}×{v}" for k, v in sorted(stats.status.items())))
         print(f"CPU seconds: gunicorn {app_cpu:.1f}, PostgreSQL backends {pg_cpu:.1f}, this script "
