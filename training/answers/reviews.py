@@ -22,33 +22,48 @@ def retention_of(session: Session, user_id: int) -> float:
     return user.desired_retention if user is not None and user.desired_retention else DESIRED_RETENTION
 
 
+def _apply_review(session: Session, find, make, response_id: int, rating, at: datetime, retention: float,
+                  rerate: bool) -> None:
+    """One answer as one review of a card: `find()` locks the card (or gives None), `make(card, due)` builds a
+    new one rated once. An answer already reviewed counts once; with `rerate` (a corrected verdict) it is rated
+    again from the card as it was before it. An older answer arriving late changes nothing."""
+    card = find()
+    if card is None:
+        data, due = review(None, rating, at, retention)
+        card, created = insert_once(session, make(data, due), find)
+        if created:
+            return
+    if card.last_response_id == response_id:
+        if rerate:
+            data, due = review(card.card_before, rating, at, retention)
+            card.card, card.due_at, card.last_rating = data, due, int(rating)
+        return
+    last = card.card.get("last_review")
+    if last and datetime.fromisoformat(last) > at:
+        return
+    data, due = review(card.card, rating, at, retention)
+    if rerate:
+        card.card_before = card.card
+    card.card, card.due_at, card.reviews = data, due, card.reviews + 1
+    card.last_rating, card.last_response_id = int(rating), response_id
+
+
 def record_review(session: Session, row: Response, qtype: str, exam: bool = False) -> None:
     """One graded answer is one review of the question's card: at most once per answer, in time order."""
     if row.score is None or row.answered_at is None or row.question_id is None:
         return
     rating = rating_for(row.correct, qtype, None if exam else row.time_ms)
-    at, retention = as_utc(row.answered_at), retention_of(session, row.user_id)
 
     def find() -> ReviewCard | None:
         return session.execute(select(ReviewCard).where(
             ReviewCard.user_id == row.user_id, ReviewCard.question_id == row.question_id).with_for_update()).scalar()
 
-    card = find()
-    if card is None:
-        data, due = review(None, rating, at, retention)
-        card, created = insert_once(session, ReviewCard(
-            user_id=row.user_id, question_id=row.question_id, card=data, due_at=due, reviews=1,
-            last_rating=int(rating), last_response_id=row.id), find)
-        if created:
-            return
-    if card.last_response_id == row.id:
-        return
-    last = card.card.get("last_review")
-    if last and datetime.fromisoformat(last) > at:  # an older answer arriving late changes nothing
-        return
-    data, due = review(card.card, rating, at, retention)
-    card.card, card.due_at, card.reviews = data, due, card.reviews + 1
-    card.last_rating, card.last_response_id = int(rating), row.id
+    def make(data, due) -> ReviewCard:
+        return ReviewCard(user_id=row.user_id, question_id=row.question_id, card=data, due_at=due, reviews=1,
+                          last_rating=int(rating), last_response_id=row.id)
+
+    _apply_review(session, find, make, row.id, rating, as_utc(row.answered_at), retention_of(session, row.user_id),
+                  rerate=False)
 
 
 def record_point_reviews(session: Session, row: Response, made: dict[str, bool]) -> None:
@@ -67,24 +82,11 @@ def record_point_reviews(session: Session, row: Response, made: dict[str, bool])
                 PointCard.user_id == row.user_id, PointCard.case_id == row.case_id,
                 PointCard.point_key == key).with_for_update()).scalar()
 
-        card = find()
-        if card is None:
-            data, due = review(None, rating, at, retention)
-            card, created = insert_once(session, PointCard(
-                user_id=row.user_id, case_id=row.case_id, point_key=key, card=data, card_before=None, due_at=due,
-                reviews=1, last_rating=int(rating), last_response_id=row.id), find)
-            if created:
-                continue
-        if card.last_response_id == row.id:  # the same answer, verdict corrected: rate it again from before
-            data, due = review(card.card_before, rating, at, retention)
-            card.card, card.due_at, card.last_rating = data, due, int(rating)
-            continue
-        last = card.card.get("last_review")
-        if last and datetime.fromisoformat(last) > at:
-            continue
-        data, due = review(card.card, rating, at, retention)
-        card.card_before, card.card, card.due_at = card.card, data, due
-        card.reviews, card.last_rating, card.last_response_id = card.reviews + 1, int(rating), row.id
+        def make(data, due, key: str = key, rating=rating) -> PointCard:
+            return PointCard(user_id=row.user_id, case_id=row.case_id, point_key=key, card=data, card_before=None,
+                             due_at=due, reviews=1, last_rating=int(rating), last_response_id=row.id)
+
+        _apply_review(session, find, make, row.id, rating, at, retention, rerate=True)
 
 
 def set_retention(session: Session, user: User, retention: float) -> int:

@@ -15,23 +15,17 @@ FOLDERS = {"topic": "topics", "case": "cases", "bank": "questions"}
 SELECTIONS = {"mine": "我编写的全部内容", "area": "一个考点领域", "all": "全部内容（content/ 与网页编写的）"}
 
 
-def doc_export_path(doc: AuthoredDoc) -> str:
+def first_item(path: str, text: str):
+    """The first item a file defines (its area and id name it), or None."""
+    items, _ = parse_document(path, text)
+    return items[0] if items else None
+
+
+def doc_export_path(doc: AuthoredDoc, first) -> str:
     if doc.import_path:
         return doc.import_path
-    items, _ = parse_document(doc.path, doc.published_text or "")
-    area = getattr(items[0], "area", "misc") if items else "misc"
-    first = items[0].id if items else f"doc-{doc.id}"
-    return f"{FOLDERS.get(doc.kind, 'misc')}/{area}/{first}.md"
-
-
-def doc_area(doc: AuthoredDoc) -> str | None:
-    items, _ = parse_document(doc.path, doc.published_text or "")
-    return getattr(items[0], "area", None) if items else None
-
-
-def file_area(text: str, path: str) -> str | None:
-    items, _ = parse_document(path, text)
-    return getattr(items[0], "area", None) if items else None
+    area = getattr(first, "area", "misc") if first else "misc"
+    return f"{FOLDERS.get(doc.kind, 'misc')}/{area}/{first.id if first else f'doc-{doc.id}'}.md"
 
 
 def export_files(session: Session, root: Path, selection: str, user_id: int,
@@ -41,16 +35,18 @@ def export_files(session: Session, root: Path, selection: str, user_id: int,
     files: dict[str, str] = {}
     if selection in ("area", "all"):
         for rel, text in layout_files(root).items():  # exact bytes: line endings kept
-            if selection == "all" or (rel.startswith(tuple(FOLDERS.values())) and file_area(text, rel) == area):
+            if selection == "all" or (rel.startswith(tuple(FOLDERS.values()))
+                                      and getattr(first_item(rel, text), "area", None) == area):
                 files[rel] = text
     stmt = select(AuthoredDoc).where(AuthoredDoc.published_text.is_not(None))
     if selection == "mine":  # published documents of others are public content: in "area" and "all"
         stmt = stmt.where(or_(AuthoredDoc.owner_id == user_id, AuthoredDoc.id.in_(
             select(DocCoauthor.doc_id).where(DocCoauthor.user_id == user_id))))
     for doc in session.execute(stmt.order_by(AuthoredDoc.id)).scalars():
-        if selection == "area" and doc_area(doc) != area:
+        first = first_item(doc.path, doc.published_text or "")  # parsed once: its area and its path
+        if selection == "area" and getattr(first, "area", None) != area:
             continue
-        path = doc_export_path(doc)
+        path = doc_export_path(doc, first)
         while path in files:  # a content/ file of the same name: keep both
             path = path[:-3] + f"-web{doc.id}.md"
         files[path] = doc.published_text or ""

@@ -181,11 +181,8 @@ def export_download():
     for path, text in sorted(files.items()):
         if not path.endswith(".md"):
             continue
-        items, _ = parse_document(path, text)
-        for item in items:
-            bucket = {"TopicItem": content.topics, "CaseItem": content.cases, "BankItem": content.banks}.get(type(item).__name__)
-            if bucket is not None:
-                bucket.append(item)
+        for item in parse_document(path, text)[0]:
+            content.add(item)  # blueprints too: GIFT and Moodle XML exports take only questions and cases
     if fmt == "gift":
         return download(gift.export(content).encode("utf-8"), f"questions-{selection}-{stamp}.gift.txt",
                         "text/plain; charset=utf-8")

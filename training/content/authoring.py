@@ -127,7 +127,7 @@ def check_parsed(path: str, text: str, items: list, problems: list[Problem], kno
             problems.append(Problem(path, item.line, "网页上只能编写知识点（topic）、案例（case）和题库（bank）"))
             continue
         kind = ALLOWED_KINDS[name]
-        {"topic": content.topics, "case": content.cases, "bank": content.banks}[kind].append(item)
+        content.add(item)
     own_topics = {t.id for t in content.topics}
     defined = [(t, "知识点") for t in content.topics] + [(c, "案例") for c in content.cases]
     defined += [(b, "题库") for b in content.banks] + [(q, "题目") for q in content.questions]

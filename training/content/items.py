@@ -179,6 +179,11 @@ class ContentSet:
     def questions(self) -> list[QuestionItem]:
         return [q for bank in self.banks for q in bank.questions]
 
+    def add(self, item) -> None:
+        """Put a parsed knowledge point, case, bank or blueprint in its list."""
+        {TopicItem: self.topics, CaseItem: self.cases, BankItem: self.banks,
+         BlueprintItem: self.blueprints}[type(item)].append(item)
+
     @property
     def ok(self) -> bool:
         return not self.problems

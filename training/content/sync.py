@@ -79,7 +79,8 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
     return result, len(new)
 
 
-def _rows(content: ContentSet, versions: dict[str, dict[str, int]]) -> dict[str, tuple[type, list[dict[str, Any]]]]:
+def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
+          origin: str = ORIGIN_FILE) -> dict[str, tuple[type, list[dict[str, Any]]]]:
     now = utcnow()
     areas = [dict(id=a.id, title=a.title, summary=a.summary, position=a.position, core=a.core,
                   retired=False, fingerprint=a.fingerprint()) for a in content.areas]
@@ -87,7 +88,7 @@ def _rows(content: ContentSet, versions: dict[str, dict[str, int]]) -> dict[str,
     def base(item, version: int | None = None) -> dict[str, Any]:
         # The row's fingerprint covers where it is written too; its version only what learners see.
         fp = item.fingerprint() if version is None else fingerprint({"row": item.fingerprint(), "version": version})
-        return dict(id=item.id, title=item.title, source_path=item.path, source_line=item.line, origin=ORIGIN_FILE,
+        return dict(id=item.id, title=item.title, source_path=item.path, source_line=item.line, origin=origin,
                     position=item.position, retired=False, fingerprint=fp, updated_at=now)
 
     topics = [dict(base(t), area_id=t.area, summary=t.summary, body_html=t.body_html) for t in content.topics]
@@ -125,26 +126,39 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
         clash = sorted(r["id"] for r in rows if r["id"] in existing and existing[r["id"]][2] != ORIGIN_FILE)
         if clash:
             raise SyncConflict(f"这些编号已被在网页上编写的内容使用，文件里的条目请换一个编号：{'、'.join(clash[:20])}")
-        new = [r for r in rows if r["id"] not in existing]
-        upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
-        if new:
-            session.execute(insert(model), new)
-        if upd:
-            session.execute(update(model), upd)
         live = {r["id"] for r in rows}
         gone = [i for i, (_, retired, where) in existing.items()
                 if i not in live and not retired and where == ORIGIN_FILE]
-        if gone:
-            session.execute(update(model), [{"id": i, "retired": True} for i in gone])
+        new, upd = _write(session, model, rows, existing, gone)
         report.added[kind], report.updated[kind] = len(new), len(upd)
         report.unchanged[kind], report.retired[kind] = len(rows) - len(new) - len(upd), len(gone)
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
+    _finish(session, content, changed)
+    return report
+
+
+def _write(session: Session, model: type, rows: list[dict[str, Any]], existing: dict[str, tuple],
+           gone: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Insert the rows not there yet, update those whose fingerprint changed or that were retired, retire
+    `gone`. `existing` maps an id to (fingerprint, retired, …). Returns (inserted, updated)."""
+    new = [r for r in rows if r["id"] not in existing]
+    upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
+    if new:
+        session.execute(insert(model), new)
+    if upd:
+        session.execute(update(model), upd)
+    if gone:
+        session.execute(update(model), [{"id": i, "retired": True} for i in gone])
+    return new, upd
+
+
+def _finish(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
+    """Links and search entries of the changed items; tell every worker the content changed."""
     _sync_links(session, content, changed)
     _sync_search(session, content, changed)
     if any(changed.values()):
         bump_content_version(session)
     session.flush()
-    return report
 
 
 def bump_content_version(session: Session) -> None:
@@ -224,11 +238,9 @@ def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[s
         added += n_new
     changed: dict[str, set[str]] = {"topic": set(), "case": set(), "question": set(), "bank": set()}
     counts = {"new": 0, "updated": 0, "retired": 0}
-    for kind, (model, rows) in _rows(merged, versions).items():
+    for kind, (model, rows) in _rows(merged, versions, ORIGIN_WEB).items():
         if kind not in changed:  # areas and blueprints are never written in the browser
             continue
-        for r in rows:
-            r["origin"] = ORIGIN_WEB
         existing = {}
         for chunk in _chunks(sorted({r["id"] for r in rows} | set(previous))):
             existing.update({i: (fp, retired, origin, path) for i, fp, retired, origin, path in session.execute(
@@ -238,25 +250,14 @@ def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[s
                        and (existing[r["id"]][2] != ORIGIN_WEB or existing[r["id"]][3] != where[r["id"]]))
         if clash:
             raise SyncConflict(f"这些编号已被别的文件或文档使用：{'、'.join(clash[:20])}")
-        new = [r for r in rows if r["id"] not in existing]
-        upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
-        if new:
-            session.execute(insert(model), new)
-        if upd:
-            session.execute(update(model), upd)
         live = {r["id"] for r in rows}
         gone = [i for i, (_, retired, origin, path) in existing.items()
                 if i not in live and not retired and origin == ORIGIN_WEB and previous.get(i) == path]
-        if gone:
-            session.execute(update(model), [{"id": i, "retired": True} for i in gone])
+        new, upd = _write(session, model, rows, existing, gone)
         counts["new"] += len(new)
         counts["updated"] += len(upd)
         counts["retired"] += len(gone)
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
-    _sync_links(session, merged, changed)
-    _sync_search(session, merged, changed)
-    if any(changed.values()):
-        bump_content_version(session)
-    session.flush()
+    _finish(session, merged, changed)
     return (f"新增 {counts['new']} 条，更新 {counts['updated']} 条，停用 {counts['retired']} 条，"
             f"新版本 {added} 个")

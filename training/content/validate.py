@@ -67,8 +67,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
                                                  "**粗体**、==标记==、列表、表格")
                                for n, tag in raw_html_lines(text))
         for item in items:
-            {"TopicItem": result.topics, "CaseItem": result.cases, "BankItem": result.banks,
-             "BlueprintItem": result.blueprints}[type(item).__name__].append(item)
+            result.add(item)
     cross_check(result)
     number_positions(result)
     result.warnings = hint_warnings(result)

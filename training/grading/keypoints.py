@@ -150,7 +150,7 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
-    spans = [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+    spans = _exact(word, text)
     if spans or len(word) < 3:
         return spans
     pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？]?")
@@ -368,13 +368,13 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
     """Groups whose term the answer defines with nothing of the point in the definition: 服务水平就是服务态度的
     水平. A term earns a point through what is said it is; a definition that says something else gets it wrong."""
     wrong = set()
-    for g, (_, polar, occurrences, _) in enumerate(per_group):
+    for g, (_, polar, occurrences, *_) in enumerate(per_group):
         for start, end, w, against in occurrences:
             body = None if against or w in polar else _definition_body(text, end)
             if body is None:
                 continue
             evidence = any(a >= body[0] and b <= body[1] and not other_against
-                           for h, (_, _, others, _) in enumerate(per_group) if h != g
+                           for h, (_, _, others, *_) in enumerate(per_group) if h != g
                            for a, b, _, other_against in others)
             if not evidence:
                 wrong.add(g)
@@ -470,11 +470,10 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
-        per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list))
+        per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list, set(words)))
     wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
-    for g, (words, polar, occurrences, in_list) in enumerate(per_group):
+    for g, (words, polar, occurrences, in_list, group_words) in enumerate(per_group):
         hit = neg = None
-        group_words = {w for w in map(hint_word, hints[g]) if w}
         if g in wrong_definition:
             for o in occurrences:
                 o[3] = True
