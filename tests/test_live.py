@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from training.extensions import db
 from training.grading.live import ACCURACY, SPEED
 from training.live.service import create_session
-from training.models import LIVE, LivePlayer, LiveSession, Question, Response
+from training.models import LIVE, Classroom, LivePlayer, LiveSession, Question, Response, ReviewCard
 from training.models.base import utcnow
 
 from support import csrf_from
@@ -353,11 +353,16 @@ def test_a_signed_in_candidates_answer_goes_into_their_history(live_app, loaded,
     live = make_live(users["instructor"], qs)
     phone = Phone(live_app, live, "考生", client=as_role("candidate"))
     open_first(teacher, live, phone)
-    phone.answer(0, right_answer(qs[0]))
+    phone.answer(0, wrong_answer(qs[0]))
     row = db.session.execute(db.select(Response).where(Response.live_session_id == live.id)).scalar_one()
-    assert row.user_id == users["candidate"].id
-    progress = phone.client.get("/progress/").get_data(as_text=True)
-    assert "还没有" not in progress or "1" in progress
+    assert row.user_id == users["candidate"].id and row.score == 0
+    card = db.session.execute(db.select(ReviewCard).where(ReviewCard.user_id == users["candidate"].id,
+                                                          ReviewCard.question_id == qs[0].id)).scalar_one()
+    assert card.last_response_id == row.id and card.reviews == 1
+    wrong = phone.client.get("/practice/wrong").get_data(as_text=True)
+    assert qs[0].title in wrong and "（课堂互动）" in wrong
+    csv = phone.client.get("/progress/export.csv").get_data(as_text=True)
+    assert "课堂互动" in csv and qs[0].title in csv
 
 
 def test_a_flood_from_one_phone_is_limited(live_app, loaded, users, teacher):
@@ -495,3 +500,57 @@ def test_a_new_question_reaches_phones_without_a_query_before_it_opens(live_app,
     assert again.status_code == 200 and statements == []
     body = again.json
     assert body["question"]["number"] == 1 and body["me"]["answered"] is False and body["clock"]["opens_in_ms"] > 20000
+
+
+def test_a_session_run_for_a_class_counts_in_its_item_statistics(live_app, loaded, users, teacher, as_role):
+    from class_builders import add_member, make_class
+    from support import make_user
+    from training.models import Role
+    mine = make_class(users["instructor"], name="周三晚班")
+    others = make_class(make_user(Role.instructor), name="别人的班")
+    page = teacher.get("/live/").get_data(as_text=True)
+    assert "周三晚班" in page and "别人的班" not in page and "不关联班级" in page
+    form = {"title": "班级课堂", "source": "filter", "area": "", "topic": "", "qtype": "判断", "count": "1",
+            "order": "seq", "seconds": "20", "mode": "accuracy", "csrf_token": csrf_from(page)}
+    refused = teacher.post("/live/new", data={**form, "klass": str(others.id)})
+    assert refused.status_code == 400 and not db.session.execute(
+        db.select(LiveSession).where(LiveSession.title == "班级课堂")).first()
+    assert teacher.post("/live/new", data={**form, "klass": str(mine.id)}).status_code == 302
+    live = db.session.execute(db.select(LiveSession).where(LiveSession.title == "班级课堂")).scalar_one()
+    assert live.class_id == mine.id
+    q = db.session.get(Question, live.question_ids[0])
+    add_member(mine, users["candidate"])
+    member = Phone(live_app, live, "学员", client=as_role("candidate"))
+    guest = Phone(live_app, live, "旁听")
+    open_first(teacher, live, member)
+    assert member.answer(0, right_answer(q)).status_code == 200
+    assert guest.answer(0, wrong_answer(q)).status_code == 200
+    stats = teacher.get(f"/classes/{mine.id}/stats/questions").get_data(as_text=True)
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", stats, flags=re.S) if q.id in r)
+    assert 'data-label="作答人数">2<' in row and 'data-label="作答次数">2<' in row  # the guest counts too
+    assert "班级课堂" in stats and "课堂互动" in stats
+    assert "周三晚班" in teacher.get(f"/live/{live.id}/results").get_data(as_text=True)
+    # another class's statistics do not see the session
+    other_rows = as_role("admin").get(f"/classes/{others.id}/stats/questions").get_data(as_text=True)
+    assert q.id not in other_rows and "班级课堂" not in other_rows
+
+
+def test_regrading_a_live_answer_applies_the_sessions_scoring_rule(live_app, loaded, users, teacher, runner):
+    from test_history import edit_everything
+    from training.content.sync import sync_content
+    q = db.session.execute(db.select(Question).where(Question.qtype == "判断", Question.retired.is_(False))
+                           .order_by(Question.id)).scalars().first()
+    live = make_live(users["instructor"], [q], mode=SPEED, seconds=20)
+    phone = Phone(live_app, live, "小红")
+    open_first(teacher, live, phone)
+    phone.answer(0, wrong_answer(q))
+    row = db.session.execute(db.select(Response).where(Response.live_session_id == live.id)).scalar_one()
+    assert (row.score, row.points) == (0.0, 0)
+    sync_content(db.session, edit_everything(loaded, {q.id}, set(), {}))  # the key is flipped
+    db.session.commit()
+    done = runner.invoke(args=["content", "regrade", q.id, "--reason", "答案有误"])
+    assert done.exit_code == 0 and "课堂互动 1 条" in done.output, done.output
+    db.session.expire_all()
+    row = db.session.get(Response, row.id)
+    expected = round(1000 * (1 - min(row.time_ms, 20000) / 40000))  # the speed rule, not 1000 × score
+    assert row.score == 1.0 and abs(row.points - expected) <= 1 and row.points > 500

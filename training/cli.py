@@ -145,8 +145,8 @@ def regrade_command(question_id: str, reason: str, dry_run: bool) -> None:
     if question is None:
         raise click.ClickException(f"没有题目 {question_id}")
     report = regrade_question(db.session, question, reason, dry_run=dry_run)
-    labels = {"practice": "练习", "exam": "模拟考试"}
-    done = "、".join(f"{labels.get(k, k)} {n} 条" for k, n in sorted(report.regraded.items())) or "0 条"
+    from .models import CONTEXT_LABELS
+    done = "、".join(f"{CONTEXT_LABELS.get(k, k)} {n} 条" for k, n in sorted(report.regraded.items())) or "0 条"
     click.echo(f"{'将' if dry_run else '已'}按 {question_id} 的当前版本重新评分：{done}，其中得分变化 {report.changed} 条；"
                f"已是当前版本 {report.current} 条；所选选项在当前版本里已不存在、无法重新评分 {report.unfit} 条。")
     if dry_run:

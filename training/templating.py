@@ -11,7 +11,7 @@ from markupsafe import Markup
 from .content.items import KIND_LABELS, QUESTION_TYPES
 from .content.markdown import plain_text
 from .grading.keypoints import REASONS
-from .models import Role
+from .models import CONTEXT_LABELS, Role
 from .models.base import as_utc, display_tz
 from .search import mark_spans
 
@@ -44,4 +44,5 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(with_paper, "with_paper")
     app.add_template_filter(plain_text, "plain")
     app.add_template_global(found_spans, "found_spans")
-    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES, SITE_NAME="客服管理师备考")
+    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES,
+                           CONTEXT_LABELS=CONTEXT_LABELS, SITE_NAME="客服管理师备考")

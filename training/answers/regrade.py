@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..grading.objective import InvalidResponse, grade
-from ..models import EXAM, ExamAttempt, ItemVersion, Question, Regrade, Response
+from ..grading.live import points_for
+from ..models import EXAM, LIVE, ExamAttempt, ItemVersion, LiveSession, Question, Regrade, Response
 from ..models.base import utcnow
 from .store import paper_points
 
@@ -25,6 +26,15 @@ class RegradeReport:
     changed: int = 0  # of those, how many got a different score
     unfit: int = 0  # answers naming an option, step or item the current version no longer has
     current: int = 0  # already on the current version
+
+
+def new_points(session: Session, row: Response, score: float, correct: bool) -> float | None:
+    """The points the answer earns at its new score: a share of the points possible, except in a live quiz,
+    where the session's scoring rule (speed or accuracy) is applied to the time the answer took."""
+    if row.context == LIVE and row.live_session_id is not None:
+        live = session.get(LiveSession, row.live_session_id)
+        return points_for(correct, row.time_ms or 0, live.seconds * 1000, live.mode)
+    return None if row.points_possible is None else row.points_possible * score
 
 
 def regrade_question(session: Session, question: Question, reason: str, dry_run: bool = False) -> RegradeReport:
@@ -40,7 +50,7 @@ def regrade_question(session: Session, question: Question, reason: str, dry_run:
             report.current += 1
             continue
         try:
-            new = grade(target.question, row.answer, exam=row.context == EXAM)
+            new = grade(target.question, row.answer, exam=row.context in (EXAM, LIVE))
         except InvalidResponse:
             report.unfit += 1
             continue
@@ -48,7 +58,7 @@ def regrade_question(session: Session, question: Question, reason: str, dry_run:
         report.changed += new.score != row.score
         if dry_run:
             continue
-        points = None if row.points_possible is None else row.points_possible * new.score
+        points = new_points(session, row, new.score, new.correct)
         session.add(Regrade(response_id=row.id, from_version_id=row.version_id, to_version_id=target.id,
                             old_score=row.score, new_score=new.score, old_points=row.points, new_points=points,
                             reason=reason, regraded_at=now))

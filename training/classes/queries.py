@@ -2,7 +2,9 @@
 
 No Flask: every function takes a Session. Every query that reads answers joins the class's
 memberships and keeps only answers given at or after the member's answers_from (the start of
-the joining day), so the privacy line is drawn in one place: `in_scope()`.
+the joining day), so the privacy line is drawn in one place: `in_scope()`. The item statistics
+also take every answer given in a 课堂互动 session the instructor ran for the class
+(`item_scope()`): the room answered the class's questions together, accounts or not.
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
-    EXAM_TASK, Area, Assignment, Case, Classroom, ExamAttempt, KeypointResult, Membership, Question, Response, User,
+    EXAM_TASK, Area, Assignment, Case, Classroom, ExamAttempt, KeypointResult, LiveSession, Membership, Question, Response,
+    User,
 )
 from ..models.base import as_utc
 from ..progress.classstats import ExamScore, StudentFigures, Tally
@@ -217,22 +220,42 @@ class ItemInputs:
     questions: dict[str, Question]
 
 
+def item_scope(class_id: int):
+    """WHERE clause of the answers the item statistics use: members' answers in scope (any context), and every
+    answer given in a live session run for the class, by signed-in players or players without an account."""
+    member = exists().where(in_scope(class_id, Response.user_id, Response.answered_at))
+    live = Response.live_session_id.in_(select(LiveSession.id).where(LiveSession.class_id == class_id))
+    return or_(member, live)
+
+
 def item_inputs(session: Session, class_id: int) -> ItemInputs:
+    """Per respondent (a user, or a live player without an account: a negative id) the first graded answer to
+    each question, the attempts per question and the wrong answers, from the answers of item_scope()."""
+    scope = item_scope(class_id)
+    graded = (Response.question_id.is_not(None), Response.score.is_not(None))
+    who = func.coalesce(Response.user_id, -Response.live_player_id)
+    rn = func.row_number().over(partition_by=(who, Response.question_id),
+                                order_by=(Response.answered_at, Response.id)).label("rn")
+    inner = select(who.label("who"), Response.question_id, Response.score, rn).where(scope, *graded).subquery()
     first: dict[int, dict[str, bool]] = {}
-    for uid, qid, score, _ in session.execute(_first_answers(class_id, None, None, None)):
+    for uid, qid, score in session.execute(select(inner.c.who, inner.c.question_id, inner.c.score)
+                                           .where(inner.c.rn == 1)):
         first.setdefault(uid, {})[qid] = score >= FULL_MARKS
-    scoped = in_scope(class_id, Response.user_id, Response.answered_at)
-    attempts = dict(session.execute(
-        select(Response.question_id, func.count()).join(Membership, scoped)
-        .where(Response.question_id.is_not(None), Response.score.is_not(None)).group_by(Response.question_id)).tuples().all())
+    attempts = dict(session.execute(select(Response.question_id, func.count()).where(scope, *graded)
+                                    .group_by(Response.question_id)).tuples().all())
     wrong: dict[str, list[Any]] = {}
     for qid, answer in session.execute(
-            select(Response.question_id, Response.answer).join(Membership, scoped)
-            .join(Question, Question.id == Response.question_id)
-            .where(Response.score < FULL_MARKS, Question.qtype.in_(OPTION_TYPES))):
+            select(Response.question_id, Response.answer).join(Question, Question.id == Response.question_id)
+            .where(scope, Response.score < FULL_MARKS, Question.qtype.in_(OPTION_TYPES))):
         wrong.setdefault(qid, []).append(answer)
     questions = {q.id: q for q in session.execute(select(Question).where(Question.id.in_(list(attempts)))).scalars()}
     return ItemInputs(first, attempts, wrong, questions)
+
+
+def live_sessions(session: Session, class_id: int) -> list[LiveSession]:
+    """课堂互动 sessions run for the class, newest first."""
+    return list(session.execute(select(LiveSession).where(LiveSession.class_id == class_id)
+                                .order_by(LiveSession.created_at.desc())).scalars())
 
 
 # --- per key point -----------------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def question_stats(class_id: int):
     shown = [r.figures.facility.value for r in rows if r.figures.facility.shown]
     chart = charts.facility_histogram(cs.histogram(shown, BANDS), BAND_LABELS) if shown else None
     return render_template("classes/stats_questions.html", c=c, rows=rows, sort=sort, sorts=tables.QUESTION_SORTS,
-                           chart=chart, tab="questions", min_students=cs.MIN_STUDENTS)
+                           chart=chart, tab="questions", min_students=cs.MIN_STUDENTS,
+                           sessions=queries.live_sessions(db.session, c.id))
 
 
 @bp.route("/<int:class_id>/stats/points")

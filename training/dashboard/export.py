@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from ..content.payloads import QuestionPayload
 from ..grading.display import ShownQuestion
 from ..grading.objective import full_marks
-from ..models import DEFENSE, EXAM, PRACTICE, ItemVersion, Response
+from ..models import CONTEXT_LABELS, ItemVersion, Response
 from ..models.base import as_utc
 
 BOM = "\ufeff"
 HEADER = ["作答时间", "场景", "题目", "题型", "我的答案", "结果", "得分", "用时（秒）"]
-CONTEXT_LABELS = {PRACTICE: "练习", EXAM: "模拟考试", DEFENSE: "模拟答辩"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
 MAX_CELL = 32000  # Excel's limit per cell is 32 767 characters

@@ -24,5 +24,6 @@ class NewSessionForm(FlaskForm):
     order = RadioField("顺序", choices=[SelectChoice("random", "随机抽题"), SelectChoice("seq", "按题库顺序")],
                        default="random")
     seconds = SelectField("每题限时", choices=[SelectChoice(str(s), f"{s} 秒") for s in SECONDS], default="20")
+    klass = SelectField("班级", choices=[], default="")
     mode = RadioField("计分方式", choices=[SelectChoice(k, v) for k, v in MODES.items()], default=SPEED)
     submit = SubmitField("创建课堂并打开大屏")

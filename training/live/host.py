@@ -11,11 +11,12 @@ from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
 from ..access import instructor_required
+from ..classes.queries import teaching
 from ..errors import user_abort
 from ..extensions import db
 from ..forms import EmptyForm, require_csrf
 from ..grading.live import FINISHED, GRACE_SECONDS, LIVE_TYPES, LOBBY, MODE_RULES, QUESTION, REVEAL
-from ..models import Area, AuthoredDoc, DocCoauthor, LivePlayer, LiveSession, Question, Role, Topic
+from ..models import Area, AuthoredDoc, Classroom, DocCoauthor, LivePlayer, LiveSession, Question, Role, Topic
 from ..models.base import as_utc, utcnow
 from ..numbers import parse_int
 from . import bp
@@ -62,7 +63,13 @@ def new_form() -> NewSessionForm:
     topics = db.session.execute(select(Topic).where(Topic.retired.is_(False)).order_by(Topic.position)).scalars()
     form.topic.choices = [SelectChoice("", "全部知识点")] + [
         SelectChoice(t.id, t.title, render_kw={"data-area": t.area_id}) for t in topics]
+    form.klass.choices = [SelectChoice("", "不关联班级")] + [SelectChoice(str(c.id), c.name) for c in my_classes()]
     return form
+
+
+def my_classes() -> list[Classroom]:
+    """Active classes the current user teaches: a session can be run for one of them."""
+    return [c for c in teaching(db.session, current_user.id) if c.archived_at is None]
 
 
 def chosen_questions(form: NewSessionForm) -> list[str]:
@@ -110,7 +117,7 @@ def new():
         form.source.errors = ["没有符合这些条件的单选、多选或判断题，请放宽条件。"]
         return render_template("live/index.html", form=form, sessions=my_sessions(100), rules=MODE_RULES), 400
     live = create_session(db.session, current_user.id, form.title.data.strip(), ids, int(form.seconds.data),
-                          form.mode.data)
+                          form.mode.data, class_id=int(form.klass.data) if form.klass.data else None)
     db.session.commit()
     return redirect(url_for("live.host", session_id=live.id))
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..answers.reviews import record_review
 from ..answers.store import claim
 from ..grading.live import (
     EARLY, FINISHED, GRACE_SECONDS, LATE, LOBBY, MAX_POINTS, OPEN, QUESTION, REVEAL, elapsed_ms, free_nickname, new_code,
@@ -161,6 +162,7 @@ def answer(session: Session, live_id: int, player: tuple[int, int | None], slot:
     The common case is three statements (lock the session row, insert, commit): the answer that is
     already there is looked up only when the insert hits uq_responses_live or the question is closed.
     The transaction holds nothing else, so a failed insert rolls it back whole (no savepoint needed).
+    A signed-in player's new answer also reviews their FSRS card for the question (time not rated).
     """
     player_id, user_id = player
 
@@ -208,6 +210,8 @@ def answer(session: Session, live_id: int, player: tuple[int, int | None], slot:
         if existing is None:  # a different constraint failed: a real error
             raise
         return Answered(existing, False)
+    if user_id is not None:  # a signed-in candidate's answer is one review of their card, as in a mock exam
+        record_review(session, row, q.qtype, exam=True)
     return Answered(row, True)
 
 

@@ -1,6 +1,6 @@
 """The database models, one module per domain."""
 from .authoring import AuthoredDoc, DocCoauthor, ImportBatch
-from .answers import DEFENSE, EXAM, LIVE, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
+from .answers import CONTEXT_LABELS, DEFENSE, EXAM, LIVE, PRACTICE, FollowupAnswer, KeypointResult, Regrade, Response
 from .classes import EXAM_TASK, PRACTICE_TASK, Assignment, Classroom, Membership, TaskScope
 from .content import (
     ORIGIN_FILE, ORIGIN_WEB, Area, Case, ContentState, ItemVersion, PaperBlueprint, Question, QuestionBank,
@@ -17,7 +17,7 @@ __all__ = [
     "Area", "PaperBlueprint", "Case", "ContentState", "ItemVersion", "Question", "QuestionBank", "SearchEntry",
     "Topic", "case_topics", "question_topics", "ORIGIN_FILE", "ORIGIN_WEB", "PasswordReset", "Role", "User", "PracticeFilters",
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
-    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "LIVE", "LiveSession", "LivePlayer", "ReviewCard", "PointCard",
+    "Regrade", "PRACTICE", "EXAM", "DEFENSE", "LIVE", "CONTEXT_LABELS", "LiveSession", "LivePlayer", "ReviewCard", "PointCard",
     "AuthoredDoc", "DocCoauthor", "ImportBatch", "Classroom", "Membership", "Assignment", "TaskScope",
     "PRACTICE_TASK", "EXAM_TASK",
 ]

@@ -24,6 +24,7 @@ from .content import Case, ItemVersion, Question
 PRACTICE, EXAM, DEFENSE, LIVE = "practice", "exam", "defense", "live"
 CONTEXT_COLUMNS = {PRACTICE: "practice_session_id", EXAM: "exam_attempt_id", DEFENSE: "defense_session_id",
                    LIVE: "live_session_id"}
+CONTEXT_LABELS = {PRACTICE: "练习", EXAM: "模拟考试", DEFENSE: "模拟答辩", LIVE: "课堂互动"}
 
 
 def _one_context_sql() -> str:

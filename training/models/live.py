@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..grading.live import LOBBY, PHASES
@@ -34,9 +34,10 @@ class LiveSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # The instructors' classes (班级) are built elsewhere: a plain integer until that table exists.
-    class_id: Mapped[int | None] = mapped_column()
+    # The class (班级) it was run for: its answers then count in that class's item statistics.
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(100))
+    klass: Mapped["Classroom | None"] = relationship()  # noqa: F821 (models/classes.py)
     code: Mapped[str] = mapped_column(String(6), index=True)
     mode: Mapped[str] = mapped_column(String(10))  # grading.live.SPEED / ACCURACY
     seconds: Mapped[int] = mapped_column()  # per question

@@ -17,7 +17,7 @@ from ..grading.display import ShownQuestion
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, full_marks, grade
 from ..grading.responses import parse_form
 from ..numbers import parse_int
-from ..models import EXAM, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
+from ..models import EXAM, LIVE, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
 from ..models.base import as_utc, display_tz, utcnow
 from ..progress.review import POINT_RULE_TEXT as POINT_RULE, RETENTION_CHOICES, RULE_TEXT as REVIEW_RULE
 from ..progress.wrongbook import RULE_TEXT as WRONG_RULE, Attempt, WrongEntry, wrong_book
@@ -89,10 +89,10 @@ def review_retention():
 
 
 def wrong_entries(user_id: int) -> list[WrongEntry]:
-    """The learner's 错题本 from every graded answer to an objective question (practice and mock exams)."""
+    """The learner's 错题本 from every graded answer to an objective question (practice, mock exams, live quizzes)."""
     rows = db.session.execute(db.select(Response.id, Response.question_id, Response.score, Response.answered_at).where(
         Response.user_id == user_id, Response.question_id.is_not(None), Response.score.is_not(None),
-        Response.answered_at.is_not(None), Response.context.in_((PRACTICE, EXAM)))).all()
+        Response.answered_at.is_not(None), Response.context.in_((PRACTICE, EXAM, LIVE)))).all()
     attempts = [Attempt(rid, qid, full_marks(score), as_utc(at)) for rid, qid, score, at in rows]
     return wrong_book(attempts, display_tz())
 

@@ -1,7 +1,7 @@
 """错题本: which questions a learner got wrong and has not yet mastered. Pure.
 
 The rule, as the page states it: a question enters the book when an answer to it is wrong (in
-practice or in a mock exam); it leaves after it has been answered right on two different days
+practice, a mock exam or a live classroom quiz); it leaves after it has been answered right on two different days
 since the last wrong answer. A new wrong answer puts it back. Days are calendar days in the
 learner's time zone, so two right answers a minute apart count once.
 """
@@ -12,7 +12,7 @@ from datetime import date, datetime, tzinfo
 from typing import Iterable
 
 RIGHT_DAYS_TO_LEAVE = 2
-RULE_TEXT = ("答错的题会进入错题本（练习和模拟考试都算）；之后在两个不同的日子各答对一次，就会移出错题本。"
+RULE_TEXT = ("答错的题会进入错题本（练习、模拟考试和课堂互动都算）；之后在两个不同的日子各答对一次，就会移出错题本。"
              "再答错会重新进入。")
 
 
