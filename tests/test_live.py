@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from training.extensions import db
 from training.grading.live import ACCURACY, SPEED
 from training.live.service import create_session
-from training.models import LIVE, Classroom, LivePlayer, LiveSession, Question, Response, ReviewCard
+from training.models import LIVE, LivePlayer, LiveSession, Question, Response, ReviewCard
 from training.models.base import utcnow
 
 from support import csrf_from
