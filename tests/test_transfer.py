@@ -132,3 +132,33 @@ def test_export_formats_and_selections(as_role, loaded):
     assert teacher.get("/manage/docs/export/download?selection=mine&format=zip").status_code == 404  # nothing of mine
     assert teacher.get("/manage/docs/export/download?selection=x&format=zip").status_code == 400
     assert as_role("candidate").get("/manage/docs/export/download?selection=all&format=zip").status_code == 403
+
+
+def test_export_of_a_class_holds_its_questions_and_only_its_teachers_may_ask(as_role, loaded, users):
+    from class_builders import make_class, make_task
+    from training.live.service import create_session
+    mine = make_class(users["instructor"], name="导出班")
+    others = make_class(make_user(Role.instructor), name="别人的班")
+    assigned = db.session.get(Question, "plan-q001")
+    played = db.session.execute(db.select(Question).where(Question.qtype == "判断", Question.area_id != "plan")
+                                .order_by(Question.id)).scalars().first()
+    make_task(mine, [assigned])
+    create_session(db.session, users["instructor"].id, "课堂", [played.id], 20, "speed", class_id=mine.id)
+    db.session.commit()
+    teacher = as_role("instructor")
+    assert "导出班" in teacher.get("/manage/docs/export").get_data(as_text=True)
+    gift_text = teacher.get(f"/manage/docs/export/download?selection=class&class_id={mine.id}&format=gift")\
+        .get_data(as_text=True)
+    assert sorted(re.findall(r"::([\w-]+)::", gift_text)) == sorted([assigned.id, played.id])
+    xml = teacher.get(f"/manage/docs/export/download?selection=class&class_id={mine.id}&format=xml").data
+    assert xml.count(b"<question type=\"multichoice\"") + xml.count(b"<question type=\"truefalse\"") == 2
+    zipped = zipfile.ZipFile(io.BytesIO(teacher.get(
+        f"/manage/docs/export/download?selection=class&class_id={mine.id}&format=zip").data))
+    texts = {n: zipped.read(n).decode() for n in zipped.namelist()}
+    assert len(texts) == 2 and all(n.startswith("questions/") for n in texts)  # the two banks, whole
+    assert any(f"## {assigned.id} " in t for t in texts.values()) and any(f"## {played.id} " in t for t in texts.values())
+    assert teacher.get(f"/manage/docs/export/download?selection=class&class_id={others.id}&format=zip").status_code == 403
+    assert teacher.get("/manage/docs/export/download?selection=class&format=zip").status_code == 400
+    empty = make_class(users["instructor"], name="空班")
+    r = teacher.get(f"/manage/docs/export/download?selection=class&class_id={empty.id}&format=gift")
+    assert r.status_code == 404 and "还没有布置练习作业" in r.get_data(as_text=True)

@@ -9,10 +9,29 @@ from sqlalchemy.orm import Session
 
 from ..content.parse import parse_document
 from ..interchange.mdzip import layout_files
+from ..models import Assignment, LiveSession
 from ..models.authoring import AuthoredDoc, DocCoauthor
 
 FOLDERS = {"topic": "topics", "case": "cases", "bank": "questions"}
-SELECTIONS = {"mine": "我编写的全部内容", "area": "一个考点领域", "all": "全部内容（content/ 与网页编写的）"}
+SELECTIONS = {"mine": "我编写的全部内容", "area": "一个考点领域", "class": "一个班级用到的题目（作业与课堂互动）",
+              "all": "全部内容（content/ 与网页编写的）"}
+
+
+def class_question_ids(session: Session, class_id: int) -> set[str]:
+    """The questions a class works on: those of its practice assignments and of the live quizzes run for it
+    (a mock-exam assignment draws from the whole bank, so it names no questions of its own)."""
+    ids: set[str] = set()
+    for rows in (session.execute(select(Assignment.question_ids).where(Assignment.class_id == class_id)).scalars(),
+                 session.execute(select(LiveSession.question_ids).where(LiveSession.class_id == class_id)).scalars()):
+        for listed in rows:
+            ids.update(listed or [])
+    return ids
+
+
+def holds_any(path: str, text: str, wanted: set[str]) -> bool:
+    """Whether the file defines one of the wanted questions."""
+    items, _ = parse_document(path, text)
+    return any(q.id in wanted for item in items for q in getattr(item, "questions", []))
 
 
 def first_item(path: str, text: str):
@@ -29,14 +48,19 @@ def doc_export_path(doc: AuthoredDoc, first) -> str:
 
 
 def export_files(session: Session, root: Path, selection: str, user_id: int,
-                 area: str | None = None) -> dict[str, str]:
+                 area: str | None = None, wanted: set[str] | None = None) -> dict[str, str]:
     """path → text for the selection: "mine" (documents I own or co-author), "area" (content/ files and
-    published documents of one area), "all" (everything, areas.yaml and blueprints included)."""
+    published documents of one area), "class" (whole files holding one of the `wanted` questions, so that
+    the zip imports back without retiring the rest of a bank), "all" (everything, areas.yaml and
+    blueprints included)."""
     files: dict[str, str] = {}
-    if selection in ("area", "all"):
+    wanted = wanted or set()
+    if selection in ("area", "all", "class"):
         for rel, text in layout_files(root).items():  # exact bytes: line endings kept
-            if selection == "all" or (rel.startswith(tuple(FOLDERS.values()))
-                                      and getattr(first_item(rel, text), "area", None) == area):
+            if selection == "all" or (
+                    rel.startswith(tuple(FOLDERS.values()))
+                    and (holds_any(rel, text, wanted) if selection == "class"
+                         else getattr(first_item(rel, text), "area", None) == area)):
                 files[rel] = text
     stmt = select(AuthoredDoc).where(AuthoredDoc.published_text.is_not(None))
     if selection == "mine":  # published documents of others are public content: in "area" and "all"
@@ -45,6 +69,8 @@ def export_files(session: Session, root: Path, selection: str, user_id: int,
     for doc in session.execute(stmt.order_by(AuthoredDoc.id)).scalars():
         first = first_item(doc.path, doc.published_text or "")  # parsed once: its area and its path
         if selection == "area" and getattr(first, "area", None) != area:
+            continue
+        if selection == "class" and not holds_any(doc.path, doc.published_text or "", wanted):
             continue
         path = doc_export_path(doc, first)
         while path in files:  # a content/ file of the same name: keep both

@@ -8,6 +8,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select, update
 
 from ..access import instructor_required
+from ..classes.guards import teacher_class
+from ..classes.queries import teaching
 from ..content.importing import MyDoc, plan_import, summary
 from ..content.parse import parse_document
 from ..content.items import ContentSet
@@ -19,11 +21,12 @@ from ..forms import require_csrf
 from ..interchange import gift, moodle_xml
 from ..interchange.common import ImportRefused
 from ..interchange.mdzip import DEFAULT_LIMITS, MAX_UPLOAD_BYTES, export_zip, read_zip
-from ..models import Area
+from ..models import Area, Role
+from ..numbers import parse_int
 from ..models.authoring import AuthoredDoc, DocCoauthor, ImportBatch
 from ..models.base import utcnow
 from . import bp
-from .exporting import SELECTIONS, export_files
+from .exporting import SELECTIONS, class_question_ids, export_files
 from .routes import known_content
 
 FORMATS = {"zip": "Markdown 压缩包（content/ 目录结构）", "gift": "Moodle GIFT", "xml": "Moodle XML"}
@@ -160,7 +163,9 @@ def import_confirm(batch_id: int):
 @bp.route("/export")
 @instructor_required
 def export_form():
-    return render_template("authoring/export.html", selections=SELECTIONS, formats=FORMATS, areas=areas())
+    classes = [c for c in teaching(db.session, current_user.id, current_user.has_role(Role.admin)) if not c.archived]
+    return render_template("authoring/export.html", selections=SELECTIONS, formats=FORMATS, areas=areas(),
+                           classes=classes)
 
 
 @bp.route("/export/download")
@@ -171,9 +176,17 @@ def export_download():
         user_abort(400, "请选择导出的范围和格式。")
     if selection == "area" and db.session.get(Area, area) is None:
         user_abort(400, "请选择一个考点领域。")
-    files = export_files(db.session, Path(current_app.config["CONTENT_DIR"]), selection, current_user.id, area or None)
+    wanted = None
+    if selection == "class":
+        class_id = parse_int(request.args.get("class_id", ""), lo=1)
+        if class_id is None:
+            user_abort(400, "请选择一个班级。")
+        wanted = class_question_ids(db.session, teacher_class(class_id).id)
+    files = export_files(db.session, Path(current_app.config["CONTENT_DIR"]), selection, current_user.id, area or None,
+                         wanted)
     if not files:
-        user_abort(404, "所选范围里没有内容可以导出。")
+        user_abort(404, "所选范围里没有内容可以导出：班级还没有布置练习作业或开过课堂互动。" if selection == "class"
+                   else "所选范围里没有内容可以导出。")
     stamp = utcnow().strftime("%Y%m%d")
     if fmt == "zip":
         return download(export_zip(files), f"content-{selection}-{stamp}.zip", "application/zip")
@@ -182,6 +195,10 @@ def export_download():
         if not path.endswith(".md"):
             continue
         for item in parse_document(path, text)[0]:
+            if wanted is not None:  # a class: exactly its questions, not the rest of their banks
+                item.questions = [q for q in getattr(item, "questions", []) if q.id in wanted]
+                if not item.questions:
+                    continue
             content.add(item)  # blueprints too: GIFT and Moodle XML exports take only questions and cases
     if fmt == "gift":
         return download(gift.export(content).encode("utf-8"), f"questions-{selection}-{stamp}.gift.txt",
