@@ -1,5 +1,6 @@
 """An instructor writes a case in the browser (laptop), sees the line error while typing, fixes it and
-publishes; a candidate rehearses it; the instructor edits it and the candidate's old answer still shows the
+publishes; a candidate in the instructor's class rehearses it and the answer shows in the class's
+statistics; the instructor edits it and the candidate's old answer still shows the
 version answered. The editor on a phone shows the text and the preview as tabs."""
 from __future__ import annotations
 
@@ -33,10 +34,22 @@ def test_write_check_publish_answer_and_edit_a_case(live_server, browser, shot, 
     expect(teacher.locator("[data-clean]")).to_be_visible()
     teacher.get_by_role("button", name="发布").click()
     expect(teacher.locator(".flash.success")).to_contain_text("已发布")
+    editor_url = teacher.url
+
+    # the instructor's class, which the candidate joins by its code
+    teacher.goto(live_server + "/classes/new")
+    teacher.get_by_label("班级名称").fill("服务计划班")
+    teacher.get_by_role("button", name="创建班级").click()
+    code = teacher.locator("#join-code").inner_text().strip()
+    class_url = teacher.url
 
     student_ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
     student = student_ctx.new_page()
     sign_up(student, live_server, "learner")
+    student.goto(live_server + "/classes/")
+    student.get_by_label("邀请码").fill(code)
+    student.get_by_role("button", name="加入班级").click()
+    expect(student.get_by_text("已加入班级“服务计划班”")).to_be_visible()
     student.goto(live_server + "/defense/")
     student.get_by_label("或者指定一道题").select_option(case_id)
     student.get_by_role("button", name="开始模拟答辩").click()
@@ -46,8 +59,15 @@ def test_write_check_publish_answer_and_edit_a_case(live_server, browser, shot, 
     expect(student.get_by_role("heading", name="参考要点")).to_be_visible()
     review_url = student.url
 
+    # the answer is in the class statistics, per key point of the new case
+    teacher.goto(class_url + "/stats/points")
+    rows = teacher.locator("tbody tr", has_text="服务计划的三个作用")
+    expect(rows.first).to_be_visible()
+    expect(rows.first.locator('[data-label="回答次数"]')).to_have_text("1")
+    shot(teacher, "authoring-04-class-points")
+
     # the instructor edits the prompt and publishes a new version
-    teacher.reload()
+    teacher.goto(editor_url)
     text = teacher.locator("textarea[name=text]")
     text.fill(text.input_value().replace("考生看到的题目。", "请说明服务计划的三个作用。"))
     teacher.get_by_role("button", name="发布").click()
