@@ -13,13 +13,12 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..grading.examiner import OVERALL_COMMENT_MAX, POINT_COMMENT_MAX
 from .answers import Response
 from .base import UTCDateTime, utcnow
 from .classes import Classroom
 from .users import User
 
-POINT_COMMENT_MAX = 200
-OVERALL_COMMENT_MAX = 500
 PENDING, GRADED = "待评", "已评"
 
 
