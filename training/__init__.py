@@ -79,6 +79,7 @@ def init_blueprints(app: Flask) -> None:
     from .authoring import bp as authoring_bp
     from .defense import bp as defense_bp
     from .exams import bp as exams_bp
+    from .examiner import bp as examiner_bp
     from .live import bp as live_bp
     from .practice import bp as practice_bp
     from .study import bp as study_bp
@@ -94,6 +95,7 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp, url_prefix="/progress")
     app.register_blueprint(classes_bp, url_prefix="/classes")
     app.register_blueprint(live_bp)  # /live/… for instructors, /play/… for phones
+    app.register_blueprint(examiner_bp, url_prefix="/examiner")
     init_errors(app)
 
 

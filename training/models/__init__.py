@@ -8,6 +8,7 @@ from .content import (
 )
 from .defense import DefenseSession
 from .exams import ExamAttempt
+from .examiner import PointGrade, Submission
 from .live import LivePlayer, LiveSession
 from .practice import PracticeFilters, PracticeSession, Star
 from .progress import PointCard, ReviewCard
@@ -19,5 +20,5 @@ __all__ = [
     "PracticeSession", "Star", "DefenseSession", "ExamAttempt", "Response", "KeypointResult", "FollowupAnswer",
     "Regrade", "PRACTICE", "EXAM", "DEFENSE", "LIVE", "CONTEXT_LABELS", "LiveSession", "LivePlayer", "ReviewCard", "PointCard",
     "AuthoredDoc", "DocCoauthor", "ImportBatch", "Classroom", "Membership", "Assignment", "TaskScope",
-    "PRACTICE_TASK", "EXAM_TASK",
+    "PRACTICE_TASK", "EXAM_TASK", "Submission", "PointGrade",
 ]
