@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..grading.examiner import OVERALL_COMMENT_MAX, POINT_COMMENT_MAX
+from ..grading.examiner import POINT_COMMENT_MAX
 from .answers import Response
 from .base import UTCDateTime, utcnow
 from .classes import Classroom

@@ -1,7 +1,7 @@
 """考官评分: answers submitted to a class's instructor, and the examiner's per-point grades
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-08 07:00:00
 
 The examiner's grade lives beside the answer (never in responses or keypoint_results); one
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
