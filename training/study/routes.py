@@ -5,15 +5,16 @@ from collections import defaultdict
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from ..access import public
-from ..answers.reviews import review_counts
+from ..answers.reviews import day_ends
 from ..classes.tasks import open_assignments
 from ..extensions import db
 from ..grading.display import ShownQuestion
-from ..models import Area, Case, PaperBlueprint, Question, Topic
+from ..models import Area, Case, PaperBlueprint, PointCard, Question, ReviewCard, Topic
 from ..models.base import display_tz
-from ..pagecache import cached_for_guests
+from ..pagecache import cached_page, personal_slot
 from ..search import MAX_QUERY, search
 from . import bp
 
@@ -40,20 +41,47 @@ def area_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
+def due_counts(user_id: int) -> dict[str, int]:
+    """今日复习 on the home page in one indexed query: questions and cases due by the end of today, and
+    those due during tomorrow (a case counts once, when its first point is due; as answers.reviews)."""
+    end_today, end_tomorrow = day_ends(display_tz(), 2)
+    first_due = (select(func.min(PointCard.due_at).label("due")).where(
+        PointCard.user_id == user_id, PointCard.due_at <= end_tomorrow).group_by(PointCard.case_id).subquery())
+
+    def questions(*when):
+        return select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id, *when).scalar_subquery()
+
+    def cases(*when):
+        return select(func.count()).select_from(first_due).where(*when).scalar_subquery()
+
+    row = db.session.execute(select(
+        questions(ReviewCard.due_at <= end_today), cases(first_due.c.due <= end_today),
+        questions(ReviewCard.due_at > end_today, ReviewCard.due_at <= end_tomorrow),
+        cases(first_due.c.due > end_today))).one()
+    return {"today": row[0] + row[1], "tomorrow": row[2] + row[3]}
+
+
+@personal_slot("today")
+def today() -> str:
+    """The home page's personal part: what is due for review, and open class assignments."""
+    if not current_user.is_authenticated:
+        return ""
+    return render_template("study/_today.html", review=due_counts(current_user.id),
+                           assignments=open_assignments(current_user.id))
+
+
 @bp.route("/")
 @public
-@cached_for_guests
+@cached_page
 def home():
-    """The syllabus areas with what each holds."""
+    """The syllabus areas with what each holds (what is due for the learner is a slot: see today())."""
     areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
-    review = review_counts(db.session, current_user.id, display_tz()) if current_user.is_authenticated else None
-    assignments = open_assignments(current_user.id) if current_user.is_authenticated else []
-    return render_template("study/home.html", areas=areas, counts=area_counts(), review=review, assignments=assignments)
+    return render_template("study/home.html", areas=areas, counts=area_counts())
 
 
 @bp.route("/areas/<area_id>")
 @public
-@cached_for_guests
+@cached_page
 def area(area_id: str):
     """One syllabus area: its knowledge points, cases and questions."""
     area = get_live_or_404(Area, area_id)
@@ -78,7 +106,7 @@ def neighbours(model, item):
 
 @bp.route("/kp/<topic_id>")
 @public
-@cached_for_guests
+@cached_page
 def topic(topic_id: str):
     """A knowledge point page, with the cases and questions that test it."""
     topic = get_live_or_404(Topic, topic_id)
@@ -92,7 +120,7 @@ def topic(topic_id: str):
 
 @bp.route("/cases/<case_id>")
 @public
-@cached_for_guests
+@cached_page
 def case(case_id: str):
     """A case or defense question; its reference key points stay folded until asked for."""
     case = get_live_or_404(Case, case_id)
@@ -102,7 +130,7 @@ def case(case_id: str):
 
 @bp.route("/questions/<question_id>")
 @public
-@cached_for_guests
+@cached_page
 def question(question_id: str):
     """One objective question with its answer and 解析 folded away."""
     question = get_live_or_404(Question, question_id)
@@ -113,7 +141,7 @@ def question(question_id: str):
 
 @bp.route("/search")
 @public
-@cached_for_guests
+@cached_page
 def search_page():
     """Search every page in Chinese; title hits first, matches highlighted."""
     query = request.args.get("q", "")[:MAX_QUERY]
@@ -127,7 +155,7 @@ def search_page():
 
 @bp.route("/exam-guide")
 @public
-@cached_for_guests
+@cached_page
 def exam_guide():
     """The three parts of the examination as the blueprints define them: counts, points, timing."""
     blueprints = db.session.execute(live(PaperBlueprint).order_by(PaperBlueprint.position)).scalars().all()
