@@ -71,6 +71,7 @@ class PageCache:
         self.max_entries = max_entries
         self.check_seconds = check_seconds
         self.pages: OrderedDict[str, Page] = OrderedDict()
+        self.derived: dict[str, object] = {}  # other per-version data (the search entries), dropped with the pages
         self.version: int | None = None
         self.checked_at = 0.0
         self.nonce = secrets.token_hex(8)
@@ -82,6 +83,7 @@ class PageCache:
             version = db.session.execute(db.select(ContentState.version).where(ContentState.id == 1)).scalar() or 0
             if version != self.version:
                 self.pages.clear()
+                self.derived.clear()
                 self.version = version
             self.checked_at = now
         return self.version
@@ -108,7 +110,15 @@ class PageCache:
 
     def clear(self) -> None:
         self.pages.clear()
+        self.derived.clear()
         self.version = None
+
+    def remember(self, name: str, build: Callable[[], object]):
+        """Data derived from content only (like the search entries), built once per content version."""
+        self.current_version()
+        if name not in self.derived:
+            self.derived[name] = build()
+        return self.derived[name]
 
 
 def page_cache() -> PageCache | None:

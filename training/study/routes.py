@@ -14,9 +14,9 @@ from ..extensions import db
 from ..grading.display import ShownQuestion
 from ..models import Area, Case, Classroom, Membership, PaperBlueprint, PointCard, Question, ReviewCard, Topic
 from ..models.base import display_tz
-from ..pagecache import cached_page, personal_slot
+from ..pagecache import cached_page, page_cache, personal_slot
 from ..personal import memo
-from ..search import MAX_QUERY, search
+from ..search import MAX_QUERY, load_index, search
 from . import bp
 
 
@@ -157,6 +157,13 @@ def question(question_id: str):
                            prev=prev, nxt=nxt)
 
 
+def site_search(query: str, kinds: tuple[str, ...] = ("topic", "case", "question")):
+    """search() over the in-memory entries of the current content version (the database when the cache is off)."""
+    cache = page_cache()
+    index = cache.remember("search_index", lambda: load_index(db.session)) if cache is not None else None
+    return search(db.session, query, kinds, index=index)
+
+
 @bp.route("/search")
 @public
 @cached_page
@@ -165,7 +172,7 @@ def search_page():
     query = request.args.get("q", "")[:MAX_QUERY]
     kind = request.args.get("kind", "")
     kinds = (kind,) if kind in ("topic", "case", "question") else ("topic", "case", "question")
-    terms, hits, total = search(db.session, query, kinds) if query.strip() else ([], [], 0)
+    terms, hits, total = site_search(query, kinds) if query.strip() else ([], [], 0)
     areas = {a.id: a for a in db.session.execute(db.select(Area)).scalars()}
     return render_template("study/search.html", query=query, kind=kind, terms=terms, hits=hits, total=total,
                            areas=areas)
