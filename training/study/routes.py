@@ -5,12 +5,13 @@ from collections import defaultdict
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case as case_, func, select
 
 from ..access import public
 from ..answers.reviews import day_ends
 from ..classes.tasks import open_assignments
 from ..extensions import db
+from ..content.items import QUESTION_TYPES
 from ..grading.display import ShownQuestion
 from ..models import Area, Case, Classroom, Membership, PaperBlueprint, PointCard, Question, ReviewCard, Topic
 from ..models.base import display_tz
@@ -97,21 +98,33 @@ def home():
     return render_template("study/home.html", areas=areas, counts=area_counts())
 
 
+AREA_PAGE_SIZE = 100  # questions per area page: a 10 000-question bank stays a page a phone can open
+
+
 @bp.route("/areas/<area_id>")
 @public
 @cached_page
 def area(area_id: str):
-    """One syllabus area: its knowledge points, cases and questions."""
+    """One syllabus area: its knowledge points, cases and questions (the questions 100 to a page)."""
     area = get_live_or_404(Area, area_id)
     topics = db.session.execute(live(Topic).where(Topic.area_id == area.id).order_by(Topic.position)).scalars().all()
     cases = db.session.execute(live(Case).where(Case.area_id == area.id).order_by(Case.position)).scalars().all()
+    per_type = dict(db.session.execute(db.select(Question.qtype, func.count()).where(
+        Question.area_id == area.id, Question.retired.is_(False)).group_by(Question.qtype)).all())
+    n_questions = sum(per_type.values())
+    pages = max(1, -(-n_questions // AREA_PAGE_SIZE))
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > pages:
+        abort(404)
+    type_order = case_({t: n for n, t in enumerate(QUESTION_TYPES)}, value=Question.qtype, else_=len(QUESTION_TYPES))
     questions = db.session.execute(
-        live(Question).where(Question.area_id == area.id).order_by(Question.position)).scalars().all()
+        live(Question).where(Question.area_id == area.id).order_by(type_order, Question.position)
+        .offset((page - 1) * AREA_PAGE_SIZE).limit(AREA_PAGE_SIZE)).scalars().all()
     by_type: dict[str, list[Question]] = defaultdict(list)
     for q in questions:
         by_type[q.qtype].append(q)
     return render_template("study/area.html", area=area, topics=topics, cases=cases, by_type=by_type,
-                           n_questions=len(questions))
+                           per_type=per_type, n_questions=n_questions, page=page, pages=pages, page_size=AREA_PAGE_SIZE)
 
 
 def neighbours(model, item):
