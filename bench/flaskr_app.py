@@ -48,6 +48,8 @@ def query(sql: str, args=(), one=False):
     if IS_PG:
         sql = sql.replace("?", "%s")
     cur = get_db().execute(sql, args)
+    if cur.description is None:  # INSERT: nothing to fetch
+        return None
     return cur.fetchone() if one else cur.fetchall()
 
 
