@@ -42,7 +42,8 @@ from bench._common import (
 )
 
 WRK = shutil.which("wrk") or ("/usr/bin/wrk" if os.path.exists("/usr/bin/wrk") else None)
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN = next((p for p in (str(ROOT / ".venv" / "bin" / "gunicorn"), os.path.join(os.path.dirname(sys.executable), "gunicorn"))
+                 if os.path.exists(p)), str(ROOT / ".venv" / "bin" / "gunicorn"))  # this checkout's venv, else the running one
 HOST = "127.0.0.1"
 WRK_ARGS = ["-t2", "-c32", "-d10s", "--latency", "--timeout", "5s"]
 TARGET_RATIO = 0.5
@@ -72,6 +73,7 @@ class Gunicorn:
 
     def __init__(self, name: str, target: str, env: dict[str, str], logdir: Path, extra: tuple[str, ...] = ()):
         self.name, self.port = name, free_port()
+        logdir.mkdir(parents=True, exist_ok=True)
         self.log_path = logdir / f"gunicorn-{name}.log"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
@@ -122,8 +124,10 @@ def to_ms(value: str) -> float:
     return float(m.group(1)) * UNITS_MS[m.group(2)] if m else float("nan")
 
 
-def run_wrk(url: str) -> dict:
-    out = subprocess.run([WRK, *WRK_ARGS, url], check=False, capture_output=True, text=True, timeout=40)
+def run_wrk(url: str, args: list[str] | None = None, headers: dict[str, str] | None = None) -> dict:
+    extra = [x for name, value in (headers or {}).items() for x in ("-H", f"{name}: {value}")]
+    out = subprocess.run([WRK, *(args or WRK_ARGS), *extra, url], check=False, capture_output=True, text=True,
+                         timeout=120)
     text = out.stdout + out.stderr
     res = {"url": url, "raw": text, "rps": float("nan"), "avg": float("nan"), "p50": float("nan"),
            "p99": float("nan"), "max": float("nan"), "requests": 0, "non2xx": 0, "errors": 0}

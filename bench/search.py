@@ -1,8 +1,9 @@
 """Benchmark: Chinese search latency through training.search.search.
 
-Target: p95 under 30 ms over all shipped content.
-Baseline (same run): p95 of a trivial SELECT 1 through db.session.execute.
-Informational: the same queries again with a synthetic 10 000-question set loaded on top.
+Target: p95 under 30 ms over all shipped content, and with a synthetic 10 000-question set
+loaded on top. What is timed is what the search page runs (study.routes.site_search: the
+in-memory entries of the current content version); the database's LIKE path is timed too,
+for comparison. Baseline (same run): p95 of a trivial SELECT 1 through db.session.execute.
 
     .venv/bin/python bench/search.py      # DATABASE_URL honoured, else a temp SQLite file
 """
@@ -59,10 +60,15 @@ def build_queries(session) -> tuple[list[str], int]:
     return picked + FIXED, len(pool)
 
 
-def run_searches(session, queries: list[str], min_count: int, budget_s: float | None = None):
-    """Time search() for every query, in rounds, until min_count searches (or the time budget) are done."""
-    from training.search import search
-    for q in queries[:10]:  # warm-up: statement cache, regex cache
+def run_searches(session, queries: list[str], min_count: int, budget_s: float | None = None, sql: bool = False):
+    """Time the site's search for every query (or search() on the database with sql), in rounds, until
+    min_count searches (or the time budget) are done."""
+    from training.search import search as sql_search
+    from training.study.routes import site_search
+
+    def search(session, q):
+        return sql_search(session, q) if sql else site_search(q)
+    for q in queries[:10]:  # warm-up: statement cache, regex cache, the in-memory entries
         search(session, q)
     times, hits, started = [], {}, time.perf_counter()
     while len(times) < min_count:
@@ -149,18 +155,21 @@ def main() -> int:
                   f"(added {report.added['question']} questions, retired {sum(report.retired.values())}; "
                   f"generate + load took {t_load['s']:.1f} s)")
             times2, hits2 = run_searches(db.session, queries, MIN_SEARCHES, budget_s=SYNTH_BUDGET_S)
+            sql2, _ = run_searches(db.session, queries, len(queries), budget_s=SYNTH_BUDGET_S, sql=True)
             base2 = run_select1(db.session, len(times2))
             p95_2 = percentile(times2, 95)
             print("  " + summary("search   ", times2))
+            print("  " + summary("SQL LIKE ", sql2) + "  (the database path, for comparison)")
             print("  " + summary("SELECT 1 ", base2))
             print(f"  ratio p95 search / p95 SELECT 1 = {p95_2 / percentile(base2, 95):.0f}x")
             print("  fixed queries (hits): " + ", ".join(f"{q!r} {hits2[q]}" for q in FIXED))
             print("  slowest by median: " + slowest(per_query(queries, times2), hits2))
             if len(times2) < MIN_SEARCHES:
                 print(f"  (stopped after {len(times2)} searches: {SYNTH_BUDGET_S:.0f} s budget)")
-            print(f"  p95 with 10k questions: {p95_2:.2f} ms (informational; target applies to shipped content)")
+            ok2 = p95_2 < TARGET_P95_MS
+            print(f"  target p95 < {TARGET_P95_MS:.0f} ms with 10k questions: {verdict(ok2)} ({p95_2:.2f} ms)")
 
-            print(f"\nRESULT: shipped-content search p95 {p95:.2f} ms -> {verdict(ok)}")
+            print(f"\nRESULT: search p95 {p95:.2f} ms shipped, {p95_2:.2f} ms with 10k questions -> {verdict(ok and ok2)}")
             db.session.remove()
             if tmp_db is None:
                 db.drop_all()

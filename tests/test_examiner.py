@@ -476,3 +476,18 @@ def test_the_matchers_stored_reasons_are_shown_to_the_examiner(app, scene):
     db.session.commit()
     page = login(app, scene["owner"].username).get(grade_url(sub)).get_data(as_text=True)
     assert "找到了相关表述" in page and "考生写的：“倾听”“道歉”" in page
+
+
+def test_the_nav_counts_what_awaits_this_instructor_on_cached_pages_too(app, scene):
+    owner = login(app, scene["owner"].username)
+    other = login(app, "other-teacher@test.local")
+    badge = re.compile(r'考官评分<span class="count"[^>]*>(\d+)</span>')
+    assert not badge.search(owner.get("/kp/kp-plan-concept").get_data(as_text=True))
+    sub = submitted(scene)
+    for page in ("/kp/kp-plan-concept", "/"):  # a cached study page and the home page
+        assert badge.search(owner.get(page).get_data(as_text=True)).group(1) == "1"
+        assert not badge.search(other.get(page).get_data(as_text=True))
+    grade(owner, sub, scene["keys"][:1])
+    assert not badge.search(owner.get("/kp/kp-plan-concept").get_data(as_text=True))
+    member = login(app, scene["member"].username)
+    assert "考官评分" not in member.get("/kp/kp-plan-concept").get_data(as_text=True)

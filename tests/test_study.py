@@ -106,7 +106,7 @@ def test_guest_pages_are_cached_until_content_changes(app, client, loaded, tmp_p
     assert "计划的三项作用" in first and "计划的三大作用" in second
 
 
-def test_logged_in_pages_are_never_served_from_the_guest_cache(as_role, client, loaded):
+def test_a_page_cached_by_a_guest_shows_a_candidate_their_own_nav(as_role, client, loaded):
     client.get("/kp/kp-plan-concept")  # warm the cache as a guest
     html = as_role("candidate").get("/kp/kp-plan-concept").get_data(as_text=True)
     assert "退出" in html and "小李" not in html and "考生" in html

@@ -58,14 +58,15 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录后再继续。"
     login_manager.login_message_category = "info"
 
+    from .personal import user_by_id
+
     @login_manager.user_loader
     def load_user(session_id: str):
         """The session and remember-me cookies hold "id:token"; a token changed since (logout,
         new password, disabled account) no longer matches, so the old cookie signs in nobody."""
-        from .models import User
         uid_text, _, token = session_id.partition(":")
         uid = parse_int(uid_text, lo=1)
-        user = db.session.get(User, uid) if uid is not None and token else None
+        user = user_by_id(uid) if uid is not None and token else None
         return user if user is not None and user.token_matches(token) else None
 
 

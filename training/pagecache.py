@@ -1,12 +1,20 @@
-"""A per-worker cache of whole study pages as guests see them.
+"""A per-worker cache of whole study pages, shared by guests and signed-in users alike.
 
 Study pages change only when content is loaded, and a load bumps
 ContentState.version. Each worker remembers the version its pages were
 rendered at and re-reads it at most every PAGE_CACHE_CHECK_SECONDS, so a
 reload reaches every worker and host within that interval (at once in the
 worker that did the load). Nothing here is needed by another worker: a cold
-cache only costs a render. Logged-in users, and anyone with a pending flash
-message, always get a fresh render, because their pages carry personal parts.
+cache only costs a render.
+
+What is cached is the content only. Everything personal on a page (the account
+links with the user's name, the logout form's CSRF token, flash messages, the
+home page's due counts) is a *slot*: a template calls `slot("usernav")`, which
+while a cached view renders writes a marker instead of the value. The markers
+carry a random per-process nonce, so content text can never forge one. Every
+response, hit or miss, is then filled by running each slot's renderer for the
+request being answered: the cached bytes never hold one user's data, and what
+a user sees in a slot is computed for that user in that request.
 
 While the database is unreachable, a page already in the cache is served as it
 was (stale, marked with an X-Served-Stale header) instead of an error: guests
@@ -14,26 +22,60 @@ can go on reading what they were reading.
 """
 from __future__ import annotations
 
+import re
+import secrets
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 from typing import Callable
 
-from flask import Flask, current_app, request, session
-from flask_login import current_user
+from flask import Flask, current_app, has_request_context, request
+from markupsafe import Markup
 
 from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
+
+SLOT_MODE = "training.page_slots"  # request.environ key: set while a cached view renders its content
+SLOTS: dict[str, Callable[[], str]] = {}
+
+
+def personal_slot(name: str) -> Callable:
+    """Register the renderer of a personal region: called once per request that shows the slot."""
+    def register(render: Callable[[], str]) -> Callable[[], str]:
+        SLOTS[name] = render
+        return render
+    return register
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page cut at its slots: pieces[0] slot[0] pieces[1] … pieces[-1]."""
+    pieces: tuple[bytes, ...]
+    slots: tuple[str, ...]
+    mimetype: str
+
+    def fill(self) -> bytes:
+        if not self.slots:
+            return self.pieces[0]
+        out = [self.pieces[0]]
+        for name, piece in zip(self.slots, self.pieces[1:]):
+            out.append(SLOTS[name]().encode())
+            out.append(piece)
+        return b"".join(out)
 
 
 class PageCache:
     def __init__(self, max_entries: int, check_seconds: float):
         self.max_entries = max_entries
         self.check_seconds = check_seconds
-        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, Page] = OrderedDict()
+        self.derived: dict[str, object] = {}  # other per-version data (the search entries), dropped with the pages
         self.version: int | None = None
         self.checked_at = 0.0
+        self.nonce = secrets.token_hex(8)
+        self.marker = re.compile(rb"<!--slot:" + self.nonce.encode() + rb":(\w+)-->")
 
     def current_version(self) -> int:
         now = time.monotonic()
@@ -41,41 +83,67 @@ class PageCache:
             version = db.session.execute(db.select(ContentState.version).where(ContentState.id == 1)).scalar() or 0
             if version != self.version:
                 self.pages.clear()
+                self.derived.clear()
                 self.version = version
             self.checked_at = now
         return self.version
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def get(self, key: str) -> Page | None:
         self.current_version()
         return self.peek(key)
 
-    def peek(self, key: str) -> tuple[bytes, str] | None:
+    def peek(self, key: str) -> Page | None:
         """The cached page whatever the content version (used when the version cannot be read)."""
         hit = self.pages.get(key)
         if hit is not None:
             self.pages.move_to_end(key)
         return hit
 
-    def put(self, key: str, body: bytes, mimetype: str) -> None:
-        self.pages[key] = (body, mimetype)
+    def cut(self, body: bytes, mimetype: str) -> Page:
+        parts = self.marker.split(body)
+        return Page(tuple(parts[0::2]), tuple(p.decode() for p in parts[1::2]), mimetype)
+
+    def put(self, key: str, page: Page) -> None:
+        self.pages[key] = page
         if len(self.pages) > self.max_entries:
             self.pages.popitem(last=False)
 
     def clear(self) -> None:
         self.pages.clear()
+        self.derived.clear()
         self.version = None
+
+    def remember(self, name: str, build: Callable[[], object]):
+        """Data derived from content only (like the search entries), built once per content version."""
+        self.current_version()
+        if name not in self.derived:
+            self.derived[name] = build()
+        return self.derived[name]
 
 
 def page_cache() -> PageCache | None:
     return current_app.extensions.get("page_cache")
 
 
-def cached_for_guests(view: Callable) -> Callable:
-    """Serve a guest the page another guest already got, while content is unchanged."""
+def slot(name: str) -> Markup:
+    """Template global: a personal region, rendered now, or marked for filling when the page is cached."""
+    cache = request.environ.get(SLOT_MODE) if has_request_context() else None
+    if cache is not None:
+        return Markup(f"<!--slot:{cache.nonce}:{name}-->")
+    return Markup(SLOTS[name]())
+
+
+def _respond(page: Page):
+    return current_app.response_class(page.fill(), mimetype=page.mimetype)
+
+
+def cached_page(view: Callable) -> Callable:
+    """Serve the page's content as already rendered while content is unchanged, personal slots filled
+    for whoever asks. The view must not read the current user: whatever is personal goes in a slot."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache = page_cache()
-        if cache is None or current_user.is_authenticated or session.get("_flashes"):
+        if cache is None:
             return view(*args, **kwargs)
         key = request.full_path
         try:
@@ -88,14 +156,22 @@ def cached_for_guests(view: Callable) -> Callable:
                 db.session.rollback()
             except Exception:  # noqa: BLE001  (the connection is gone)
                 pass
-            response = current_app.response_class(stale[0], mimetype=stale[1])
+            response = _respond(stale)
             response.headers["X-Served-Stale"] = "1"
             return response
         if hit is not None:
-            return current_app.response_class(hit[0], mimetype=hit[1])
-        response = current_app.make_response(view(*args, **kwargs))
+            return _respond(hit)
+        request.environ[SLOT_MODE] = cache
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        finally:
+            request.environ.pop(SLOT_MODE, None)
+        if response.direct_passthrough or response.is_streamed:
+            return response
+        page = cache.cut(response.get_data(), response.mimetype)
         if response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
-            cache.put(key, response.get_data(), response.mimetype)
+            cache.put(key, page)
+        response.set_data(page.fill())
         return response
     return wrapper
 
@@ -103,3 +179,5 @@ def cached_for_guests(view: Callable) -> Callable:
 def init_page_cache(app: Flask) -> None:
     if app.config["PAGE_CACHE_ENTRIES"] > 0:
         app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_CHECK_SECONDS"])
+    from . import personal  # noqa: F401  (registers the slots every page has)
+    app.add_template_global(slot, "slot")

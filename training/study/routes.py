@@ -5,16 +5,19 @@ from collections import defaultdict
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam, case as case_, func, select
 
 from ..access import public
-from ..answers.reviews import review_counts
+from ..answers.reviews import day_ends
 from ..classes.tasks import open_assignments
 from ..extensions import db
+from ..content.items import QUESTION_TYPES
 from ..grading.display import ShownQuestion
-from ..models import Area, Case, PaperBlueprint, Question, Topic
+from ..models import Area, Case, Classroom, Membership, PaperBlueprint, PointCard, Question, ReviewCard, Topic
 from ..models.base import display_tz
-from ..pagecache import cached_for_guests
-from ..search import MAX_QUERY, search
+from ..pagecache import cached_page, page_cache, personal_slot
+from ..personal import memo
+from ..search import MAX_QUERY, load_index, search
 from . import bp
 
 
@@ -40,32 +43,88 @@ def area_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
+def _due_counts_statement():
+    """Built once: a statement object memoizes its cache key, so executing it again skips SQLAlchemy's
+    per-call statement building (it showed up as half the cost of the home page for a signed-in user)."""
+    user_id, end_today, end_tomorrow = (bindparam("user_id"), bindparam("end_today", type_=ReviewCard.due_at.type),
+                                        bindparam("end_tomorrow", type_=ReviewCard.due_at.type))
+    first_due = (select(func.min(PointCard.due_at).label("due")).where(
+        PointCard.user_id == user_id, PointCard.due_at <= end_tomorrow).group_by(PointCard.case_id).subquery())
+
+    def questions(*when):
+        return select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id, *when).scalar_subquery()
+
+    def cases(*when):
+        return select(func.count()).select_from(first_due).where(*when).scalar_subquery()
+
+    in_a_class = (select(func.count()).select_from(Membership).join(Classroom, Classroom.id == Membership.class_id)
+                  .where(Membership.user_id == user_id, Classroom.archived_at.is_(None)).scalar_subquery())
+    return select(questions(ReviewCard.due_at <= end_today), cases(first_due.c.due <= end_today),
+                  questions(ReviewCard.due_at > end_today, ReviewCard.due_at <= end_tomorrow),
+                  cases(first_due.c.due > end_today), in_a_class)
+
+
+DUE_COUNTS = _due_counts_statement()
+
+
+def due_counts(user_id: int) -> dict[str, int]:
+    """今日复习 on the home page in one indexed query: questions and cases due by the end of today, and
+    those due during tomorrow (a case counts once, when its first point is due; as answers.reviews),
+    and in how many active classes the learner is (no class: no assignments to look up)."""
+    end_today, end_tomorrow = day_ends(display_tz(), 2)
+    row = db.session.execute(DUE_COUNTS, {"user_id": user_id, "end_today": end_today, "end_tomorrow": end_tomorrow}).one()
+    return {"today": row[0] + row[1], "tomorrow": row[2] + row[3], "classes": row[4]}
+
+
+@personal_slot("today")
+def today() -> str:
+    """The home page's personal part: what is due for review, and open class assignments."""
+    if not current_user.is_authenticated:
+        return ""
+    review = due_counts(current_user.id)
+    assignments = open_assignments(current_user.id) if review["classes"] else []
+    if assignments:
+        return render_template("study/_today.html", review=review, assignments=assignments)
+    key = ("today", request.script_root, review["today"], review["tomorrow"])  # everything the section shows
+    return memo("today").remember(key, lambda: render_template("study/_today.html", review=review, assignments=[]))
+
+
 @bp.route("/")
 @public
-@cached_for_guests
+@cached_page
 def home():
-    """The syllabus areas with what each holds."""
+    """The syllabus areas with what each holds (what is due for the learner is a slot: see today())."""
     areas = db.session.execute(live(Area).order_by(Area.position)).scalars().all()
-    review = review_counts(db.session, current_user.id, display_tz()) if current_user.is_authenticated else None
-    assignments = open_assignments(current_user.id) if current_user.is_authenticated else []
-    return render_template("study/home.html", areas=areas, counts=area_counts(), review=review, assignments=assignments)
+    return render_template("study/home.html", areas=areas, counts=area_counts())
+
+
+AREA_PAGE_SIZE = 100  # questions per area page: a 10 000-question bank stays a page a phone can open
 
 
 @bp.route("/areas/<area_id>")
 @public
-@cached_for_guests
+@cached_page
 def area(area_id: str):
-    """One syllabus area: its knowledge points, cases and questions."""
+    """One syllabus area: its knowledge points, cases and questions (the questions 100 to a page)."""
     area = get_live_or_404(Area, area_id)
     topics = db.session.execute(live(Topic).where(Topic.area_id == area.id).order_by(Topic.position)).scalars().all()
     cases = db.session.execute(live(Case).where(Case.area_id == area.id).order_by(Case.position)).scalars().all()
+    per_type = dict(db.session.execute(db.select(Question.qtype, func.count()).where(
+        Question.area_id == area.id, Question.retired.is_(False)).group_by(Question.qtype)).all())
+    n_questions = sum(per_type.values())
+    pages = max(1, -(-n_questions // AREA_PAGE_SIZE))
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > pages:
+        abort(404)
+    type_order = case_({t: n for n, t in enumerate(QUESTION_TYPES)}, value=Question.qtype, else_=len(QUESTION_TYPES))
     questions = db.session.execute(
-        live(Question).where(Question.area_id == area.id).order_by(Question.position)).scalars().all()
+        live(Question).where(Question.area_id == area.id).order_by(type_order, Question.position)
+        .offset((page - 1) * AREA_PAGE_SIZE).limit(AREA_PAGE_SIZE)).scalars().all()
     by_type: dict[str, list[Question]] = defaultdict(list)
     for q in questions:
         by_type[q.qtype].append(q)
     return render_template("study/area.html", area=area, topics=topics, cases=cases, by_type=by_type,
-                           n_questions=len(questions))
+                           per_type=per_type, n_questions=n_questions, page=page, pages=pages, page_size=AREA_PAGE_SIZE)
 
 
 def neighbours(model, item):
@@ -78,7 +137,7 @@ def neighbours(model, item):
 
 @bp.route("/kp/<topic_id>")
 @public
-@cached_for_guests
+@cached_page
 def topic(topic_id: str):
     """A knowledge point page, with the cases and questions that test it."""
     topic = get_live_or_404(Topic, topic_id)
@@ -92,7 +151,7 @@ def topic(topic_id: str):
 
 @bp.route("/cases/<case_id>")
 @public
-@cached_for_guests
+@cached_page
 def case(case_id: str):
     """A case or defense question; its reference key points stay folded until asked for."""
     case = get_live_or_404(Case, case_id)
@@ -102,7 +161,7 @@ def case(case_id: str):
 
 @bp.route("/questions/<question_id>")
 @public
-@cached_for_guests
+@cached_page
 def question(question_id: str):
     """One objective question with its answer and 解析 folded away."""
     question = get_live_or_404(Question, question_id)
@@ -111,15 +170,22 @@ def question(question_id: str):
                            prev=prev, nxt=nxt)
 
 
+def site_search(query: str, kinds: tuple[str, ...] = ("topic", "case", "question")):
+    """search() over the in-memory entries of the current content version (the database when the cache is off)."""
+    cache = page_cache()
+    index = cache.remember("search_index", lambda: load_index(db.session)) if cache is not None else None
+    return search(db.session, query, kinds, index=index)
+
+
 @bp.route("/search")
 @public
-@cached_for_guests
+@cached_page
 def search_page():
     """Search every page in Chinese; title hits first, matches highlighted."""
     query = request.args.get("q", "")[:MAX_QUERY]
     kind = request.args.get("kind", "")
     kinds = (kind,) if kind in ("topic", "case", "question") else ("topic", "case", "question")
-    terms, hits, total = search(db.session, query, kinds) if query.strip() else ([], [], 0)
+    terms, hits, total = site_search(query, kinds) if query.strip() else ([], [], 0)
     areas = {a.id: a for a in db.session.execute(db.select(Area)).scalars()}
     return render_template("study/search.html", query=query, kind=kind, terms=terms, hits=hits, total=total,
                            areas=areas)
@@ -127,7 +193,7 @@ def search_page():
 
 @bp.route("/exam-guide")
 @public
-@cached_for_guests
+@cached_page
 def exam_guide():
     """The three parts of the examination as the blueprints define them: counts, points, timing."""
     blueprints = db.session.execute(live(PaperBlueprint).order_by(PaperBlueprint.position)).scalars().all()
