@@ -343,9 +343,11 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 
 
 # A hint followed by one of these is a term being defined (服务水平就是……, 放弃率是指……, 首次解决率，即……).
-DEFINES = re.compile(r"^[,，]?(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
+# The term may carry a closing quote, a generic head (甄别部分就是) and a pronoun (差距模型，它的意思是).
+_TERM_TAIL = r"[”\"」』]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点])?[,，]?(?:它|这|其)?"
+DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^[,，]?是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -373,9 +375,9 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
             body = None if against or w in polar else _definition_body(text, end)
             if body is None:
                 continue
-            evidence = any(a >= body[0] and b <= body[1] and not other_against
-                           for h, (_, _, others, *_) in enumerate(per_group) if h != g
-                           for a, b, _, other_against in others)
+            # evidence: another hint of the point said in the definition (or as its marker: 核心意思是)
+            evidence = any(a >= end and b <= body[1] and not other_against and v != w
+                           for _, _, others, *_ in per_group for a, b, v, other_against in others)
             if not evidence:
                 wrong.add(g)
     return wrong
@@ -387,7 +389,7 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
 _UNIT_BREAK = re.compile(r"\n")  # whole lines: a sentence's 、-list of actions (致歉、体验周、月卡季卡) is not a dump
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
 _HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
-_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+")
+_ITEM_SPLIT = re.compile(r"[、/／；;。]|[—–]+|\s+")  # 计划—执行—检查—总结 and 不同意。事前性。 are lists too
 TERM_MAX = 10  # a bare term is at most this long
 UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "heading："
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
@@ -395,6 +397,9 @@ UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "he
 _SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
                    r"改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保|"
                    r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
+# Words that hold a pronoun's character without being one (推给其他部门).
+_NOT_PRONOUN = re.compile(r"其[他它余]")
+SAYING_SHARE = 0.25  # a line of bare terms may hold this share of items that look like actions (换个地方 先处理情绪 倾听 …)
 TERM_LINE_ITEMS = 3  # this many bare items on one line are a dump; fewer need a run of TERM_LINE_ITEMS such lines
 
 
@@ -411,8 +416,9 @@ def term_list_spans(answer: str) -> list[tuple[int, int]]:
         items = [i for i in _ITEM_SPLIT.split(body) if i]
         # in a list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
         first_max = TERM_MAX if headed or len(items) < 2 else UNHEADED_TERM_MAX
-        bare = bool(items) and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) and all(
-            len(i) <= (first_max if k == 0 else TERM_MAX) and not _SAYS.search(i) for k, i in enumerate(items))
+        saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
+        bare = bool(items) and not re.search(r"[，,！？!?]", body) and saying <= SAYING_SHARE * len(items) and all(
+            len(i) <= (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
         units.append((pos, end, len(items) if bare else 0))
         pos = end + 1 if m else end
     spans, run = [], []
