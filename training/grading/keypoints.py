@@ -160,6 +160,9 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
     if spans or len(word) < TYPO_MIN:
         return spans
+    spans = _split_occurrences(word, text)
+    if spans:
+        return spans
     # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
     # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
     # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
@@ -178,6 +181,34 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
+
+
+SPLIT_MIN = 4  # hints this long may be matched in pieces (听录音打分 ≈ 抽听录音和聊天记录打分)
+_GAP = r"[^,.;!?，。；！？：:、\n]"
+
+
+@lru_cache(maxsize=8192)
+def _split_pattern(word: str) -> re.Pattern | None:
+    """The word cut into two or three pieces of at least two characters each, in order within one clause with
+    other words between them: 升级投诉 ≈ 升级和反复投诉, 统一口径 ≈ 统一了计算口径."""
+    n = len(word)
+    cuts = [(i,) for i in range(2, n - 1)] + [(i, j) for i in range(2, n - 3) for j in range(i + 2, n - 1)]
+    if n < SPLIT_MIN or not cuts:
+        return None
+    alternatives = []
+    for cut in cuts:
+        pieces = [word[a:b] for a, b in zip((0,) + cut, cut + (n,))]
+        alternatives.append(f"{_GAP}{{1,{n}}}?".join(map(re.escape, pieces)))
+    return re.compile("|".join(alternatives))
+
+
+def _split_occurrences(word: str, text: str) -> list[tuple[int, int]]:
+    """Spans where a long hint occurs in pieces (see _split_pattern) with no more than its own length inserted.
+    Such a span is longer than the word plus one: suggest_point does not let it carry a point alone."""
+    pattern = _split_pattern(word)
+    if pattern is None or word[:2] not in text or word[-2:] not in text:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() - m.start() <= 2 * len(word)]
 
 
 @lru_cache(maxsize=16384)
@@ -510,8 +541,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                if w not in polar and w in group_words:
-                    hint_words.append(w)  # a synonym never counts as a long, specific hint on its own
+                if w not in polar and w in group_words and first[1] - first[0] <= len(w) + 1:
+                    hint_words.append(w)  # a synonym, or a hint found in pieces, never carries a point on its own
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
