@@ -168,6 +168,8 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
     # second is right: only windows where one of them sits are tried.
     n = len(word)
+    if sum(ch in text for ch in word) < n - 1:
+        return []  # all but one of the word's characters must be there: most words are ruled out at once
     starts = set()
     for offset in (0, 1):
         j = text.find(word[offset])
@@ -291,6 +293,7 @@ ANAPHORA = ("这些", "这个", "那些", "这几", "这都", "以上", "上面�
 BARE_TAIL = 4  # a dismissal clause may go on this many characters (不用硬套, 可以省了) and still be bare
 
 
+@lru_cache(maxsize=1024)
 def _dismissed_by_later_clause(text: str, right: int) -> bool:
     """Is a later clause of the same sentence nothing but a dismissal (我看试点太慢，没必要 / 结尾写奖惩、希望，
     都是一句口号)? Such a clause has no topic of its own: it dismisses what the sentence named before it."""
@@ -303,7 +306,7 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
             # 克劳斯比、零缺陷，这些理论大家学过都知道 / 这些都是经典内容，大家都很熟悉: about what came before
             return True
         rest = _LEAD_IN.sub("", clause)
-        if any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
+        if rest.startswith(AFTER_NEGATORS) and any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
                and (a not in WEAK_AFTER or DISMISSAL_TAIL.match(rest[len(a):])) for a in AFTER_NEGATORS) \
                 or (len(rest) <= 8 and any(e in rest for e in EMPTY_TALK)):
             return True
