@@ -465,6 +465,8 @@ def test_what_a_negator_reaches(answer, hint, credited):
     ("客服部放在销售部下面其实没问题，让客服顺便推销还能增加收入。", "放在销售部下面"),
     ("背景资料那些年龄、楼栋就不用问了，业主嫌麻烦。", "年龄"),
     ("至于什么鱼骨图、五个为什么，那些方法我觉得都是形式，我凭经验一看就知道。", "鱼骨图"),
+    ("泳道图、试点、考核指标也都是常规动作。", "泳道图"),
+    ("再组合出SO、WO、ST、WT，这套方法大家都很熟了。", "SO"),
 ])
 def test_more_ways_of_waving_a_topic_through(answer, hint):
     s = suggest_point(0, [[hint]], answer)
