@@ -483,6 +483,9 @@ def test_a_long_hint_is_found_in_pieces_but_does_not_carry_a_point_alone():
     assert suggest_point(0, hints, "设一名投诉专员。").covered  # written as the author wrote it: specific
     assert not suggest_point(0, hints, "专门接手升级和反复投诉的人。").covered  # in pieces: one group only
     assert suggest_point(0, hints, "专门接手升级和反复投诉的人；专职讲师管上岗前的课。").covered
+    # five characters and more stay specific in pieces
+    five = [["需求没满足", "期望落空"], ["根本原因"], ["内部问题"], ["管理体系"]]
+    assert suggest_point(0, five, "说到底是会员的需求没有被真正满足。").covered
 
 
 def test_matcher_on_the_third_development_set(shipped_content):

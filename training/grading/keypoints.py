@@ -207,7 +207,8 @@ def _split_pattern(word: str) -> re.Pattern | None:
 
 def _split_occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """Spans where a long hint occurs in pieces (see _split_pattern) with no more than its own length inserted.
-    Such a span is longer than the word plus one: suggest_point does not let it carry a point alone."""
+    Such a span is longer than the word plus one: suggest_point lets it carry a point alone only when the hint is
+    longer than SPECIFIC (需求没满足 ≈ 需求没有被真正满足), not a four-character one (服务态度 ≈ 服务员的态度)."""
     pattern = _split_pattern(word)
     if pattern is None or word[:2] not in text or word[-2:] not in text:
         return []
@@ -545,8 +546,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                if w not in polar and w in group_words and first[1] - first[0] <= len(w) + 1:
-                    hint_words.append(w)  # a synonym, or a hint found in pieces, never carries a point on its own
+                if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC):
+                    hint_words.append(w)  # a synonym, or a short hint found in pieces, never carries a point alone
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
