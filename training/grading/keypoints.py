@@ -3,12 +3,14 @@
 Each key point carries hint groups written by the author: [["道歉", "致歉"], ["倾听"]].
 A group is found when any of its words occurs in the answer, exactly or as a near
 match (the word's characters in order with at most one character between them,
-e.g. 耐心倾听 ~ 耐心地倾听). An occurrence does not count when the same clause
+e.g. 耐心倾听 ~ 耐心地倾听), or, for a hint of four characters or more, in pieces of at least two
+characters within one clause (升级投诉 ~ 升级和反复投诉). An occurrence does not count when the same clause
 negates it (没有道歉, 不会先道歉, 道歉就不必了), when a dismissal follows it, in the
 same clause or in the comment after a topic (至于奖惩，我觉得没必要写; 首问负责制这些
 大家都知道), or when it sits in a bare list reciting the names of several points
 (有形性、可靠性、响应性、保证性、移情性). A point is suggested as covered when enough
-of its groups are found and the answer does not reject as much of it as it makes. The
+of its groups are found and the answer does not reject as much of it as it makes (a negation that only
+describes, 录音不是全量, rejects nothing). The
 candidate confirms or corrects every suggestion; this only saves them work and keeps
 them honest.
 """
