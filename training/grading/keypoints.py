@@ -448,7 +448,8 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
 _UNIT_BREAK = re.compile(r"\n")  # whole lines: a sentence's 、-list of actions (致歉、体验周、月卡季卡) is not a dump
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
 _HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
-_ITEM_SPLIT = re.compile(r"[、/／；;。]|[—–]+|\s+")  # 计划—执行—检查—总结 and 不同意。事前性。 are lists too
+# Not dashes: 有形性——看得见的设施和仪表 glosses a term, it does not list two.
+_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+")
 TERM_MAX = 10  # a bare term is at most this long
 UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "heading："
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
@@ -476,8 +477,10 @@ def term_list_spans(answer: str) -> list[tuple[int, int]]:
         # in a list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
         first_max = TERM_MAX if headed or len(items) < 2 else UNHEADED_TERM_MAX
         saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
-        bare = bool(items) and not re.search(r"[，,！？!?]", body) and saying <= SAYING_SHARE * len(items) and all(
-            len(i) <= (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
+        # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
+        bare = bool(items) and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) \
+            and saying <= SAYING_SHARE * len(items) and all(
+                len(i) <= (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
         units.append((pos, end, len(items) if bare else 0))
         pos = end + 1 if m else end
     spans, run = [], []
