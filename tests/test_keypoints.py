@@ -88,7 +88,7 @@ def test_matcher_on_the_held_out_answers(shipped_content):
     one matcher change (qualified names such as 管理者认知差距 in a recital) followed from its misses."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.76 and overall.recall >= 0.82  # measured 0.79 and 0.84 (round 2; 0.77/0.86 before)
+    assert overall.precision >= 0.76 and overall.recall >= 0.84  # measured 0.79 and 0.86 (round 3; 0.79/0.84 round 2)
     assert by_style["structured"].recall >= 0.95  # a complete textbook answer is recognised in full
 
 
@@ -97,7 +97,7 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
     saw it. Measured P 0.71, R 0.77 on the hints before that review, P 0.79, R 0.87 after."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout2.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.80 and overall.recall >= 0.84  # measured 0.83 and 0.86 (round 2; 0.79/0.87 before)
+    assert overall.precision >= 0.80 and overall.recall >= 0.84  # measured 0.82 and 0.86 (round 3; 0.83/0.86 round 2)
     assert by_style["structured"].recall >= 0.95
 
 
@@ -112,7 +112,7 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
     assert len(samples) == 132
-    assert overall.precision >= 0.78 and overall.recall >= 0.89  # measured 0.80 and 0.91 after round 2 (0.76/0.95 before)
+    assert overall.precision >= 0.78 and overall.recall >= 0.90  # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2)
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
 
@@ -126,6 +126,7 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     assert overall.precision >= 0.73 and overall.recall >= 0.92
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 9 and by_style["rejection"].fp <= 16
+    assert overall.recall >= 0.94  # round 3: 0.96
 
 
 def test_an_edited_frozen_set_is_noticed():
