@@ -4,6 +4,9 @@ measure it if its body was edited since. Other sets: --set matcher_answers_indep
 --set matcher_answers_heldout.yaml / matcher_answers_heldout2.yaml / matcher_answers_heldout3.yaml
 (written blind, never used to tune hints or the matcher: the honest figures; the third is frozen):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
+Development sets (written blind, then used to tune the matcher and their cases' hints; both frozen):
+    .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev2.yaml
+    .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev3.yaml
 
     .venv/bin/python bench/matcher_eval.py            # figures per style
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion

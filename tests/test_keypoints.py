@@ -88,7 +88,7 @@ def test_matcher_on_the_held_out_answers(shipped_content):
     one matcher change (qualified names such as 管理者认知差距 in a recital) followed from its misses."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.76 and overall.recall >= 0.82  # measured 0.79 and 0.84 (round 2; 0.77/0.86 before)
+    assert overall.precision >= 0.76 and overall.recall >= 0.84  # measured 0.79 and 0.86 (round 3; 0.79/0.84 round 2)
     assert by_style["structured"].recall >= 0.95  # a complete textbook answer is recognised in full
 
 
@@ -97,7 +97,7 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
     saw it. Measured P 0.71, R 0.77 on the hints before that review, P 0.79, R 0.87 after."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout2.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.80 and overall.recall >= 0.84  # measured 0.83 and 0.86 (round 2; 0.79/0.87 before)
+    assert overall.precision >= 0.80 and overall.recall >= 0.84  # measured 0.82 and 0.86 (round 3; 0.83/0.86 round 2)
     assert by_style["structured"].recall >= 0.95
 
 
@@ -112,7 +112,7 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
     assert len(samples) == 132
-    assert overall.precision >= 0.78 and overall.recall >= 0.89  # measured 0.80 and 0.91 after round 2 (0.76/0.95 before)
+    assert overall.precision >= 0.78 and overall.recall >= 0.90  # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2)
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
 
@@ -126,6 +126,7 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     assert overall.precision >= 0.73 and overall.recall >= 0.92
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 9 and by_style["rejection"].fp <= 16
+    assert overall.recall >= 0.94  # round 3: 0.96
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -406,3 +407,102 @@ def test_reciting_the_case_material_earns_nothing_but_quoting_it_to_judge_it_doe
     data = {"points": [{"key": "p", "label": "离职", "hints": "离职/辞职，士气/压力"}], "answers": [recital],
             "material": material}
     assert evaluate_file(data) == [[]]
+
+
+# Round 3, from the dev3 answers (tests/data/matcher_answers_dev3.yaml): one test per family of misses.
+
+def test_a_term_line_may_hold_a_few_action_like_items_and_still_be_a_dump():
+    from training.grading.keypoints import term_list_spans
+    dump = ("常见失误：销售现场处理、边工作边应付、态度生硬、推给其他部门、只争对错\n"
+            "正确步骤：换个地方 先处理情绪 倾听 记录 复述 致歉 按规定处理 两个以上方案 谨慎措辞 致谢 追查原因 回访")
+    first = dump.index("\n")
+    assert term_list_spans(dump) == [(0, first), (first + 1, len(dump))]
+    plan = "处理步骤：先道歉、再安抚、后核实"  # a sequence of actions is a plan, not a dump
+    assert term_list_spans(plan) == []
+    glossed = "五个维度：有形性——看得见的设施和仪表；移情性——设身处地为顾客着想；可靠性——说到做到"
+    assert term_list_spans(glossed) == []  # a dash glosses a term
+    prose = "问题：首次解决率下降。离职增加。转接变多。"
+    assert term_list_spans(prose) == []  # short sentences are still sentences
+    points = [{"hints": [["现场", "当众"], ["推给", "推诿"], ["态度"], ["致歉"]]}]
+    assert not suggest_points(dump, points)[0].covered
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("我用的是服务质量差距模型，它的意思是比较我们公司和竞争对手的服务差距，谁差得多谁就要改进。", False),
+    ("“差距模型”是指比较我们公司和竞争对手，谁差得多谁就改进。", False),
+    ("差距模型，它的意思是客户期望和实际感知之间的落差，是一段一段累积出来的。", True),
+])
+def test_a_definition_may_follow_a_quote_or_a_pronoun(answer, covered):
+    hints = [["差距模型"], ["期望"], ["感知", "感受"]]
+    assert suggest_point(0, hints, answer).covered is covered
+
+
+def test_a_hint_of_the_point_that_marks_the_definition_is_its_evidence():
+    hints = [["意思是", "就是说"], ["核心", "关键"], ["比如", "例如"]]
+    answer = "我借用的那个想法，核心意思是：客户心里想要的和实际感受到的之间，落差是一层层漏出来的。"
+    s = suggest_point(0, hints, answer)
+    assert s.covered and s.reason == "covered"
+
+
+@pytest.mark.parametrize("answer,hints,covered", [
+    # a negation that describes or rules out (不是全量; 不是季节的缘故) does not outweigh what the answer makes
+    ("原因分析用的录音不是全量，我从上半年的重复来电里随机抽了600通。", [["随机", "抽样"], ["全量", "覆盖"]], True),
+    ("拿去年同一时段比，处理时间并没有变短，说明不是季节的缘故。", [["同一时段", "同期"], ["季节", "节假日"]], True),
+    # a rejection still does
+    ("我会请厂家派人来，但没必要鉴定。", EVIDENCE, False),
+    ("甄别题我觉得没必要，租户也住在小区里，谁拿到问卷谁填就行。", [["甄别", "筛选"], ["租户", "房主"]], False),
+])
+def test_only_a_rejection_outweighs_what_the_answer_makes(answer, hints, covered):
+    assert suggest_point(0, hints, answer).covered is covered
+
+
+@pytest.mark.parametrize("answer,hint,credited", [
+    ("最后再为他遇到的不愉快真诚致歉。", "致歉", True),  # 的不愉快 is a noun
+    ("这种事真的不需要道歉。", "道歉", False),          # a modal after the negator: still a rejection
+    ("结论无非是走差异化。", "差异化", True),            # 无非 is "nothing but"
+])
+def test_what_a_negator_reaches(answer, hint, credited):
+    assert bool(suggest_point(0, [[hint]], answer).found) is credited
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("五力模型、“夹在中间”，这些都是战略管理的经典内容，大家都很熟悉。", "夹在中间"),
+    ("客服部放在销售部下面其实没问题，让客服顺便推销还能增加收入。", "放在销售部下面"),
+    ("背景资料那些年龄、楼栋就不用问了，业主嫌麻烦。", "年龄"),
+    ("至于什么鱼骨图、五个为什么，那些方法我觉得都是形式，我凭经验一看就知道。", "鱼骨图"),
+    ("泳道图、试点、考核指标也都是常规动作。", "泳道图"),
+    ("再组合出SO、WO、ST、WT，这套方法大家都很熟了。", "SO"),
+])
+def test_more_ways_of_waving_a_topic_through(answer, hint):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and s.negated
+
+
+def test_a_long_hint_is_found_in_pieces_but_does_not_carry_a_point_alone():
+    from training.grading.keypoints import _occurrences
+    assert _occurrences("听录音打分", "专门抽听录音和聊天记录打分、反馈问题的人")
+    assert _occurrences("升级投诉", "专门接手升级和反复投诉的人")
+    assert not _occurrences("升级投诉", "升级，投诉")  # pieces stay in one clause
+    assert not _occurrences("服务态度", "服务做得很好很好很好的员工态度")  # no more than the hint's length in between
+    hints = [["升级投诉", "投诉专员"], ["质检员"], ["培训师", "讲师"], ["班组长", "组长"]]
+    assert suggest_point(0, hints, "设一名投诉专员。").covered  # written as the author wrote it: specific
+    assert not suggest_point(0, hints, "专门接手升级和反复投诉的人。").covered  # in pieces: one group only
+    assert suggest_point(0, hints, "专门接手升级和反复投诉的人；专职讲师管上岗前的课。").covered
+    # five characters and more stay specific in pieces
+    five = [["需求没满足", "期望落空"], ["根本原因"], ["内部问题"], ["管理体系"]]
+    assert suggest_point(0, five, "说到底是会员的需求没有被真正满足。").covered
+
+
+def test_matcher_on_the_third_development_set(shipped_content):
+    """dev3: 140 answers in 10 styles on 14 thesis-defence and other cases no other set uses, written blind and
+    frozen. First reading P 0.83, R 0.83 (paraphrase R 0.54, colloquial R 0.68); after round 3 (matcher changes
+    and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev3.yaml").read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
+    assert len(samples) == 140
+    assert overall.precision >= 0.87 and overall.recall >= 0.94
+    assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
+    assert by_style["keyword_dump"].fp <= 5 and by_style["rejection"].precision >= 0.85
