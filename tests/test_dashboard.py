@@ -230,6 +230,14 @@ def test_area_chart_puts_the_first_area_on_top_with_readable_values():
     assert 'text-anchor="start"' in svg
 
 
+def test_a_chart_is_drawn_once_for_the_figures_it_prints():
+    titles = ["客户服务计划", "客户服务组织与岗位设置"]
+    first = area_chart(titles, [0.5, None], [0.25, 0.0])
+    assert area_chart(titles, [0.5004, None], [0.2501, 0.0]) is first  # the same whole percents: kept
+    other = area_chart(titles, [0.51, None], [0.25, 0.0])
+    assert other is not first and ">51%<" in str(other) and ">51%<" not in str(first)
+
+
 @pytest.mark.parametrize("top, expected", [(0, [0, 1]), (7, [0, 2, 4, 6, 8]), (99, [0, 20, 40, 60, 80, 100]),
                                            (260, [0, 100, 200, 300])])
 def test_ticks(top, expected):

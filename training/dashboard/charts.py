@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Sequence
 
 import pygal
@@ -21,6 +22,14 @@ DROP_GROUPS = {"tooltip-overlay"}  # pygal's hover box: empty without its script
 WIDTH = 340  # drawn for a phone; the CSS scales it to the box
 LABEL_PX, VALUE_PX, LEGEND_PX = 14, 13, 14  # site.css uses the same sizes for .chart text
 CJK_EXTRA = 0.45  # pygal sizes labels at 0.6 em a character; Chinese characters are 1 em wide
+# Drawing is half the cost of the progress page, and a chart is a pure function of what it shows (whole
+# percents, counts, labels): each is drawn once per worker for the same figures, kept in an LRU.
+CHARTS_KEPT = 512
+
+
+def percents(values: Sequence[float | None]) -> tuple[int | None, ...]:
+    """Shares 0–1 as the whole percents a chart prints (None stays None)."""
+    return tuple(None if v is None else round(100 * v) for v in values)
 
 
 def _tag(el: ET.Element) -> str:
@@ -91,6 +100,11 @@ PERCENT_TICKS = [0, 20, 40, 60, 80, 100]
 
 def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery: Sequence[float | None]) -> Markup:
     """Horizontal bars per area, first area on top: 正确率 and 掌握度 in percent."""
+    return _area_chart(tuple(titles), percents(accuracy), percents(mastery))
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _area_chart(titles: tuple[str, ...], accuracy: tuple[int | None, ...], mastery: tuple[int | None, ...]) -> Markup:
     height = 80 + 46 * len(titles)
     chart = pygal.HorizontalBar(**_config(height=height, range=(0, 100), y_labels=[0, 50, 100], print_values=True,
                                           print_values_position="top", print_zeroes=True,
@@ -99,8 +113,8 @@ def area_chart(titles: Sequence[str], accuracy: Sequence[float | None], mastery:
                                 formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(reversed(titles))  # pygal draws the first label at the bottom
     not_yet = {"value": 0, "formatter": lambda _: "未练"}  # no answers: say so rather than draw nothing
-    chart.add("正确率", [not_yet if v is None else round(100 * v) for v in reversed(accuracy)])
-    chart.add("掌握度", [not_yet if v is None else round(100 * v) for v in reversed(mastery)])
+    chart.add("正确率", [not_yet if v is None else v for v in reversed(accuracy)])
+    chart.add("掌握度", [not_yet if v is None else v for v in reversed(mastery)])
     return clean_svg(chart.render(is_unicode=True), "各领域正确率与掌握度条形图（数据见下表）", values_after_bars=True)
 
 
@@ -110,15 +124,25 @@ def _every(labels: Sequence[str], step: int) -> dict:
 
 def daily_accuracy_chart(labels: Sequence[str], accuracy: Sequence[float | None]) -> Markup:
     """Objective accuracy per day (gaps on days without objective answers)."""
+    return _daily_accuracy_chart(tuple(labels), percents(accuracy))
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _daily_accuracy_chart(labels: tuple[str, ...], accuracy: tuple[int | None, ...]) -> Markup:
     chart = pygal.Line(**_config(height=230, range=(0, 100), y_labels=PERCENT_TICKS, allow_interruptions=True,
                                  show_legend=False, dots_size=3, margin_right=18, **_every(labels, 7)),
                        formatter=lambda v: f"{v:.0f}%")
     chart.x_labels = list(labels)
-    chart.add("正确率", [None if v is None else round(100 * v) for v in accuracy])
+    chart.add("正确率", list(accuracy))
     return clean_svg(chart.render(is_unicode=True), "近 30 天每天的正确率折线图")
 
 
 def daily_count_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
+    return _daily_count_chart(tuple(labels), tuple(counts))
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _daily_count_chart(labels: tuple[str, ...], counts: tuple[int, ...]) -> Markup:
     chart = pygal.Bar(**_config(height=210, show_legend=False, spacing=2, margin_right=18, y_labels=ticks(max(counts, default=0)),
                                 **_every(labels, 7)))
     chart.x_labels = list(labels)
@@ -137,14 +161,20 @@ def _legend_rows(entries: int) -> dict:
 
 def score_chart(series: dict[str, Sequence[float | None]], pass_mark: int) -> Markup:
     """Scores of successive sittings per paper, with the pass line."""
-    longest = max((len(v) for v in series.values()), default=0)
+    shown = tuple((name, tuple(None if v is None else round(v) for v in values)) for name, values in series.items())
+    return _score_chart(shown, pass_mark)
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _score_chart(series: tuple[tuple[str, tuple[int | None, ...]], ...], pass_mark: int) -> Markup:
+    longest = max((len(v) for _, v in series), default=0)
     chart = pygal.Line(**_config(height=250, range=(0, 100), y_labels=PERCENT_TICKS, dots_size=3, margin_right=18,
                                  allow_interruptions=True, **_legend_rows(len(series) + 1),
                                  x_title="第几次（按先后）", **_every([str(n + 1) for n in range(longest)], 5)),
                        formatter=lambda v: f"{v:.0f}")
     chart.x_labels = [str(n + 1) for n in range(longest)]
-    for name, values in series.items():
-        chart.add(name, [None if v is None else round(v) for v in values])
+    for name, values in series:
+        chart.add(name, list(values))
     chart.add("及格线", [pass_mark] * longest, show_dots=False)
     return clean_svg(chart.render(is_unicode=True), "历次模拟考试与模拟答辩成绩折线图（数据见下方列表）",
                      {len(series): "passline"})
