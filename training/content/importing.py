@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .authoring import Checked, Known, check_parsed
 from .items import Problem
-from .validate import parse_all
+from .parse import parse_document
 
 IMPORTABLE = ("topics/", "cases/", "questions/")
 
@@ -51,15 +51,12 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
     plans: dict[str, FilePlan] = {}
     parsed: dict[str, list] = {}
     parse_problems: dict[str, list[Problem]] = {}
-    jobs = []
     for path in sorted(files):
         if not path.endswith(".md") or not path.startswith(IMPORTABLE):
             plans[path] = FilePlan(path, "error", problems=[Problem(
                 path, 1, "只能导入 topics/、cases/、questions/ 下的 .md 文件（考点领域和考试蓝图不能从这里导入）")])
             continue
-        jobs.append((path, files[path]))
-    for (path, _), (items, problems) in zip(jobs, parse_all(jobs), strict=True):  # once, in parallel when large
-        parsed[path], parse_problems[path] = items, problems
+        parsed[path], parse_problems[path] = parse_document(path, files[path])
     defined_by: dict[str, list[str]] = {}
     topics_here: set[str] = set()
     for path, items in parsed.items():
