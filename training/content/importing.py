@@ -70,19 +70,24 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
     for path, items in parsed.items():
         ids = [i for item in items for i in [item.id] + [q.id for q in getattr(item, "questions", [])]]
         target = by_import_path.get(path)
-        if target is None:
-            owners = {by_id[i].id for i in ids if i in by_id}
-            target = next(d for d in mine if d.id in owners) if len(owners) == 1 else None
+        docs_with_ids = {by_id[i].id for i in ids if i in by_id}
+        if target is None and len(docs_with_ids) == 1:
+            target = next(d for d in mine if d.id in docs_with_ids)
         own_paths = {target.path} if target else set()
-        owners = {i: where for i, where in known.owners.items() if where not in own_paths}
-        for i, paths in defined_by.items():  # the other files of this import hold their ids too
-            for other in paths:
-                if other != path:
-                    owners.setdefault(i, other)
+        # Who else holds this file's ids: live content (but not the document this file updates),
+        # else another file of this import. Only this file's ids: the checker looks up nothing else.
+        owners = {}
+        for i in ids:
+            live = known.owners.get(i)
+            other = next((p for p in defined_by[i] if p != path), None)
+            if live is not None and live not in own_paths:
+                owners[i] = live
+            elif other is not None:
+                owners[i] = other
         checked = check_parsed(path, files[path], items, parse_problems[path],
                                Known(known.areas, known.topics | topics_here, owners))
         problems = list(checked.problems)
-        if target is None and len({d.id for d in mine if set(d.published_ids) & set(ids)}) > 1:
+        if target is None and len(docs_with_ids) > 1:
             problems.append(Problem(path, 1, "这个文件的条目分散在你的几份文档里，无法确定更新哪一份；请先合并那几份文档"))
         plan = FilePlan(path, "error" if problems or checked.kind is None else "new", checked.kind, checked.title,
                         checked.item_ids(), len(checked.content.questions), problems, target.id if target else None,
