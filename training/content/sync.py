@@ -88,15 +88,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     """
     if not rows:
         return
+    names = list(rows[0])
+    missing = [c.name for c in table.columns if c.name not in names and c.default is not None]
+    if missing:  # the same rule on every database, so a test on SQLite catches what COPY would miss
+        raise ValueError(f"insert_rows into {table.name}: rows lack {', '.join(missing)}")
     session.flush()  # what the ORM holds goes first, as it would before an ORM INSERT
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return
-    names = list(rows[0])
-    missing = [c.name for c in table.columns if c.name not in names and c.default is not None]
-    if missing:
-        raise ValueError(f"insert_rows into {table.name}: rows lack {', '.join(missing)}")
     columns = [table.c[name] for name in names]
     processors = [c.type.bind_processor(connection.dialect) for c in columns]  # JSON → text, as an INSERT would
     quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
