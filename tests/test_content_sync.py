@@ -259,3 +259,10 @@ def test_bulk_rows_must_name_columns_with_python_defaults(app):
     with pytest.raises(ValueError, match="created_at"):
         insert_rows(db.session, ItemVersion.__table__, [dict(kind="question", item_id="x", number=1, fingerprint="f",
                                                              payload={}, origin="file")])
+
+
+def test_json_columns_keep_chinese_as_text_and_lone_surrogates_escaped():
+    """Stored JSON is UTF-8 (half the size of \\uXXXX escapes); a value UTF-8 cannot hold stays escaped."""
+    from training.config import json_text
+    assert json_text({"题干": "服务“质量”"}) == '{"题干": "服务“质量”"}'
+    assert json_text(["\ud800"]) == '["\\ud800"]'
