@@ -10,7 +10,7 @@ files published as the instructor's documents in one transaction). The confirmat
 process as the preview, so it finds the files already parsed; with several server workers it may land
 on another one and parse them again (the "cold confirm" line measures that case once).
 
-Phases (summed over the round): parse = parse_document; check = the rest of plan_import; write = bulk
+Phases (summed over the round): parse = parse_document_kept (from its cache in the confirmation); check = the rest of plan_import; write = bulk
 inserts, other statements and commits; other = the rest (HTTP, zip, batch, payloads and fingerprints).
 Baseline: reading the zip and parsing its files from cold, the floor any importer pays.
 
@@ -61,6 +61,7 @@ def import_round(app, data: bytes, base, n: int, questions: int, clock: PhaseClo
         client.post("/auth/login", data={"username": teacher.username, "password": "bench-password-long-1"})
         forget_parsed()
         clock.reset()
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         r = client.post("/manage/docs/import", data={"file": (io.BytesIO(data), "bank.zip")},
                         content_type="multipart/form-data")
@@ -74,11 +75,12 @@ def import_round(app, data: bytes, base, n: int, questions: int, clock: PhaseClo
             forget_parsed()
         done = client.post(preview + "/confirm")
         t3 = time.perf_counter()
+        cpu = time.process_time() - cpu0
         assert done.status_code == 302
         stored = db.session.execute(db.select(db.func.count()).select_from(Question)).scalar_one()
         assert stored == questions, (stored, questions)
     s = clock.seconds
-    parts = {"upload": t1 - t0, "preview": t2 - t1, "confirm": t3 - t2, "total": t3 - t0,
+    parts = {"upload": t1 - t0, "preview": t2 - t1, "confirm": t3 - t2, "total": t3 - t0, "cpu": cpu,
              "parse": s["parse"], "check": s["plan"] - s["parse"], "write": clock.write}
     parts["other"] = parts["total"] - parts["parse"] - parts["check"] - parts["write"]
     return parts, stored
@@ -113,7 +115,7 @@ def main() -> int:
             engine = db.engine
         floor, rounds = [], []
         with phase_clock(engine) as clock:
-            clock.wrap(importing, "parse_document", "parse")
+            clock.wrap(importing, "parse_document_kept", "parse")
             clock.wrap(transfer, "plan_import", "plan")
             for n in range(args.rounds):
                 forget_parsed()
@@ -127,7 +129,8 @@ def main() -> int:
                 print(f"round {n + 1}: upload {parts['upload']:.2f} s, preview {parts['preview']:.2f} s, "
                       f"confirm {parts['confirm']:.2f} s, total {parts['total']:.2f} s = "
                       + " + ".join(f"{k} {parts[k]:.2f}" for k in PHASES)
-                      + f"; floor (read + parse) {floor[-1]:.2f} s; {stored} questions stored; "
+                      + f"; CPU of this process {parts['cpu']:.2f} s; floor (read + parse) {floor[-1]:.2f} s; "
+                      f"{stored} questions stored; "
                       f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
             parts, _ = import_round(app, data, base, args.rounds, args.questions, clock, cold_confirm=True)
             print(f"cold confirm (another worker, files parsed again): confirm {parts['confirm']:.2f} s, "
@@ -136,7 +139,8 @@ def main() -> int:
         print(f"median of {args.rounds}: total {total:.2f} s (upload {median([r['upload'] for r in rounds]):.2f}, "
               f"preview {median([r['preview'] for r in rounds]):.2f}, confirm {median([r['confirm'] for r in rounds]):.2f}); "
               "phases " + ", ".join(f"{k} {median([r[k] for r in rounds]):.2f} s" for k in PHASES)
-              + f"; floor {median(floor):.2f} s, ratio {total / median(floor):.1f}x the floor")
+              + f"; CPU of this process {median([r['cpu'] for r in rounds]):.2f} s (the database server's not counted); "
+              f"floor {median(floor):.2f} s, ratio {total / median(floor):.1f}x the floor")
         ok = total < 10
         print(f"target median < 10 s: {verdict(ok)}")
         return 0 if ok else 1

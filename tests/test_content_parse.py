@@ -578,8 +578,10 @@ def test_half_width_punctuation_in_an_area_summary_is_reported(tmp_path):
 
 
 def test_a_file_parsed_again_gives_equal_items_of_its_own():
-    """Parsed files are kept by text, but every caller gets its own items to number and re-path."""
+    """Parsed files are kept by text (for an import's preview and confirmation), but every caller gets
+    its own items to number and re-path."""
     from support import CONTENT
+    from training.content.parse import parse_document_kept as parse_document
     text = (CONTENT / "questions/plan/basics.md").read_text(encoding="utf-8")
     first, problems = parse_document("questions/plan/basics.md", text)
     first[0].questions[0].path = "web/bank-1.md"

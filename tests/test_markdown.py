@@ -70,7 +70,7 @@ def test_every_shipped_text_renders_as_markdown_does(monkeypatch):
     from training.content.markdown import PLAIN_LINE, render_markdown
     from training.content.validate import read_content
 
-    parse.forget_parsed()  # parsed files are kept: parse them again so every text is rendered
+    parse.forget_parsed()  # renders are kept: start from none, so the shortcut is what is checked
     texts = []
     for module in (blueprints, parse, questions):
         monkeypatch.setattr(module, "render", lambda text: texts.append(text) or render(text))

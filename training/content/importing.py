@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .authoring import Checked, Known, check_parsed
 from .items import Problem
-from .parse import parse_document
+from .parse import parse_document_kept
 
 IMPORTABLE = ("topics/", "cases/", "questions/")
 
@@ -56,7 +56,7 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
             plans[path] = FilePlan(path, "error", problems=[Problem(
                 path, 1, "只能导入 topics/、cases/、questions/ 下的 .md 文件（考点领域和考试蓝图不能从这里导入）")])
             continue
-        parsed[path], parse_problems[path] = parse_document(path, files[path])
+        parsed[path], parse_problems[path] = parse_document_kept(path, files[path])  # once: preview, confirm
     defined_by: dict[str, list[str]] = {}
     topics_here: set[str] = set()
     for path, items in parsed.items():
