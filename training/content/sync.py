@@ -53,17 +53,13 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
 
     Returns ({item id: version id}, number of versions added).
     """
-    def read_known() -> tuple[dict[tuple[str, str], int], dict[str, int]]:
-        known: dict[tuple[str, str], int] = {}
-        last: dict[str, int] = {}
-        for vid, item_id, number, fp in session.execute(
-                select(ItemVersion.id, ItemVersion.item_id, ItemVersion.number, ItemVersion.fingerprint)
-                .where(ItemVersion.kind == kind)):
-            known[(item_id, fp)] = vid
-            last[item_id] = max(last.get(item_id, 0), number)
-        return known, last
-
-    known, last = read_known()
+    known: dict[tuple[str, str], int] = {}
+    last: dict[str, int] = {}
+    for vid, item_id, number, fp in session.execute(
+            select(ItemVersion.id, ItemVersion.item_id, ItemVersion.number, ItemVersion.fingerprint)
+            .where(ItemVersion.kind == kind)):
+        known[(item_id, fp)] = vid
+        last[item_id] = max(last.get(item_id, 0), number)
     fingerprints = {item_id: fingerprint(payload) for item_id, payload in payloads.items()}
     new: list[dict[str, Any]] = []
     now = utcnow()
@@ -72,11 +68,13 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
             last[item_id] = last.get(item_id, 0) + 1
             new.append(dict(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fingerprints[item_id],
                             payload=payload, origin=origin, created_at=now))
-    if new:
-        # Written in bulk, then read back by (item, fingerprint), which is unique: RETURNING in
-        # parameter order costs one round trip per row on SQLite and cannot follow a COPY.
-        insert_rows(session, ItemVersion.__table__, new)
-        known, _ = read_known()
+    insert_rows(session, ItemVersion.__table__, new)
+    # Read back by (item, fingerprint), which is unique: RETURNING in parameter order costs one round
+    # trip per row on SQLite and cannot follow a COPY.
+    for chunk in _chunks(sorted({row["item_id"] for row in new})):
+        known.update(((item_id, fp), vid) for vid, item_id, fp in session.execute(
+            select(ItemVersion.id, ItemVersion.item_id, ItemVersion.fingerprint)
+            .where(ItemVersion.kind == kind, ItemVersion.item_id.in_(chunk))))
     return {item_id: known[(item_id, fp)] for item_id, fp in fingerprints.items()}, len(new)
 
 
