@@ -92,6 +92,8 @@ _INLINE_CODE = re.compile(r"`+[^`]*`+")
 
 def raw_html_lines(text: str) -> list[tuple[int, str]]:
     """(line number, tag) for every raw HTML tag outside code; Markdown covers what authors need."""
+    if "<" not in text:  # the common case: nothing that could be a tag
+        return []
     found, in_fence = [], False
     for n, line in enumerate(text.split("\n"), start=1):
         if line.lstrip().startswith("```"):
