@@ -575,3 +575,19 @@ def test_half_width_punctuation_in_an_area_summary_is_reported(tmp_path):
     root = write_tree(tmp_path, {"areas.yaml": areas, "topics/a.md": TOPIC, "questions/q.md": GOOD_BANK})
     [problem] = read_content(root).problems
     assert problem.path.endswith("areas.yaml") and "半角标点" in problem.message
+
+
+def test_a_file_parsed_again_gives_equal_items_of_its_own():
+    """Parsed files are kept by text (for an import's preview and confirmation), but every caller gets
+    its own items to number and re-path."""
+    from support import CONTENT
+    from training.content.parse import parse_document_kept as parse_document
+    text = (CONTENT / "questions/plan/basics.md").read_text(encoding="utf-8")
+    first, problems = parse_document("questions/plan/basics.md", text)
+    first[0].questions[0].path = "web/bank-1.md"
+    first[0].questions[0].position = 99
+    again, problems_again = parse_document("questions/plan/basics.md", text)
+    assert again[0].questions[0].path == "questions/plan/basics.md" and again[0].questions[0].position == 0
+    assert again[0].questions[1:] == first[0].questions[1:] and problems_again == problems
+    other, _ = parse_document("questions/plan/other.md", text)  # the path is part of the key: problems name it
+    assert other[0].questions[0].path == "questions/plan/other.md"

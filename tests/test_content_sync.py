@@ -218,3 +218,51 @@ def test_versions_follow_what_learners_see_not_where_it_is_written(app, content_
     assert report.versions["question"] == 0 and count() == before + 1
     q = db.session.get(Question, "plan-q001")
     assert db.session.get(ItemVersion, q.version_id).number == 1
+
+
+def test_versions_are_written_in_bulk_and_read_back_by_item_and_fingerprint(app):
+    """record_versions (COPY on PostgreSQL, executemany elsewhere): each item gets the id of its own
+    payload, stored as given; an unchanged payload keeps its version, a changed one gets the next number."""
+    from training.content.sync import record_versions
+    from training.models import ItemVersion
+    first = {"qtype": "单选", "title": "计划的作用", "answer": "b", "options": [{"key": "b", "text": "指导作用"}]}
+    second = {"qtype": "判断", "title": "“引号”与\\反斜杠\t制表", "answer": False}
+    ids, added = record_versions(db.session, "question", {"bulk-q1": first, "bulk-q2": second})
+    assert added == 2
+    stored = {v.item_id: v for v in db.session.execute(db.select(ItemVersion).where(
+        ItemVersion.item_id.in_(["bulk-q1", "bulk-q2"]))).scalars()}
+    assert {i: v.id for i, v in stored.items()} == ids
+    assert stored["bulk-q1"].payload == first and stored["bulk-q2"].payload == second
+    assert stored["bulk-q1"].created_at is not None and stored["bulk-q1"].origin == "file"
+    again, added = record_versions(db.session, "question", {"bulk-q1": first, "bulk-q2": dict(second, answer=True)})
+    assert added == 1 and again["bulk-q1"] == ids["bulk-q1"] and again["bulk-q2"] != ids["bulk-q2"]
+    assert db.session.get(ItemVersion, again["bulk-q2"]).number == 2
+
+
+def test_bulk_rows_belong_to_the_callers_transaction(app):
+    """A load is all or nothing: rows written by COPY / executemany go when the transaction is rolled back."""
+    from training.content.sync import record_versions
+    from training.models import ItemVersion
+    count = lambda: db.session.execute(db.select(db.func.count()).select_from(ItemVersion)).scalar_one()  # noqa: E731
+    db.session.commit()
+    before = count()
+    record_versions(db.session, "question", {f"gone-q{i}": {"qtype": "判断", "answer": True} for i in range(50)})
+    assert count() == before + 50
+    db.session.rollback()
+    assert count() == before
+
+
+def test_bulk_rows_must_name_columns_with_python_defaults(app):
+    """COPY bypasses SQLAlchemy's defaults, so rows without such a column are refused on every database."""
+    from training.content.sync import insert_rows
+    from training.models import ItemVersion
+    with pytest.raises(ValueError, match="created_at"):
+        insert_rows(db.session, ItemVersion.__table__, [dict(kind="question", item_id="x", number=1, fingerprint="f",
+                                                             payload={}, origin="file")])
+
+
+def test_json_columns_keep_chinese_as_text_and_lone_surrogates_escaped():
+    """Stored JSON is UTF-8 (half the size of \\uXXXX escapes); a value UTF-8 cannot hold stays escaped."""
+    from training.config import json_text
+    assert json_text({"题干": "服务“质量”"}) == '{"题干": "服务“质量”"}'
+    assert json_text(["\ud800"]) == '["\\ud800"]'

@@ -1,5 +1,6 @@
 """Author Markdown never reaches the browser unsanitized."""
 import re
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,41 @@ def test_unbalanced_raw_html_cannot_swallow_the_page(source):
     html = render(source + "\n\n**后文**")
     assert "<strong>后文</strong>" in html  # the rest of the body still renders
     assert "&lt;" in html  # the tag is shown as text, not obeyed
+
+
+@pytest.mark.parametrize("source", [
+    "中文“引号”—破折号…省略号",
+    "服务质量 Service 100%",
+    "×÷①②→≈",
+    "ａｂｃ＜＞＆全角",
+    "１．全角编号不是列表",
+    "a  b",  # two spaces: not a plain line
+    "x\u00a0y",  # a no-break space becomes &nbsp;
+    " 前导空格",
+    "1. 列表",
+    "**粗体**",
+    "选 {b} 项",
+    "第一行\n第二行",
+])
+def test_plain_lines_render_exactly_as_markdown_does(source):
+    """The shortcut for one line of plain prose gives byte for byte what Markdown + nh3 give."""
+    from training.content.markdown import render_markdown
+
+    render.cache_clear()
+    assert render(source) == render_markdown(source)
+
+
+def test_every_shipped_text_renders_as_markdown_does(monkeypatch):
+    """Over all of content/: the shortcut and the cache change nothing in the HTML."""
+    from training.content import blueprints, parse, questions
+    from training.content.markdown import PLAIN_LINE, render_markdown
+    from training.content.validate import read_content
+
+    parse.forget_parsed()  # renders are kept: start from none, so the shortcut is what is checked
+    texts = []
+    for module in (blueprints, parse, questions):
+        monkeypatch.setattr(module, "render", lambda text: texts.append(text) or render(text))
+    read_content(Path(__file__).resolve().parent.parent / "content")
+    assert len(texts) > 1000
+    assert sum(bool(PLAIN_LINE.fullmatch(t)) for t in texts) > len(texts) / 3  # the shortcut is the common case
+    assert [render(t) for t in texts] == [render_markdown(t) if t.strip() else "" for t in texts]

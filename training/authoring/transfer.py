@@ -131,16 +131,15 @@ def import_confirm(batch_id: int):
         return redirect(url_for("authoring.index"))
     now, docs, publish = utcnow(), {d.id: d for d in db.session.execute(select(AuthoredDoc).where(
         AuthoredDoc.id.in_([p.doc_id for p in plans if p.doc_id]))).scalars()}, []
+    plans = [p for p in plans if p.status != "unchanged"]
+    created = {p.path: AuthoredDoc(kind=p.kind, owner_id=current_user.id, title=p.title, draft_text=batch.files[p.path],
+                                   draft_problems=[], published_ids=[], import_path=p.path, updated_by=current_user.id)
+               for p in plans if docs.get(p.doc_id) is None}
+    db.session.add_all(created.values())
+    db.session.flush()  # the new documents' ids name their paths; one round trip for all of them
     for plan in plans:
-        if plan.status == "unchanged":
-            continue
         text = batch.files[plan.path]
-        doc = docs.get(plan.doc_id) if plan.doc_id else None
-        if doc is None:
-            doc = AuthoredDoc(kind=plan.kind, owner_id=current_user.id, title=plan.title, draft_text=text, draft_problems=[],
-                              published_ids=[], import_path=plan.path, updated_by=current_user.id)
-            db.session.add(doc)
-            db.session.flush()
+        doc = created.get(plan.path) or docs[plan.doc_id]
         previous = list(doc.published_ids or [])
         content = plan.checked.content
         for item in content.topics + content.cases + content.banks + content.questions:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .authoring import Checked, Known, check_parsed
 from .items import Problem
-from .validate import parse_all
+from .parse import parse_document_kept
 
 IMPORTABLE = ("topics/", "cases/", "questions/")
 
@@ -51,15 +51,12 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
     plans: dict[str, FilePlan] = {}
     parsed: dict[str, list] = {}
     parse_problems: dict[str, list[Problem]] = {}
-    jobs = []
     for path in sorted(files):
         if not path.endswith(".md") or not path.startswith(IMPORTABLE):
             plans[path] = FilePlan(path, "error", problems=[Problem(
                 path, 1, "只能导入 topics/、cases/、questions/ 下的 .md 文件（考点领域和考试蓝图不能从这里导入）")])
             continue
-        jobs.append((path, files[path]))
-    for (path, _), (items, problems) in zip(jobs, parse_all(jobs), strict=True):  # once, in parallel when large
-        parsed[path], parse_problems[path] = items, problems
+        parsed[path], parse_problems[path] = parse_document_kept(path, files[path])  # once: preview, confirm
     defined_by: dict[str, list[str]] = {}
     topics_here: set[str] = set()
     for path, items in parsed.items():
@@ -73,19 +70,24 @@ def plan_import(files: dict[str, str], known: Known, mine: list[MyDoc]) -> list[
     for path, items in parsed.items():
         ids = [i for item in items for i in [item.id] + [q.id for q in getattr(item, "questions", [])]]
         target = by_import_path.get(path)
-        if target is None:
-            owners = {by_id[i].id for i in ids if i in by_id}
-            target = next(d for d in mine if d.id in owners) if len(owners) == 1 else None
+        docs_with_ids = {by_id[i].id for i in ids if i in by_id}
+        if target is None and len(docs_with_ids) == 1:
+            target = next(d for d in mine if d.id in docs_with_ids)
         own_paths = {target.path} if target else set()
-        owners = {i: where for i, where in known.owners.items() if where not in own_paths}
-        for i, paths in defined_by.items():  # the other files of this import hold their ids too
-            for other in paths:
-                if other != path:
-                    owners.setdefault(i, other)
+        # Who else holds this file's ids: live content (but not the document this file updates),
+        # else another file of this import. Only this file's ids: the checker looks up nothing else.
+        owners = {}
+        for i in ids:
+            live = known.owners.get(i)
+            other = next((p for p in defined_by[i] if p != path), None)
+            if live is not None and live not in own_paths:
+                owners[i] = live
+            elif other is not None:
+                owners[i] = other
         checked = check_parsed(path, files[path], items, parse_problems[path],
                                Known(known.areas, known.topics | topics_here, owners))
         problems = list(checked.problems)
-        if target is None and len({d.id for d in mine if set(d.published_ids) & set(ids)}) > 1:
+        if target is None and len(docs_with_ids) > 1:
             problems.append(Problem(path, 1, "这个文件的条目分散在你的几份文档里，无法确定更新哪一份；请先合并那几份文档"))
         plan = FilePlan(path, "error" if problems or checked.kind is None else "new", checked.kind, checked.title,
                         checked.item_ids(), len(checked.content.questions), problems, target.id if target else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -32,15 +33,35 @@ def _converter() -> md.Markdown:
     return conv
 
 
+# One line of prose whose every character means nothing to Markdown or HTML: Chinese, CJK and
+# full-width punctuation, curly quotes and dashes, letters, digits, %, single spaces. Most stems,
+# options and 解析 are such a line, and for them Markdown + nh3 give exactly <p>line</p>
+# (tests/test_markdown.py checks this against the full path for every text in content/).
+_PLAIN_CHARS = "\u4e00-\u9fff\u3001-\u303f\uff01-\uff5e\u2010-\u2027\u2030-\u205e\u2460-\u24ff\u00d7\u00f7A-Za-z0-9%"
+PLAIN_LINE = re.compile(f"[{_PLAIN_CHARS}]+(?: [{_PLAIN_CHARS}]+)*")
+# Enough for the texts of a 10 000-question import (stem + 解析 each), so the confirmation after
+# a preview, or a reload of unchanged files, does not render them again.
+CACHE_SIZE = 32_768
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def render(text: str) -> str:
     """Render author Markdown to HTML that is safe to put in a page as-is.
 
     Raw HTML in the source is not markup: it is escaped and shown as written. nh3 then
     keeps only the tags above and drops event handlers and javascript: links. Headings start at h3
-    because the page around the content owns h1 and h2.
+    because the page around the content owns h1 and h2. The same text always gives the same HTML,
+    so results are kept by text.
     """
     if not text.strip():
         return ""
+    if PLAIN_LINE.fullmatch(text):
+        return f"<p>{text}</p>"
+    return render_markdown(text)
+
+
+def render_markdown(text: str) -> str:
+    """render() without the cache and the plain-line shortcut: always through Markdown and nh3."""
     conv = _converter()
     conv.reset()
     raw = conv.convert(text)
@@ -54,8 +75,11 @@ def render(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def plain_text(safe_html: str) -> str:
     """The visible text of rendered HTML, whitespace folded, for search and snippets."""
+    if safe_html.startswith("<p>") and safe_html.endswith("</p>") and PLAIN_LINE.fullmatch(safe_html[3:-4]):
+        return safe_html[3:-4]  # what render() made of a plain line
     spaced = _BLOCK_TAG.sub(r" \g<0>", safe_html)  # keep words of adjacent blocks apart
     text = nh3.clean(spaced, tags=set())
     return _SPACE.sub(" ", html.unescape(text)).strip()
@@ -68,12 +92,14 @@ _INLINE_CODE = re.compile(r"`+[^`]*`+")
 
 def raw_html_lines(text: str) -> list[tuple[int, str]]:
     """(line number, tag) for every raw HTML tag outside code; Markdown covers what authors need."""
+    if "<" not in text:  # the common case: nothing that could be a tag
+        return []
     found, in_fence = [], False
     for n, line in enumerate(text.split("\n"), start=1):
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
             continue
-        if in_fence:
+        if in_fence or "<" not in line:
             continue
         m = _RAW_HTML.search(_INLINE_CODE.sub("", line))
         if m:

@@ -26,6 +26,9 @@ class Choice:
     def many(cls, raw: list[dict[str, str]] | None) -> tuple["Choice", ...]:
         return tuple(cls(c["key"], c["text"]) for c in raw or [])
 
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "text": self.text}  # asdict() deep-copies: 10 000 questions notice
+
 
 @dataclass(frozen=True)
 class QuestionPayload:
@@ -57,7 +60,7 @@ class QuestionPayload:
         for name in ("options", "steps", "items", "categories"):
             values = getattr(self, name)
             if values:
-                out[name] = [asdict(c) for c in values]
+                out[name] = [c.to_json() for c in values]
         return out
 
     @property

@@ -16,6 +16,7 @@ _NEAR = f"[{CJK}{CJK_PUNCT}]"
 _AFTER_CJK = re.compile(rf"(?<={_NEAR})([,:;?!])(?!\[)[ \t]*")
 _BEFORE_CJK = re.compile(rf"([,;:])[ \t]*(?=[{CJK}])")
 _PARENS = re.compile(rf"(?<!\])[ \t]?\(([^()\n]*[{CJK}][^()\n]*)\)[ \t]?")
+_HALF_MARK = re.compile(r"[,:;?!(]")  # a line without any of these has nothing to fix
 _CODE = re.compile(r"`[^`\n]*`|https?://\S+")
 _SHOWN_FIELD = re.compile(r"^((?:title|summary):\s*)(.*)$")
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
@@ -30,6 +31,8 @@ def _fix_plain(text: str) -> str:
 
 def fix_line(line: str) -> str:
     """Full-width punctuation around Chinese text, outside `code` and URLs."""
+    if not _HALF_MARK.search(line):
+        return line
     out, last = [], 0
     for m in _CODE.finditer(line):
         out.append(_fix_plain(line[last:m.start()]))

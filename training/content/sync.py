@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..grading.drawing import PaperSection
@@ -60,23 +60,49 @@ def record_versions(session: Session, kind: str, payloads: dict[str, dict[str, A
             .where(ItemVersion.kind == kind)):
         known[(item_id, fp)] = vid
         last[item_id] = max(last.get(item_id, 0), number)
-    result: dict[str, int] = {}
+    fingerprints = {item_id: fingerprint(payload) for item_id, payload in payloads.items()}
     new: list[dict[str, Any]] = []
     now = utcnow()
     for item_id, payload in payloads.items():
-        fp = fingerprint(payload)
-        if (item_id, fp) in known:
-            result[item_id] = known[(item_id, fp)]
-            continue
-        last[item_id] = last.get(item_id, 0) + 1
-        new.append(dict(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fp, payload=payload,
-                        origin=origin, created_at=now))
-    if new:  # one multi-row INSERT … RETURNING per batch, not one ORM object per version
-        for chunk in range(0, len(new), 1000):
-            rows = session.execute(insert(ItemVersion).returning(ItemVersion.id, ItemVersion.item_id,
-                                                                 sort_by_parameter_order=True), new[chunk:chunk + 1000])
-            result.update({item_id: vid for vid, item_id in rows})
-    return result, len(new)
+        if (item_id, fingerprints[item_id]) not in known:
+            last[item_id] = last.get(item_id, 0) + 1
+            new.append(dict(kind=kind, item_id=item_id, number=last[item_id], fingerprint=fingerprints[item_id],
+                            payload=payload, origin=origin, created_at=now))
+    insert_rows(session, ItemVersion.__table__, new)
+    # Read back by (item, fingerprint), which is unique: RETURNING in parameter order costs one round
+    # trip per row on SQLite and cannot follow a COPY.
+    for chunk in _chunks(sorted({row["item_id"] for row in new})):
+        known.update(((item_id, fp), vid) for vid, item_id, fp in session.execute(
+            select(ItemVersion.id, ItemVersion.item_id, ItemVersion.fingerprint)
+            .where(ItemVersion.kind == kind, ItemVersion.item_id.in_(chunk))))
+    return {item_id: known[(item_id, fp)] for item_id, fp in fingerprints.items()}, len(new)
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows in the session's transaction: COPY on PostgreSQL, one executemany elsewhere.
+
+    Every row names the same columns, and every column that has a default in Python (not in the
+    database), since COPY bypasses SQLAlchemy's defaults.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    missing = [c.name for c in table.columns if c.name not in names and c.default is not None]
+    if missing:  # the same rule on every database, so a test on SQLite catches what COPY would miss
+        raise ValueError(f"insert_rows into {table.name}: rows lack {', '.join(missing)}")
+    session.flush()  # what the ORM holds goes first, as it would before an ORM INSERT
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = [table.c[name] for name in names]
+    processors = [c.type.bind_processor(connection.dialect) for c in columns]  # JSON → text, as an INSERT would
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] if process is None else process(row[name])
+                                for name, process in zip(names, processors, strict=True)])
 
 
 def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
@@ -118,6 +144,7 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
     for kind, items, make in (("question", content.questions, question_payload), ("case", content.cases, case_payload)):
         versions[kind], report.versions[kind] = record_versions(session, kind, {i.id: make(i).to_json() for i in items})
     changed: dict[str, set[str]] = {}
+    fresh: dict[str, set[str]] = {}
     for kind, (model, rows) in _rows(content, versions).items():
         origin = getattr(model, "origin", None)
         columns = [model.id, model.fingerprint, model.retired] + ([origin] if origin is not None else [])
@@ -133,7 +160,8 @@ def sync_content(session: Session, content: ContentSet) -> SyncReport:
         report.added[kind], report.updated[kind] = len(new), len(upd)
         report.unchanged[kind], report.retired[kind] = len(rows) - len(new) - len(upd), len(gone)
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
-    _finish(session, content, changed)
+        fresh[kind] = {r["id"] for r in new}
+    _finish(session, content, changed, fresh)
     return report
 
 
@@ -143,8 +171,7 @@ def _write(session: Session, model: type, rows: list[dict[str, Any]], existing: 
     `gone`. `existing` maps an id to (fingerprint, retired, …). Returns (inserted, updated)."""
     new = [r for r in rows if r["id"] not in existing]
     upd = [r for r in rows if r["id"] in existing and (existing[r["id"]][0] != r["fingerprint"] or existing[r["id"]][1])]
-    if new:
-        session.execute(insert(model), new)
+    insert_rows(session, model.__table__, new)
     if upd:
         session.execute(update(model), upd)
     if gone:
@@ -152,10 +179,12 @@ def _write(session: Session, model: type, rows: list[dict[str, Any]], existing: 
     return new, upd
 
 
-def _finish(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
-    """Links and search entries of the changed items; tell every worker the content changed."""
-    _sync_links(session, content, changed)
-    _sync_search(session, content, changed)
+def _finish(session: Session, content: ContentSet, changed: dict[str, set[str]], fresh: dict[str, set[str]]) -> None:
+    """Links and search entries of the changed items (those in `fresh` are new: they have none to
+    remove); tell every worker the content changed."""
+    stale = {kind: ids - fresh.get(kind, set()) for kind, ids in changed.items()}
+    _sync_links(session, content, changed, stale)
+    _sync_search(session, content, changed, stale)
     if any(changed.values()):
         bump_content_version(session)
     session.flush()
@@ -171,32 +200,30 @@ def bump_content_version(session: Session) -> None:
         state.loaded_at = utcnow()
 
 
-def _sync_links(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
+def _sync_links(session: Session, content: ContentSet, changed: dict[str, set[str]],
+                stale: dict[str, set[str]]) -> None:
     for table, column, items, kind in ((question_topics, "question_id", content.questions, "question"),
                                        (case_topics, "case_id", content.cases, "case")):
         ids = changed[kind]
-        if not ids:
-            continue
         col = table.c[column]
-        for chunk in _chunks(sorted(ids)):
+        for chunk in _chunks(sorted(stale[kind])):
             session.execute(delete(table).where(col.in_(chunk)))
-        links = [{column: i.id, "topic_id": t} for i in items if i.id in ids for t in dict.fromkeys(i.knowledge)]
-        if links:
-            session.execute(insert(table), links)
+        insert_rows(session, table, [{column: i.id, "topic_id": t}
+                                     for i in items if i.id in ids for t in dict.fromkeys(i.knowledge)])
 
 
-def _sync_search(session: Session, content: ContentSet, changed: dict[str, set[str]]) -> None:
+def _sync_search(session: Session, content: ContentSet, changed: dict[str, set[str]],
+                 stale: dict[str, set[str]]) -> None:
     docs = [("topic", t, f"{t.summary} {t.text}") for t in content.topics]
     docs += [("case", c, c.text) for c in content.cases]
     docs += [("question", q, q.text) for q in content.questions]
     for kind in ("topic", "case", "question"):
-        for chunk in _chunks(sorted(changed[kind])):
+        for chunk in _chunks(sorted(stale[kind])):
             session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.ref_id.in_(chunk)))
-    rows = [dict(kind=kind, ref_id=item.id, area_id=item.area, title=item.title, title_lc=item.title.casefold(),
-                 text=text, text_lc=text.casefold(), position=item.position)
-            for kind, item, text in docs if item.id in changed[kind]]
-    if rows:
-        session.execute(insert(SearchEntry), rows)
+    insert_rows(session, SearchEntry.__table__, [
+        dict(kind=kind, ref_id=item.id, area_id=item.area, title=item.title, title_lc=item.title.casefold(),
+             text=text, text_lc=text.casefold(), position=item.position)
+        for kind, item, text in docs if item.id in changed[kind]])
 
 
 def _chunks(ids: list[str], size: int = 500):
@@ -237,6 +264,7 @@ def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[s
         versions[kind], n_new = record_versions(session, kind, {i.id: make(i).to_json() for i in items}, ORIGIN_WEB)
         added += n_new
     changed: dict[str, set[str]] = {"topic": set(), "case": set(), "question": set(), "bank": set()}
+    fresh: dict[str, set[str]] = {}
     counts = {"new": 0, "updated": 0, "retired": 0}
     for kind, (model, rows) in _rows(merged, versions, ORIGIN_WEB).items():
         if kind not in changed:  # areas and blueprints are never written in the browser
@@ -258,6 +286,7 @@ def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[s
         counts["updated"] += len(upd)
         counts["retired"] += len(gone)
         changed[kind] = {r["id"] for r in new + upd} | set(gone)
-    _finish(session, merged, changed)
+        fresh[kind] = {r["id"] for r in new}
+    _finish(session, merged, changed, fresh)
     return (f"新增 {counts['new']} 条，更新 {counts['updated']} 条，停用 {counts['retired']} 条，"
             f"新版本 {added} 个")

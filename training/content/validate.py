@@ -1,11 +1,8 @@
 """Read a whole content directory and check what no single file can: ids, references."""
 from __future__ import annotations
 
-import re
-
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import re
 from pathlib import Path
 
 from .items import ContentSet, Problem
@@ -16,8 +13,6 @@ from .source import META_LINE
 
 AREAS_FILE = "areas.yaml"
 SKIP_FILES = {"FORMAT.md", "README.md", "SYLLABUS.md"}  # documents, not items
-PARALLEL_MIN_CHARS = 1_000_000
-MAX_WORKERS = 4
 
 
 def content_files(root: Path) -> list[Path]:
@@ -60,7 +55,8 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
             jobs.append((shown, overrides[key] if key in overrides else path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
             result.problems.append(Problem(shown, 1, "文件不是 UTF-8 编码"))
-    for (shown, text), (items, problems) in zip(jobs, parse_all(jobs), strict=True):
+    for shown, text in jobs:
+        items, problems = parse_document(shown, text)
         result.problems.extend(problems)
         result.problems.extend(punctuation_problems(shown, text))
         result.problems.extend(Problem(shown, n, f"不能直接写 HTML（{tag}）：页面会原样显示它；请改用 Markdown："
@@ -107,27 +103,6 @@ def punctuation_problems(shown: str, text: str) -> list[Problem]:
     return [Problem(shown, n, "半角标点紧挨着中文（如 , : ; ? ( )），请改用全角 ，：；？（）；"
                               "flask content fix-punctuation 可以自动修正")
             for n in half_width_lines(text) if not META_LINE.match(lines[n - 1])]
-
-
-def _parse_job(job: tuple[str, str]):
-    return parse_document(*job)
-
-
-def parse_all(jobs: list[tuple[str, str]]) -> list:
-    """Parse files, in parallel processes when there is enough text to repay starting them.
-
-    Rendering Markdown dominates the cost and is CPU-bound, so a large bank set
-    (a synthetic 10 000 questions: ~7 MB) parses about twice as fast on 2 cores.
-    The shipped content is far below the threshold and parses in-process.
-    """
-    size = sum(len(text) for _, text in jobs)
-    workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
-    if size < PARALLEL_MIN_CHARS or workers < 2:
-        return [_parse_job(job) for job in jobs]
-    # forkserver: no fork of a process that may hold threads and open DB connections.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_parse_job, jobs, chunksize=1))
 
 
 def cross_check(content: ContentSet) -> None:
