@@ -53,6 +53,15 @@ APP_PATHS = [STUDY, "/cases/case-plan-write-service-plan", SEARCH]
 NOCACHE_PATHS = [STUDY, SEARCH]  # informational rows: app started with PAGE_CACHE_ENTRIES=0
 
 
+def stop_all(servers) -> None:
+    """Stop every server started, whatever happened to the others."""
+    for s in servers:
+        try:
+            s.stop()
+        except Exception as exc:  # noqa: BLE001  keep stopping the others
+            print(f"warning: stopping gunicorn {s.name} (pid {s.proc.pid}): {exc}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -205,11 +214,7 @@ def main() -> int:
             results.append(("nocache", path, dict(run_wrk(nocache.base + path), size=size)))
         nocache.stop()
     finally:
-        for s in servers:
-            try:
-                s.stop()
-            except Exception as exc:  # noqa: BLE001  keep stopping the others
-                print(f"warning: stopping gunicorn {s.name} (pid {s.proc.pid}): {exc}")
+        stop_all(servers)
         if tmp_db is None and app is not None:
             with app.app_context():
                 db.session.remove()

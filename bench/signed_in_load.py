@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench._common import BENCH_SECRET, describe_url, load_shipped_content, make_app
-from bench.http_load import GUNICORN, WRK, Gunicorn, run_wrk
+from bench.http_load import GUNICORN, WRK, Gunicorn, run_wrk, stop_all
 
 ANSWERS = 5000
 USERNAME, PASSWORD = "bench-progress@example.com", "bench-progress-password"  # bench.progress_page.seed_learner
@@ -162,11 +162,7 @@ def measure(url: str, logdir: Path, rounds: int, wrk_args: list[str]) -> list[di
                     print(f"  warning: {name} round {n}: {r['non2xx']} non-2xx, {r['errors']} socket errors")
             print(f"  round {n + 1}/{rounds} done (load average {load:.2f})", flush=True)
     finally:
-        for s in servers:
-            try:
-                s.stop()
-            except Exception as exc:  # noqa: BLE001  keep stopping the others
-                print(f"warning: stopping gunicorn {s.name} (pid {s.proc.pid}): {exc}")
+        stop_all(servers)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     return rows

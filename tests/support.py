@@ -108,3 +108,16 @@ def make_attempt(user: User, blueprint_id: str, questions: list, **kw):
     _db.session.add(attempt)
     _db.session.commit()
     return attempt
+
+
+def load_edited_copy(tmp_path: Path, rel: str, old: str, new: str) -> None:
+    """Copy content/, replace `old` by `new` in one file and load the copy (a content edit as a reload makes it)."""
+    import shutil
+    from training.content.sync import sync_content
+    from training.content.validate import read_content
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    path = copy / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    sync_content(_db.session, read_content(copy))
+    _db.session.commit()

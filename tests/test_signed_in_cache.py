@@ -6,13 +6,10 @@ requester's own token."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from support import CONTENT, csrf_from, make_user
-from training.content.sync import sync_content
-from training.content.validate import read_content
+from support import csrf_from, load_edited_copy, make_user
 from training.extensions import db
 from training.pagecache import page_cache
 
@@ -111,12 +108,7 @@ def test_a_flash_shows_on_a_cached_page_once(app, two):
 def test_a_content_load_gives_signed_in_users_the_new_page(app, two, tmp_path):
     (wang, _), _ = two
     assert "计划的三项作用" in wang.get("/kp/kp-plan-concept").get_data(as_text=True)
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    path = copy / "topics/plan/concept-functions.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("计划的三项作用", "计划的三大作用"), encoding="utf-8")
-    sync_content(db.session, read_content(copy))
-    db.session.commit()
+    load_edited_copy(tmp_path, "topics/plan/concept-functions.md", "计划的三项作用", "计划的三大作用")
     html = wang.get("/kp/kp-plan-concept").get_data(as_text=True)
     assert "计划的三大作用" in html and "王小明" in html
 

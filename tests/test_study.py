@@ -88,20 +88,11 @@ def test_instructor_content_page_shows_counts_and_reloads(as_role, loaded):
 
 
 def test_guest_pages_are_cached_until_content_changes(app, client, loaded, tmp_path):
-    import shutil
-    from support import CONTENT
-    from training.content.sync import sync_content
-    from training.content.validate import read_content
-    from training.extensions import db
+    from support import load_edited_copy
     first = client.get("/kp/kp-plan-concept").get_data(as_text=True)
     cache = app.extensions["page_cache"]
     assert "/kp/kp-plan-concept" in "".join(cache.pages)  # stored after the first guest view
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    path = copy / "topics/plan/concept-functions.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("计划的三项作用", "计划的三大作用"), encoding="utf-8")
-    sync_content(db.session, read_content(copy))
-    db.session.commit()
+    load_edited_copy(tmp_path, "topics/plan/concept-functions.md", "计划的三项作用", "计划的三大作用")
     second = client.get("/kp/kp-plan-concept").get_data(as_text=True)
     assert "计划的三项作用" in first and "计划的三大作用" in second
 
