@@ -61,6 +61,12 @@ _LIVE: dict = {}
 
 
 @pytest.fixture
+def server_app(live_server):
+    """The live server's app, to write test data straight into its database (inside its app context)."""
+    return _LIVE["app"]
+
+
+@pytest.fixture
 def set_role(live_server):
     """Give an account made through the sign-up form another role (instructors are appointed by an admin)."""
     from training.models import Role, User

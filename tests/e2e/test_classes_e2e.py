@@ -1,6 +1,7 @@
 """班级 in a browser: an instructor creates a class on a phone and sets a practice assignment, a candidate joins
-by typing the code and does the assignment from the home page, five more join by the link, and the instructor
-reads the statistics on a 360×740 phone and a 1280×800 laptop. Screenshots go to /tmp/classes-shots/."""
+by typing the code and does the assignment from the home page, one more joins by the link (four more are written
+into the database), and the instructor reads the statistics on a 360×740 phone and a 1280×800 laptop.
+Screenshots go to /tmp/classes-shots/."""
 from __future__ import annotations
 
 import os
@@ -47,12 +48,31 @@ def answer_set(page, pattern: list[bool]) -> None:
         page.locator(".next-row .btn.primary").click()
 
 
+def seed_classmates(app, class_id: int, patterns: list[list[bool]]) -> None:
+    """Members who answered the class's assignment, one per pattern (right / wrong per question in set order),
+    written into the live server's database with the test builders."""
+    from class_builders import add_member, answer
+    from support import make_user
+    from training.extensions import db
+    from training.models import Assignment, Classroom, Question
+    with app.app_context():
+        c = db.session.get(Classroom, class_id)
+        task = db.session.execute(db.select(Assignment).where(Assignment.class_id == class_id)).scalar_one()
+        questions = [db.session.get(Question, qid) for qid in task.question_ids]
+        for n, pattern in enumerate(patterns):
+            user = make_user(username=f"seeded-{class_id}-{n}@test.local", nickname=f"同学{n + 1}")
+            add_member(c, user)
+            for q, right in zip(questions, pattern):
+                answer(user, q, right)
+        db.session.remove()
+
+
 def phone_context(browser, **kw):
     return browser.new_context(viewport=PHONE_360, device_scale_factor=2, is_mobile=True, has_touch=True,
                                locale="zh-CN", **kw)
 
 
-def test_a_class_from_creation_to_statistics(live_server, browser, promote):
+def test_a_class_from_creation_to_statistics(live_server, browser, promote, server_app):
     SHOTS.mkdir(exist_ok=True)
     base = live_server
     # The instructor, on a phone.
@@ -113,21 +133,23 @@ def test_a_class_from_creation_to_statistics(live_server, browser, promote):
     tasks.screenshot(path=str(SHOTS / "04-student-done-phone.png"))
     student_ctx.close()
 
-    # Five more join through the link (a guest logs in first and comes back), each answering differently.
+    # Five more, each answering differently: one joins through the link in a browser (a guest logs in
+    # first and comes back); four are written straight into the database, as their answers would be.
     teacher.goto(class_url)
     link = teacher.locator("#join-link").input_value()
-    for n in range(5):
-        ctx = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-        page = ctx.new_page()
-        page.goto(link)
-        expect(page).to_have_url(re.compile(r"/auth/login\?next="))
-        sign_up(page, base, "classmate")
-        page.goto(link)
-        page.get_by_role("button", name="加入这个班级").click()
-        expect(page.get_by_text("已加入")).to_be_visible()
-        page.get_by_role("button", name="开始练习").click()
-        answer_set(page, [k < n + 1 for k in range(QUESTIONS)][::-1 if n % 2 else 1])
-        ctx.close()
+    patterns = [[k < n + 1 for k in range(QUESTIONS)][::-1 if n % 2 else 1] for n in range(5)]
+    ctx = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+    sign_up(page, base, "classmate")
+    page.goto(link)
+    page.get_by_role("button", name="加入这个班级").click()
+    expect(page.get_by_text("已加入")).to_be_visible()
+    page.get_by_role("button", name="开始练习").click()
+    answer_set(page, patterns[0])
+    ctx.close()
+    seed_classmates(server_app, int(class_url.rstrip("/").rsplit("/", 1)[1]), patterns[1:])
 
     # The instructor reads the statistics on the phone.
     teacher.goto(assignment_url)
