@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, case as case_, func, select
 
 from ..access import public
-from ..answers.reviews import day_ends
+from ..answers.reviews import due_parameters, due_statement
 from ..classes.tasks import open_assignments
 from ..extensions import db
 from ..content.items import QUESTION_TYPES
 from ..grading.display import ShownQuestion
-from ..models import Area, Case, Classroom, Membership, PaperBlueprint, PointCard, Question, ReviewCard, Topic
+from ..models import Area, Case, Classroom, Membership, PaperBlueprint, Question, Topic
 from ..models.base import display_tz
 from ..pagecache import cached_page, page_cache, personal_slot
 from ..personal import memo
@@ -43,36 +44,18 @@ def area_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
-def _due_counts_statement():
-    """Built once: a statement object memoizes its cache key, so executing it again skips SQLAlchemy's
-    per-call statement building (it showed up as half the cost of the home page for a signed-in user)."""
-    user_id, end_today, end_tomorrow = (bindparam("user_id"), bindparam("end_today", type_=ReviewCard.due_at.type),
-                                        bindparam("end_tomorrow", type_=ReviewCard.due_at.type))
-    first_due = (select(func.min(PointCard.due_at).label("due")).where(
-        PointCard.user_id == user_id, PointCard.due_at <= end_tomorrow).group_by(PointCard.case_id).subquery())
-
-    def questions(*when):
-        return select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user_id, *when).scalar_subquery()
-
-    def cases(*when):
-        return select(func.count()).select_from(first_due).where(*when).scalar_subquery()
-
+@cache
+def _home_counts_statement():
+    """answers.reviews' due counts and, in the same round trip, in how many active classes the learner is."""
     in_a_class = (select(func.count()).select_from(Membership).join(Classroom, Classroom.id == Membership.class_id)
-                  .where(Membership.user_id == user_id, Classroom.archived_at.is_(None)).scalar_subquery())
-    return select(questions(ReviewCard.due_at <= end_today), cases(first_due.c.due <= end_today),
-                  questions(ReviewCard.due_at > end_today, ReviewCard.due_at <= end_tomorrow),
-                  cases(first_due.c.due > end_today), in_a_class)
-
-
-DUE_COUNTS = _due_counts_statement()
+                  .where(Membership.user_id == bindparam("user_id"), Classroom.archived_at.is_(None)).scalar_subquery())
+    return due_statement().add_columns(in_a_class)
 
 
 def due_counts(user_id: int) -> dict[str, int]:
-    """今日复习 on the home page in one indexed query: questions and cases due by the end of today, and
-    those due during tomorrow (a case counts once, when its first point is due; as answers.reviews),
-    and in how many active classes the learner is (no class: no assignments to look up)."""
-    end_today, end_tomorrow = day_ends(display_tz(), 2)
-    row = db.session.execute(DUE_COUNTS, {"user_id": user_id, "end_today": end_today, "end_tomorrow": end_tomorrow}).one()
+    """今日复习 on the home page in one indexed query (the rule is answers.reviews.due_statement), and in how
+    many active classes the learner is (no class: no assignments to look up)."""
+    row = db.session.execute(_home_counts_statement(), due_parameters(user_id, display_tz())).one()
     return {"today": row[0] + row[1], "tomorrow": row[2] + row[3], "classes": row[4]}
 
 
