@@ -59,11 +59,6 @@ def submission(session: Session, class_id: int, response_id: int) -> Submission 
                                                     Submission.response_id == response_id)).scalar()
 
 
-def is_member(session: Session, class_id: int, user_id: int) -> bool:
-    return session.execute(select(Membership.id).where(Membership.class_id == class_id,
-                                                       Membership.user_id == user_id)).first() is not None
-
-
 def of_response(session: Session, response_id: int) -> list[Submission]:
     """Every submission of one answer (one per class at most), oldest first."""
     return list(session.execute(select(Submission).where(Submission.response_id == response_id)

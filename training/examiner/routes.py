@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..access import get_owned_or_404, instructor_required, login_required
 from ..answers.store import insert_once
+from ..classes import queries as class_queries
 from ..classes.guards import NOT_MEMBER, get_class, teacher_class
 from ..content.payloads import CasePayload
 from ..errors import user_abort
@@ -50,7 +51,7 @@ def submit(response_id: int):
     if class_id is None:
         user_abort(400, "请选择要提交给哪个班级的老师。")
     c = get_class(class_id)
-    if not queries.is_member(db.session, c.id, current_user.id):
+    if class_queries.membership(db.session, c.id, current_user.id) is None:
         user_abort(403, NOT_MEMBER)
     if c.archived:
         user_abort(409, f"班级“{c.name}”已归档，不再接收评分提交。")
@@ -97,7 +98,7 @@ def find_submission(class_id: int, response_id: int) -> Submission:
     sub = queries.submission(db.session, c.id, response_id)
     if sub is None:
         user_abort(404, NOT_SUBMITTED)
-    if not queries.is_member(db.session, c.id, sub.user_id):
+    if class_queries.membership(db.session, c.id, sub.user_id) is None:
         user_abort(404, LEFT_CLASS)
     return sub
 
