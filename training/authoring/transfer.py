@@ -162,7 +162,7 @@ def import_confirm(batch_id: int):
 @bp.route("/export")
 @instructor_required
 def export_form():
-    classes = [c for c in teaching(db.session, current_user.id, current_user.has_role(Role.admin)) if not c.archived]
+    classes = teaching(db.session, current_user.id, current_user.has_role(Role.admin), active=True)
     return render_template("authoring/export.html", selections=SELECTIONS, formats=FORMATS, areas=areas(),
                            classes=classes)
 

@@ -277,11 +277,14 @@ def cases(session: Session, case_ids: Iterable[str]) -> dict[str, Case]:
     return {c.id: c for c in session.execute(select(Case).where(Case.id.in_(list(case_ids)))).scalars()}
 
 
-def teaching(session: Session, user_id: int, everyone: bool = False) -> list[Classroom]:
-    """Classes the user teaches (every class for an admin), active ones first, newest first."""
+def teaching(session: Session, user_id: int, everyone: bool = False, active: bool = False) -> list[Classroom]:
+    """Classes the user teaches (every class for an admin), active ones first, newest first; with `active`,
+    only those not archived."""
     stmt = select(Classroom).order_by(Classroom.archived_at.is_not(None), Classroom.created_at.desc(), Classroom.id.desc())
     if not everyone:
         stmt = stmt.where(Classroom.owner_id == user_id)
+    if active:
+        stmt = stmt.where(Classroom.archived_at.is_(None))
     return list(session.execute(stmt).scalars())
 
 

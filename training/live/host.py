@@ -69,7 +69,7 @@ def new_form() -> NewSessionForm:
 
 def my_classes() -> list[Classroom]:
     """Active classes the current user teaches: a session can be run for one of them."""
-    return [c for c in teaching(db.session, current_user.id) if c.archived_at is None]
+    return teaching(db.session, current_user.id, active=True)
 
 
 def chosen_questions(form: NewSessionForm) -> list[str]:
