@@ -28,9 +28,8 @@ def class_question_ids(session: Session, class_id: int) -> set[str]:
     return ids
 
 
-def holds_any(path: str, text: str, wanted: set[str]) -> bool:
-    """Whether the file defines one of the wanted questions."""
-    items, _ = parse_document(path, text)
+def holds_any(items: list, wanted: set[str]) -> bool:
+    """Whether a file's parsed items define one of the wanted questions."""
     return any(q.id in wanted for item in items for q in getattr(item, "questions", []))
 
 
@@ -59,7 +58,7 @@ def export_files(session: Session, root: Path, selection: str, user_id: int,
         for rel, text in layout_files(root).items():  # exact bytes: line endings kept
             if selection == "all" or (
                     rel.startswith(tuple(FOLDERS.values()))
-                    and (holds_any(rel, text, wanted) if selection == "class"
+                    and (holds_any(parse_document(rel, text)[0], wanted) if selection == "class"
                          else getattr(first_item(rel, text), "area", None) == area)):
                 files[rel] = text
     stmt = select(AuthoredDoc).where(AuthoredDoc.published_text.is_not(None))
@@ -67,10 +66,11 @@ def export_files(session: Session, root: Path, selection: str, user_id: int,
         stmt = stmt.where(or_(AuthoredDoc.owner_id == user_id, AuthoredDoc.id.in_(
             select(DocCoauthor.doc_id).where(DocCoauthor.user_id == user_id))))
     for doc in session.execute(stmt.order_by(AuthoredDoc.id)).scalars():
-        first = first_item(doc.path, doc.published_text or "")  # parsed once: its area and its path
+        items, _ = parse_document(doc.path, doc.published_text or "")  # parsed once: area, path, questions
+        first = items[0] if items else None
         if selection == "area" and getattr(first, "area", None) != area:
             continue
-        if selection == "class" and not holds_any(doc.path, doc.published_text or "", wanted):
+        if selection == "class" and not holds_any(items, wanted):
             continue
         path = doc_export_path(doc, first)
         while path in files:  # a content/ file of the same name: keep both
