@@ -58,7 +58,8 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录后再继续。"
     login_manager.login_message_category = "info"
 
-    from .personal import user_by_id
+    from .access import row_by_id
+    from .models import User
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -66,7 +67,7 @@ def init_extensions(app: Flask) -> None:
         new password, disabled account) no longer matches, so the old cookie signs in nobody."""
         uid_text, _, token = session_id.partition(":")
         uid = parse_int(uid_text, lo=1)
-        user = user_by_id(uid) if uid is not None and token else None
+        user = row_by_id(User, uid) if uid is not None and token else None
         return user if user is not None and user.token_matches(token) else None
 
 

@@ -5,10 +5,12 @@ for it, so a new route cannot ship unguarded by accident.
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
 
 from .models import Role
 
@@ -76,11 +78,25 @@ def endpoints_without_rule(app: Flask) -> list[str]:
     return sorted(e for e in app.view_functions if endpoint_rule(app, e) not in RULES)
 
 
+@cache
+def _by_id_statement(model) -> Select:
+    return select(model).where(model.id == bindparam("item_id"))
+
+
+def row_by_id(model, item_id: int):
+    """The row of model with that id, or None, by a statement built once per model: a statement object
+    memoizes its cache key, where session.get() rebuilds its query on every call (a third of a cached
+    page's cost in a profile, for the user loader that runs on every request)."""
+    from .extensions import db
+    if not 0 < item_id < 2**31:  # beyond an INTEGER column: unknown
+        return None
+    return db.session.execute(_by_id_statement(model), {"item_id": item_id}).scalar()
+
+
 def get_owned_or_404(model, item_id: int, message: str = "这条记录属于另一位用户。"):
     """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
     from .errors import user_abort
-    from .extensions import db
-    row = db.session.get(model, item_id) if 0 < item_id < 2**31 else None  # beyond an INTEGER column: unknown
+    row = row_by_id(model, item_id)
     if row is None:
         user_abort(404, "没有找到这条记录：链接可能有误，或它已被删除。")
     if row.user_id != current_user.id:

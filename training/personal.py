@@ -1,4 +1,4 @@
-"""The personal regions of shared pages (slots, see pagecache.py), and the signed-in user's lookup.
+"""The personal regions of shared pages (slots, see pagecache.py).
 
 Each renderer reads only the request it answers (its session, its user), so a page cut from the
 cache and filled here carries nobody else's name, counts or CSRF token. What they memoize is keyed
@@ -6,12 +6,10 @@ by every input of the output (the user's id, name, role and own CSRF token), nev
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import cache
 
 from flask import current_app, get_flashed_messages, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Select, bindparam, select
 
 from .extensions import db
 from .models import Role
@@ -32,19 +30,6 @@ class Memo(OrderedDict):
         else:
             self.move_to_end(key)
         return value
-
-
-@cache
-def _user_statement() -> Select:
-    """Built once: a statement object memoizes its cache key, where session.get() rebuilds its query
-    on every call (a third of a cached page's cost in the profile)."""
-    from .models import User
-    return select(User).where(User.id == bindparam("user_id"))
-
-
-def user_by_id(user_id: int):
-    """The user for the session cookie, in one query by primary key."""
-    return db.session.execute(_user_statement(), {"user_id": user_id}).scalar()
 
 
 def memo(name: str) -> Memo:

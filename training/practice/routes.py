@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam
 from wtforms.fields.choices import SelectChoice
 
-from ..access import login_required
+from ..access import get_owned_or_404, login_required
 from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
@@ -211,33 +211,21 @@ def render_question(ps: PracticeSession, q: Question, error: str | None = None, 
 
 
 @cache
-def _statements() -> dict[str, Select]:
-    """The question page's two queries, built once: a statement object memoizes its cache key, where a
-    statement built per request is rebuilt and re-keyed by SQLAlchemy every time (most of the page's
-    cost in the profile)."""
+def _question_statement() -> Select:
+    """The question with its current version (joined), its area's title, the learner's star and this round's
+    answer to it, in one round trip. Built once: a statement object memoizes its cache key, where a statement
+    built per request is rebuilt and re-keyed by SQLAlchemy every time (most of the page's cost in a profile)."""
     user_id, question_id = bindparam("user_id"), bindparam("question_id")
     starred_by = db.select(Star.question_id).where(Star.user_id == user_id, Star.question_id == Question.id).exists()
     answered_id = db.select(Response.id).where(
         Response.practice_session_id == bindparam("ps_id"), Response.round == bindparam("round"),
         Response.question_id == Question.id).limit(1).scalar_subquery()
-    return {
-        "session": db.select(PracticeSession).where(PracticeSession.id == bindparam("session_id")),
-        # the question with its current version (joined), its area's title, the learner's star and this
-        # round's answer to it: one round trip
-        "question": db.select(Question, Area.title, starred_by, answered_id).join(Area, Area.id == Question.area_id)
-                    .where(Question.id == question_id),
-    }
+    return db.select(Question, Area.title, starred_by, answered_id).join(Area, Area.id == Question.area_id) \
+        .where(Question.id == question_id)
 
 
 def own_session(session_id: int) -> PracticeSession:
-    """The learner's own practice set: 404 if unknown, 403 if someone else's (as access.get_owned_or_404,
-    in one prebuilt query: every question page and answer goes through it)."""
-    ps = db.session.execute(_statements()["session"], {"session_id": session_id}).scalar() if 0 < session_id < 2**31 else None
-    if ps is None:
-        user_abort(404, "没有找到这条记录：链接可能有误，或它已被删除。")
-    if ps.user_id != current_user.id:
-        user_abort(403, "这组练习属于另一位用户。")
-    return ps
+    return get_owned_or_404(PracticeSession, session_id, "这组练习属于另一位用户。")
 
 
 @bp.route("/s/<int:session_id>")
@@ -249,7 +237,7 @@ def show(session_id: int):
         responses = db.session.execute(db.select(Response).where(
             Response.practice_session_id == ps.id, Response.round == ps.round)).scalars().all()
         return render_template("practice/done.html", ps=ps, responses=responses, form=EmptyForm())
-    row = db.session.execute(_statements()["question"], {
+    row = db.session.execute(_question_statement(), {
         "question_id": ps.question_ids[ps.position], "user_id": current_user.id, "ps_id": ps.id,
         "round": ps.round}).first()
     if row is None or row[0].retired:  # retired since the set was made: skip it
