@@ -99,6 +99,7 @@ def app(content_app):
         cache = page_cache()
         if cache is not None:
             cache.clear()  # pages rendered from another test's (rolled back) data
+        content_app.extensions.get("personal_pages", {}).clear()
         try:
             yield content_app
         finally:

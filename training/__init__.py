@@ -48,6 +48,7 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     init_converters(app)
     init_page_cache(app)
+    from .answers import stamp  # noqa: F401  (registers the session hooks that move users.history_stamp on)
     init_edge(app)  # before anything reads the request: control characters never reach a view
     init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

@@ -88,6 +88,9 @@ class Config:
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", 2000))  # 0 turns the guest page cache off
     PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS", 1.0))
+    # Personal pages memoized per worker under the learner's history stamp (pagecache.personal_page):
+    # about 55 kB each, so 256 pages cost a worker some 14 MB. 0 turns it off.
+    PERSONAL_PAGE_ENTRIES = int(os.environ.get("PERSONAL_PAGE_ENTRIES", 256))
 
     @classmethod
     def resolve(cls, mapping: dict) -> None:

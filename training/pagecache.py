@@ -176,8 +176,45 @@ def cached_page(view: Callable) -> Callable:
     return wrapper
 
 
+def personal_page(key: Callable[[], tuple | None]) -> Callable:
+    """Memoize a page computed from one learner's data, per worker, under key() plus the content version.
+
+    key() must name every input of what the view renders outside its slots (the user's id and
+    users.history_stamp, the local date, …) or return None to render afresh. Slots (the nav with the
+    CSRF token, flashed messages) are filled per request as on shared pages. Nothing is served stale:
+    a page whose key moved on is rendered again."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            cache, memo = page_cache(), current_app.extensions.get("personal_pages")
+            name = key() if cache is not None and memo is not None else None
+            if name is None:
+                return view(*args, **kwargs)
+            name = (request.full_path, cache.current_version(), *name)
+            hit = memo.get(name)
+            if hit is not None:
+                memo.move_to_end(name)
+                return _respond(hit)
+            request.environ[SLOT_MODE] = cache
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            finally:
+                request.environ.pop(SLOT_MODE, None)
+            page = cache.cut(response.get_data(), response.mimetype)
+            if response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
+                memo[name] = page
+                if len(memo) > current_app.config["PERSONAL_PAGE_ENTRIES"]:
+                    memo.popitem(last=False)
+            response.set_data(page.fill())
+            return response
+        return wrapper
+    return decorate
+
+
 def init_page_cache(app: Flask) -> None:
     if app.config["PAGE_CACHE_ENTRIES"] > 0:
         app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_CHECK_SECONDS"])
+    if app.config["PERSONAL_PAGE_ENTRIES"] > 0:
+        app.extensions["personal_pages"] = OrderedDict()
     from . import personal  # noqa: F401  (registers the slots every page has)
     app.add_template_global(slot, "slot")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..access import login_required
 from ..extensions import db
 from ..models.base import display_tz, utcnow
+from ..pagecache import personal_page
 from ..progress import readiness as rd
 from ..progress import stats
 from ..progress.stats import MASTERED, WEAK_DAYS, WEAK_MIN_ANSWERS, Day, Sitting
@@ -21,6 +22,7 @@ from .export import export_lines
 TREND_POINTS = 20  # sittings per paper in the score chart
 SHOWN_SITTINGS = 6  # the newest; the rest fold away
 WEEKDAYS = "一二三四五六日"
+RECALL_MINUTES = 10  # a memoized page is rendered again at least this often: retrievability falls with time
 
 
 @dataclass
@@ -85,8 +87,18 @@ def page_charts(page: Page) -> dict:
     return out
 
 
+def memo_key() -> tuple:
+    """Everything the page is computed from besides content: the learner and their history (its stamp
+    moves on with every answer, review, sitting and class change), the local day, and the time to within
+    RECALL_MINUTES for the FSRS retrievability behind mastery and readiness."""
+    now = utcnow()  # created_at: an id reused after an account is deleted is another learner
+    return (current_user.id, current_user.created_at, current_user.history_stamp, stats.local_today(display_tz(), now),
+            int(now.timestamp() // (RECALL_MINUTES * 60)))
+
+
 @bp.route("/")
 @login_required
+@personal_page(memo_key)
 def index():
     """学习进度: accuracy and mastery per area, the last 30 days, the study calendar and streak, mock exams
     and 答辩 rehearsals, the weakest knowledge points, and the readiness estimate per part."""

@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 今日复习: the chance of still remembering an item when it comes back (FSRS desired retention).
     desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
+    # Moves on whenever the learner's answers, review cards, sittings or classes change (answers/stamp.py):
+    # memos of their personal pages are keyed by it.
+    history_stamp: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         # Tests lower the cost through config; production keeps Werkzeug's default (scrypt).

@@ -52,11 +52,18 @@ def _home_counts_statement():
     return due_statement().add_columns(in_a_class)
 
 
-def due_counts(user_id: int) -> dict[str, int]:
+def due_counts(user) -> dict[str, int]:
     """今日复习 on the home page in one indexed query (the rule is answers.reviews.due_statement), and in how
-    many active classes the learner is (no class: no assignments to look up)."""
-    row = db.session.execute(_home_counts_statement(), due_parameters(user_id, display_tz())).one()
-    return {"today": row[0] + row[1], "tomorrow": row[2] + row[3], "classes": row[4]}
+    many active classes the learner is (no class: no assignments to look up). The counts depend on the
+    learner's cards and classes and on the local date only (due by the end of today / of tomorrow), so
+    they are memoized under users.history_stamp (answers/stamp.py) and the date: no query on a repeat."""
+    params = due_parameters(user.id, display_tz())
+
+    def count() -> dict[str, int]:
+        row = db.session.execute(_home_counts_statement(), params).one()
+        return {"today": row[0] + row[1], "tomorrow": row[2] + row[3], "classes": row[4]}
+    key = (user.id, user.created_at, user.history_stamp, params["end_today"])
+    return memo("due_counts").remember(key, count)
 
 
 @personal_slot("today")
@@ -64,7 +71,7 @@ def today() -> str:
     """The home page's personal part: what is due for review, and open class assignments."""
     if not current_user.is_authenticated:
         return ""
-    review = due_counts(current_user.id)
+    review = due_counts(current_user)
     assignments = open_assignments(current_user.id) if review["classes"] else []
     if assignments:
         return render_template("study/_today.html", review=review, assignments=assignments)
