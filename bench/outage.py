@@ -10,7 +10,7 @@
    one is a 503. Screenshots of the 503 page and the banner on a 360x740 phone go to --shots.
 4. Reload the exam page while the database is still down (the candidate sees the 503 page), then
    start the cluster again. Open the exam page: the script restores what the browser kept and
-   re-sends it; no app restart (pool pre-ping). Hand in.
+   re-sends it; no app restart (idle connections are pinged: training/dbconn.py). Hand in.
 5. Count with SQL: every item answered before and during the outage is in the attempt, with the
    option that was clicked, and the report page lists them as answered.
 
@@ -186,7 +186,7 @@ def main() -> int:
 
             print("starting PostgreSQL again")
             cluster.start()
-            page.goto(sit_url)  # no app restart: pool pre-ping finds the new server
+            page.goto(sit_url)  # no app restart: the idle-connection ping finds the new server
             check(poll(page, "!localStorage.getItem('exam:' + document.getElementById('paper').dataset.save)", 20),
                   "back on the exam page, the script re-sent everything the browser kept")
             page.click("#paper button[type=submit]")

@@ -43,6 +43,7 @@ def init_extensions(app: Flask) -> None:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .edge import init_converters, init_edge
     from .numbers import parse_int
+    from .dbconn import init_db_connections
     from .pagecache import init_page_cache
 
     db.init_app(app)
@@ -50,6 +51,7 @@ def init_extensions(app: Flask) -> None:
     init_page_cache(app)
     from .answers import stamp  # noqa: F401  (registers the session hooks that move users.history_stamp on)
     init_edge(app)  # before anything reads the request: control characters never reach a view
+    init_db_connections(app)  # before the user loader runs: read-only views start without a transaction
     init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)

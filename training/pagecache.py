@@ -33,6 +33,7 @@ from typing import Callable
 from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
+from .dbconn import read_only
 from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
@@ -139,7 +140,8 @@ def _respond(page: Page):
 
 def cached_page(view: Callable) -> Callable:
     """Serve the page's content as already rendered while content is unchanged, personal slots filled
-    for whoever asks. The view must not read the current user: whatever is personal goes in a slot."""
+    for whoever asks. The view must not read the current user: whatever is personal goes in a slot.
+    A page that is replayed from a cache only reads: it runs without a transaction (dbconn.read_only)."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache = page_cache()
@@ -173,7 +175,7 @@ def cached_page(view: Callable) -> Callable:
             cache.put(key, page)
         response.set_data(page.fill())
         return response
-    return wrapper
+    return read_only(wrapper)
 
 
 def personal_page(key: Callable[[], tuple | None]) -> Callable:
@@ -207,7 +209,7 @@ def personal_page(key: Callable[[], tuple | None]) -> Callable:
                     memo.popitem(last=False)
             response.set_data(page.fill())
             return response
-        return wrapper
+        return read_only(wrapper)
     return decorate
 
 

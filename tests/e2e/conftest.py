@@ -40,6 +40,7 @@ def live_server(tmp_path_factory):
 
     class E2EConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        READ_ONLY_AUTOCOMMIT = True  # a real server, as in production (dbconn.py)
 
     app = create_app(E2EConfig)
     with app.app_context():
