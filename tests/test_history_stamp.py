@@ -4,6 +4,7 @@ and nobody is ever served another learner's page."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -11,7 +12,7 @@ from sqlalchemy import delete, select, update
 from support import Auth, make_attempt, make_practice_set, make_user, wrong_key
 from test_dashboard import answer, single_choice
 from training.extensions import db
-from training.models import ExamAttempt, Membership, Question, Response, ReviewCard, User
+from training.models import ExamAttempt, Membership, Question, Response, ReviewCard, Star, User
 from training.models.base import utcnow
 
 
@@ -153,3 +154,43 @@ def test_archiving_a_class_moves_its_members_stamps(app, loaded, users):
     c.archived_at = utcnow()
     db.session.commit()
     assert (stamp(member), stamp(outsider)) == (before_member + 1, before_outsider)
+
+
+def test_memoized_pages_carry_each_sessions_own_csrf_token(app, loaded):
+    """One learner on two devices: the memo is shared, the token in its forms is each session's own."""
+    user = make_user(username="two-devices@example.com", nickname="两台设备")
+    ps = make_practice_set(user, [])
+    for q in single_choice(3):
+        for day in range(6):  # enough answers on one knowledge point for a "practise it" form
+            answer(user, ps, q, wrong_key(q.payload), False, utcnow() - timedelta(days=day, hours=1))
+    phone, laptop = app.test_client(), app.test_client()
+    for c in (phone, laptop):
+        Auth(c).login(user.username)
+    pages = {name: c.get("/progress/").get_data(as_text=True) for name, c in (("phone", phone), ("laptop", laptop))}
+    assert len(app.extensions["personal_pages"]) == 1
+    tokens = {name: set(re.findall(r'name="csrf_token" value="([^"]+)"', html)) for name, html in pages.items()}
+    assert tokens["phone"] and tokens["laptop"] and tokens["phone"].isdisjoint(tokens["laptop"])
+    topic = re.search(r'name="topic" value="([^"]+)"', pages["phone"]).group(1)
+
+    def start(c, token):
+        return c.post("/practice/start", data={"csrf_token": token, "topic": topic, "order": "random"}).status_code
+    assert start(laptop, next(iter(tokens["phone"]))) == 400  # the other device's token is refused
+    assert start(phone, next(iter(tokens["phone"]))) == 302
+    assert start(laptop, next(iter(tokens["laptop"]))) == 302
+
+
+def test_practice_question_page_is_memoized_with_a_fresh_clock_and_own_token(app, loaded):
+    user = make_user(username="practice-memo@example.com")
+    qs = single_choice(2)
+    ps = make_practice_set(user, [q.id for q in qs])
+    client = app.test_client()
+    Auth(client).login(user.username)
+    first = client.get(f"/practice/s/{ps.id}").get_data(as_text=True)
+    time.sleep(0.01)
+    second = client.get(f"/practice/s/{ps.id}").get_data(as_text=True)
+    started = [int(re.search(r'name="started" value="(\d+)"', h).group(1)) for h in (first, second)]
+    assert started[1] > started[0]  # the clock is a slot, not part of the memo
+    assert any(key[0].startswith(f"/practice/s/{ps.id}") for key in app.extensions["personal_pages"])
+    db.session.add(Star(user_id=user.id, question_id=qs[0].id))
+    db.session.commit()
+    assert "已收藏" in client.get(f"/practice/s/{ps.id}").get_data(as_text=True)  # a star moves the stamp on

@@ -55,6 +55,9 @@ def init_extensions(app: Flask) -> None:
     init_access(app)  # first before_request hook: refuse unauthorised users before CSRF or limits run
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    from .pagecache import csrf_token
+    app.jinja_env.globals["csrf_token"] = csrf_token  # a slot on cached pages; after Flask-WTF sets its own,
+    app.context_processor(lambda: {"csrf_token": csrf_token})  # as a global and as a context processor
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -33,7 +33,7 @@ from typing import Callable
 from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
-from .dbconn import read_only
+from .dbconn import read_only as mark_read_only
 from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
@@ -134,6 +134,15 @@ def slot(name: str) -> Markup:
     return Markup(SLOTS[name]())
 
 
+def csrf_token() -> str:
+    """The csrf_token() of templates: while a cached or memoized page renders, a slot, so the stored page
+    never holds the token of the session that happened to render it; otherwise Flask-WTF's token."""
+    if has_request_context() and request.environ.get(SLOT_MODE) is not None:
+        return slot("csrf")
+    from flask_wtf.csrf import generate_csrf
+    return generate_csrf()
+
+
 def _respond(page: Page):
     return current_app.response_class(page.fill(), mimetype=page.mimetype)
 
@@ -175,16 +184,17 @@ def cached_page(view: Callable) -> Callable:
             cache.put(key, page)
         response.set_data(page.fill())
         return response
-    return read_only(wrapper)
+    return mark_read_only(wrapper)
 
 
-def personal_page(key: Callable[[], tuple | None]) -> Callable:
+def personal_page(key: Callable[[], tuple | None], read_only: bool = True) -> Callable:
     """Memoize a page computed from one learner's data, per worker, under key() plus the content version.
 
     key() must name every input of what the view renders outside its slots (the user's id and
     users.history_stamp, the local date, …) or return None to render afresh. Slots (the nav with the
     CSRF token, flashed messages) are filled per request as on shared pages. Nothing is served stale:
-    a page whose key moved on is rendered again."""
+    a page whose key moved on is rendered again. read_only=False for a view that may write (it keeps
+    its transaction, dbconn.py)."""
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -209,7 +219,7 @@ def personal_page(key: Callable[[], tuple | None]) -> Callable:
                     memo.popitem(last=False)
             response.set_data(page.fill())
             return response
-        return read_only(wrapper)
+        return mark_read_only(wrapper) if read_only else wrapper
     return decorate
 
 

@@ -5,6 +5,7 @@ cache and filled here carries nobody else's name, counts or CSRF token. What the
 by every input of the output (the user's id, name, role and own CSRF token), never by the page."""
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 from flask import current_app, get_flashed_messages, render_template, request, session
@@ -62,6 +63,18 @@ def pending_grading() -> int:
     """Answers awaiting the instructor's 考官评分 (every class's for an admin): shown beside the nav link."""
     from .examiner.queries import pending_count
     return pending_count(db.session, current_user.id, current_user.has_role(Role.admin))
+
+
+@personal_slot("csrf")
+def csrf_field_value() -> str:
+    """This session's CSRF token, where a template calls csrf_token() on a cached or memoized page."""
+    return own_csrf_token()
+
+
+@personal_slot("now_ms")
+def now_ms() -> str:
+    """The server clock in milliseconds, as a page is sent: where a form measures answer time from."""
+    return str(int(time.time() * 1000))
 
 
 @personal_slot("flashes")

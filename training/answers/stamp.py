@@ -1,5 +1,5 @@
 """users.history_stamp: a number that changes whenever anything a learner's personal pages are computed
-from changes (answers, key-point results, review cards, mock exams, 答辩 rehearsals, class memberships).
+from changes (answers, key-point results, review cards, mock exams, 答辩 rehearsals, class memberships, stars).
 
 Personal pages and regions (学习进度, the home page's 今日复习) are memoized per worker under the
 learner's id and this stamp: the user loader reads the users row on every request anyway, so checking
@@ -22,10 +22,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..models import (
-    Classroom, DefenseSession, ExamAttempt, KeypointResult, Membership, PointCard, Response, ReviewCard, User,
+    Classroom, DefenseSession, ExamAttempt, KeypointResult, Membership, PointCard, Response, ReviewCard, Star, User,
 )
 
-TRACKED = (Response, KeypointResult, ReviewCard, PointCard, ExamAttempt, DefenseSession, Membership)
+TRACKED = (Response, KeypointResult, ReviewCard, PointCard, ExamAttempt, DefenseSession, Membership, Star)
 TRACKED_TABLES = {m.__table__.name: m for m in TRACKED}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from functools import cache
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, bindparam
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +19,7 @@ from ..grading.display import ShownQuestion
 from ..grading.objective import PARTIAL_CREDIT_RULES, InvalidResponse, full_marks, grade
 from ..grading.responses import parse_form
 from ..numbers import parse_int
+from ..pagecache import personal_page
 from ..models import EXAM, LIVE, PRACTICE, Area, ItemVersion, PracticeSession, Question, Response, ReviewCard, Star, Topic
 from ..models.base import as_utc, display_tz, utcnow
 from ..progress.review import POINT_RULE_TEXT as POINT_RULE, RETENTION_CHOICES, RULE_TEXT as REVIEW_RULE
@@ -205,7 +206,7 @@ def render_question(ps: PracticeSession, q: Question, error: str | None = None, 
                     is_starred: bool | None = None, area_title: str | None = None):
     sq = shown(ps, q.id, q.payload)
     return render_template("practice/question.html", ps=ps, q=q, sq=sq, error=error, response=response,
-                           rule=PARTIAL_CREDIT_RULES[q.qtype], started=int(time.time() * 1000),
+                           rule=PARTIAL_CREDIT_RULES[q.qtype],
                            is_starred=starred(q.id) if is_starred is None else is_starred,
                            area_title=q.area.title if area_title is None else area_title), status
 
@@ -228,11 +229,23 @@ def own_session(session_id: int) -> PracticeSession:
     return get_owned_or_404(PracticeSession, session_id, "这组练习属于另一位用户。")
 
 
+def question_memo_key() -> tuple | None:
+    """A set's current question page is memoized under everything it shows: the learner and their history
+    stamp (an answer or a star moves it on), and the set's place, round, mode and last change. The CSRF
+    token and the clock the answer time is measured from are slots, filled per request."""
+    ps = g.practice_set = own_session(request.view_args["session_id"])
+    if ps.position >= len(ps.question_ids):
+        return None
+    return (current_user.id, current_user.created_at, current_user.history_stamp, ps.id, ps.position, ps.round,
+            ps.memorize, ps.updated_at)
+
+
 @bp.route("/s/<int:session_id>")
 @login_required
+@personal_page(question_memo_key, read_only=False)
 def show(session_id: int):
     """The current question of a set (its feedback if already answered this round; the summary at the end)."""
-    ps = own_session(session_id)
+    ps = g.get("practice_set") or own_session(session_id)
     if ps.position >= len(ps.question_ids):
         responses = db.session.execute(db.select(Response).where(
             Response.practice_session_id == ps.id, Response.round == ps.round)).scalars().all()
