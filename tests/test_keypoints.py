@@ -506,3 +506,79 @@ def test_matcher_on_the_third_development_set(shipped_content):
     assert overall.precision >= 0.87 and overall.recall >= 0.94
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
     assert by_style["keyword_dump"].fp <= 5 and by_style["rejection"].precision >= 0.85
+
+
+# Round 4, from the dev2 and dev3 answers: one test per mechanism.
+
+def test_a_long_hint_the_case_itself_uses_does_not_carry_a_point_alone():
+    material = "这家银行面临的宏观环境变化很多，明年的客户服务计划要充分考虑。"
+    points = [{"hints": [["宏观环境", "大环境"], ["人口", "经济"], ["PEST"], ["控制不了", "不可控"]]}]
+    answer = "宏观环境分析是制定服务计划的重要基础，我们要与时俱进。"
+    assert not suggest_points(answer, points, material)[0].covered
+    assert suggest_points(answer, points)[0].covered  # without the material it is the author's specific phrase
+    own = "宏观环境是企业控制不了的外部力量。"
+    assert suggest_points(own, points, material)[0].covered  # with another group it counts as any group does
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("各自优化本部门的效率，不必搞什么跨部门协同。", "协同"),
+    ("老年客户也应该学会用手机，不必再专门保留人工窗口。", "人工窗口"),
+    ("以后不要再在群里发客户截图了。", "截图"),
+])
+def test_a_ruled_out_course_of_action_reaches_its_whole_verb_phrase(answer, hint):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and s.negated
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("不必搞形式，关键是要协同起来。", "协同"),          # turned round before the word
+    ("不用顾客自己跑，服务台帮她联系厂家。", "联系厂家"),  # another clause's object
+])
+def test_a_ruled_out_course_of_action_stops_where_the_sentence_turns(answer, hint):
+    assert suggest_point(0, [[hint]], answer).covered
+
+
+@pytest.mark.parametrize("answer,hint,words", [
+    ("至于道歉，我觉得不需要。给顾客补偿更不宜，开了口子以后谁都来要。", "补偿", 1),
+    ("给客户分三六九等就是歧视，分级这一块我主张不搞。", "分级", 1),
+    ("接待时同时看看手机上的工作消息很正常。", "看手机", 1),
+    ("小马发一发截图问题不大，群里都是熟人。", "截图", 1),
+    ("“慎独”这种说法更是空的，说了也没人听。", "慎独", 1),
+    ("什么“打破部门壁垒”，说起来好听，实际就是开会扯皮。", "壁垒", 1),
+    ("改写台词也没太大必要，态度好就行。", "台词", 1),
+])
+def test_more_ways_of_ruling_out_or_waving_through(answer, hint, words):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and len(s.negated) == words
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("我用算账的方式说值不值：第一年总投入不到八万元。", "算账"),     # 值不值 asks, 不值 does not dismiss
+    ("先说对不起，问问小孩身体怎么样，要不要去医院看看。", "小孩"),   # 要不要 asks, 不要 does not reject
+    ("补偿不宜过多，送一张优惠券表示心意。", "补偿"),               # a measure, not a rejection
+])
+def test_questions_and_measures_are_not_rejections(answer, hint):
+    s = suggest_point(0, [[hint], ["优惠券", "对不起", "投入"]], answer)
+    assert s.found[0] == hint or hint in s.found and not s.negated
+
+
+def test_a_question_followed_by_its_answer_is_not_a_definition():
+    hints = [["目标", "任务"], ["方法措施", "怎么做", "具体做法"], ["步骤", "进度"], ["主体"]]
+    answer = "正文里面就是写目标，然后怎么做，就是培训啊优化流程啊，然后分几个阶段完成。"
+    s = suggest_point(0, hints, answer)
+    assert "怎么做" in s.found and s.reason == "covered"
+
+
+def test_is_done_by_is_not_a_definition():
+    hints = [["投入", "成本"], ["人力", "人天"], ["开发", "短信费"], ["编制"]]
+    answer = "投入：开发约15人天。如实说：节省的人力成本是按来电量乘时长折算的估算。"
+    s = suggest_point(0, hints, answer)
+    assert s.covered and not s.negated
+
+
+def test_what_an_answer_rejects_is_taken_off_what_it_makes():
+    hints = [["老龄化", "老人"], ["适老", "人工窗口"], ["大学城", "年轻人"], ["线上", "在线咨询"], ["返乡"], ["高峰"]]
+    answer = "老人也应该学会用手机，不必再专门保留人工窗口。全市统一一套线上服务方案，管理起来最简单。"
+    s = suggest_point(0, hints, answer)  # two groups made, one rejected: one is left, two are needed
+    assert not s.covered and s.negated == ["人工窗口"]
+    assert suggest_point(0, hints, "老人多，要保留人工窗口，年轻人多用线上。").covered

@@ -60,14 +60,19 @@ AFTER_NEGATORS = (
     "常用工具", "重要概念", "应该学习", "不细讲", "不一一", "不展开", "不赘述", "都清楚", "都懂", "谁都懂",
     "教材上都有", "教材上也有", "教材讲", "书上都有", "背得很熟", "老生常谈", "老话题", "老问题",
     "都会做", "谁都会", "都很熟", "常规动作", "常规工具", "常规做法", "常规操作",
+    # a course of action ruled out as unworkable or improper: 给顾客补偿更不宜, 分级这一块我主张不搞
+    "没太大必要", "没多大必要", "没什么必要", "没啥必要", "不宜", "不可取", "行不通", "不现实", "不切实际", "没意义",
+    "没有意义", "不值", "不搞", "不提倡", "不主张",
+    # a supposed fault waved through: 看看手机上的消息很正常, 发一发问题不大
+    "很正常", "挺正常", "无可厚非", "情有可原", "问题不大",
 )
 # Waved away as empty talk (奖惩只是一句口号, 检查方法就是走个形式): a dismissal even after 就是, which
 # no correct definition ends in.
-EMPTY_TALK = ("口号", "空话", "走形式", "走个形式", "是形式", "是个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
+EMPTY_TALK = ("口号", "空话", "是空的", "说起来好听", "听起来好听", "好听而已", "花架子", "纸上谈兵", "走形式", "走个形式", "是形式", "是个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
               "作用不大", "可有可无", "不顶用", "不管用")
 # 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
 # (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
-WEAK_AFTER = ("不必", "不用", "不需要")
+WEAK_AFTER = ("不必", "不用", "不需要", "不宜", "不搞", "不值")
 DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套问列设]|考虑|操心|理会|在意|多说|强调|专门))")
 # A definition (首次解决率就是……不需要再次来电的比例) owns the negations inside it: they describe the
 # term, they do not reject it.
@@ -269,6 +274,11 @@ NORMATIVE = re.compile(r"不需要|不用|不必|没必要|没有必要|不要|�
 CONTRAST = re.compile(r"而是|但是?要|但应|却要|只有|关键是|应该|应当|必须|而要|还是要")
 
 
+def _normative(window: str) -> bool:
+    """Does the window reject something as a course of action? A yes/no question (要不要去医院) rejects nothing."""
+    return bool(NORMATIVE.search(YES_NO.sub("###", window)))
+
+
 def _same_claim(text: str, rejected_end: int, start: int) -> bool:
     """Is the mention at `start` still inside the sentence that rejected the idea at `rejected_end`,
     with nothing in between that turns the sentence round?"""
@@ -277,7 +287,9 @@ def _same_claim(text: str, rejected_end: int, start: int) -> bool:
 
 
 def _dismissed_after(after: str) -> bool:
-    """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER."""
+    """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER.
+    A yes/no question (值不值, 要不要) dismisses nothing."""
+    after = YES_NO.sub("###", after)
     if any(e in after for e in EMPTY_TALK):
         return True
     for a in AFTER_NEGATORS:
@@ -347,14 +359,34 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     # 的 before a negator makes a noun of what it negates (为遇到的不愉快真诚致歉): it does not reach the word
     preceded = text[start - len(cleaned) - 1:start - len(cleaned)] if start - len(cleaned) > left else ""
     cleaned = NOMINAL_NEGATION.sub(lambda m: "#" * len(m.group()), preceded + cleaned)[len(preceded):]
-    return any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ()))
+    if any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ())):
+        return True
+    return _rejected_course(text, left, start)
+
+
+# A rejection of what to do reaches further than a plain negator: it governs the whole verb phrase that follows
+# it in its clause (不必搞什么跨部门协同, 不必再专门保留人工窗口), not only the next few characters.
+RULE_OUT = re.compile(r"不需要|不用|不必|没必要|没有必要|无需|不宜|用不着|犯不着|不要再|别再|不再")
+COURSE_WINDOW = 12
+
+
+def _rejected_course(text: str, left: int, start: int) -> bool:
+    far = text[max(left, start - COURSE_WINDOW):start]
+    m = None
+    for m in RULE_OUT.finditer(YES_NO.sub("###", far)):
+        pass
+    if m is None or any(d in far for d in DOUBLE_NEGATION):
+        return False
+    between = far[m.end():]
+    return not CONTRAST.search(between) and "、" not in between
 
 
 def _rejects(text: str, start: int, end: int) -> bool:
     """Is the negated occurrence text[start:end] rejected as a course of action or dismissed (不需要道歉, 鉴定就
     没必要了, 奖惩只是口号), rather than described as absent or ruled out as a cause (不是全量, 不是季节的缘故)?"""
     left, right = _clause_bounds(text, start, end)
-    if NORMATIVE.search(text[max(left, start - NEGATION_WINDOW):min(right, end + AFTER_WINDOW)]):
+    if _normative(text[max(left, start - NEGATION_WINDOW):min(right, end + AFTER_WINDOW)]) \
+            or _rejected_course(text, left, start):
         return True
     return _dismissed_after(text[end:min(right, end + AFTER_WINDOW)]) or _dismissed_by_later_clause(text, right) \
         or text[left:start].startswith(TOPIC_MARKERS)
@@ -406,7 +438,7 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 _TERM_TAIL = r"[”\"」』]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点])?[,，]?(?:它|这|其)?"
 DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用把被靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -425,13 +457,17 @@ def _definition_body(text: str, end: int) -> tuple[int, int] | None:
     return start, stop.start() if stop else len(text)
 
 
+# A question names a topic and 就是 brings its answer (然后怎么做，就是培训啊), not a definition of a term.
+QUESTION_WORD = re.compile(r"怎么|怎样|什么|如何|哪|多少|为何|为啥")
+
+
 def _wrongly_defined(text: str, per_group: list) -> set[int]:
     """Groups whose term the answer defines with nothing of the point in the definition: 服务水平就是服务态度的
     水平. A term earns a point through what is said it is; a definition that says something else gets it wrong."""
     wrong = set()
     for g, (_, polar, occurrences, *_) in enumerate(per_group):
         for start, end, w, against in occurrences:
-            body = None if against or w in polar else _definition_body(text, end)
+            body = None if against or w in polar or QUESTION_WORD.search(w) else _definition_body(text, end)
             if body is None:
                 continue
             # evidence: another hint of the point said in the definition (or as its marker: 核心意思是)
@@ -503,7 +539,7 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
 
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
-                  normalised: tuple[str, list[int]] | None = None) -> PointSuggestion:
+                  normalised: tuple[str, list[int]] | None = None, material: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
 
@@ -537,7 +573,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 continue
             if not is_neg and rejected_at is not None and _same_claim(text, rejected_at, start):
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
-            elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
+            elif is_neg and _normative(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
         per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list, set(words)))
     wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
@@ -551,8 +587,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC):
-                    hint_words.append(w)  # a synonym, or a short hint found in pieces, never carries a point alone
+                # a synonym, a short hint found in pieces, or a hint found only in the case's own words (宏观环境,
+                # 服务计划 in a case about a bank's service plan) never carries a point alone
+                if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC) \
+                        and not (material and text[first[0]:first[1]] in material):
+                    hint_words.append(w)
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
@@ -570,7 +609,9 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
-    covered = enough and rejected < len(found)
+    # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
+    specific = any(len(w) >= SPECIFIC for w in hint_words)
+    covered = enough and rejected < len(found) and (rejected == 0 or len(found) - rejected >= needed or specific)
     if covered:
         reason = "covered"
     elif wrong_definition:
@@ -626,7 +667,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     normalised = normalise_with_map(answer)
     skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
             + recited_spans(normalised[0], material))
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised)
+    mat = normalise(_TAG.sub(" ", material)) if material else ""
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat)
             for i, p in enumerate(key_points)]
 
 
