@@ -582,3 +582,20 @@ def test_what_an_answer_rejects_is_taken_off_what_it_makes():
     s = suggest_point(0, hints, answer)  # two groups made, one rejected: one is left, two are needed
     assert not s.covered and s.negated == ["人工窗口"]
     assert suggest_point(0, hints, "老人多，要保留人工窗口，年轻人多用线上。").covered
+
+
+def test_a_chain_of_steps_and_a_plan_named_by_its_kind_are_bare_terms():
+    from training.grading.keypoints import term_list_spans
+    dump = ("计划与总结的区别：时间 目的 内容 写法。\n联系：依据 基础 计划—执行—检查—总结循环。\n"
+            "举例：年度工作计划、培训实施方案、季度培训总结。")
+    assert term_list_spans(dump) == [(0, len(dump))]
+    glossed = "有形性——看得见的设施和仪表；可靠性——说到做到；响应性——及时帮忙"
+    assert term_list_spans(glossed) == []
+    assert term_list_spans("考核：改为质检、满意度、首次解决率加权") == []  # an action
+
+
+def test_is_made_by_putting_is_still_a_definition():
+    hints = [["鱼骨图", "因果图"], ["五个为什么"], ["排列图", "帕累托"], ["流程图"]]
+    answer = "鱼骨图是把所有问题按时间先后排成一条线的图，排列图是把员工按绩效排名的图。"
+    s = suggest_point(0, hints, answer)
+    assert not s.covered and s.reason == "wrong_definition"

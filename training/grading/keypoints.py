@@ -438,7 +438,7 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 _TERM_TAIL = r"[”\"」』]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点])?[,，]?(?:它|这|其)?"
 DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用把被靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -484,14 +484,17 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
 _UNIT_BREAK = re.compile(r"\n")  # whole lines: a sentence's 、-list of actions (致歉、体验周、月卡季卡) is not a dump
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
 _HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
-# Not dashes: 有形性——看得见的设施和仪表 glosses a term, it does not list two.
-_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+")
+# Not double dashes: 有形性——看得见的设施和仪表 glosses a term, it does not list two; a single dash or arrow
+# chains steps (计划—执行—检查—总结循环, 申请→审核→退款).
+_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+|(?<![—-])[—→](?![—-])")
 TERM_MAX = 10  # a bare term is at most this long
 UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "heading："
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
 # action in sequence (先道歉、再安抚、后核实 is a plan). Single characters such as 会 or 能 would not do: 机会, 能力.
+# An action verb followed by a plan or a stage makes a noun (培训实施方案), not an action.
 _SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
-                   r"改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保|"
+                   r"(?:改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保)"
+                   r"(?!方案|计划|细则|办法|情况|过程|步骤|阶段|效果|时间|人员|部门)|"
                    r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
 # Words that hold a pronoun's character without being one (推给其他部门).
 _NOT_PRONOUN = re.compile(r"其[他它余]")
@@ -537,6 +540,32 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
     return [(bisect_left(where, a), bisect_left(where, b)) for a, b in spans]
 
 
+TOGETHER = 10**9
+TOGETHER_SENT = False
+
+
+@lru_cache(maxsize=64)
+def _sentence_starts(text: str) -> list[int]:
+    return [m.end() for m in SENTENCE_BREAK.finditer(text)]
+
+
+def _sentence_index(text: str, pos: int) -> int:
+    from bisect import bisect_right
+    return bisect_right(_sentence_starts(text), pos)
+
+
+def _together(places: list[tuple[int, int]], needed: int) -> bool:
+    """Are `needed` different groups found within TOGETHER characters of one another?"""
+    if needed <= 1:
+        return True
+    places.sort()
+    for i, (a, _) in enumerate(places):
+        groups = {g for b, g in places[i:] if b - a <= TOGETHER}
+        if len(groups) >= needed:
+            return True
+    return False
+
+
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "") -> PointSuggestion:
@@ -547,6 +576,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         return where[start], where[end - 1] + 1
 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
+    places = []  # (where, group) of every occurrence credited
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
     per_group = []
     for group in hints:
@@ -598,6 +628,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         if hit:
             found.append(answer[hit[0]:hit[1]])
             spans.append(hit)
+            places += [(_sentence_index(text, o[0]) if TOGETHER_SENT else o[0], g) for o in occurrences if not o[3]]
         elif neg:
             negated.append(answer[neg[0]:neg[1]])
             negated_spans.append(neg)
@@ -606,7 +637,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         elif in_list:
             skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
-    enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
+    enough = bool(hints) and ((len(found) >= needed and _together(places, needed)) or any(len(w) >= SPECIFIC for w in hint_words))
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
