@@ -540,32 +540,6 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
     return [(bisect_left(where, a), bisect_left(where, b)) for a, b in spans]
 
 
-TOGETHER = 10**9
-TOGETHER_SENT = False
-
-
-@lru_cache(maxsize=64)
-def _sentence_starts(text: str) -> list[int]:
-    return [m.end() for m in SENTENCE_BREAK.finditer(text)]
-
-
-def _sentence_index(text: str, pos: int) -> int:
-    from bisect import bisect_right
-    return bisect_right(_sentence_starts(text), pos)
-
-
-def _together(places: list[tuple[int, int]], needed: int) -> bool:
-    """Are `needed` different groups found within TOGETHER characters of one another?"""
-    if needed <= 1:
-        return True
-    places.sort()
-    for i, (a, _) in enumerate(places):
-        groups = {g for b, g in places[i:] if b - a <= TOGETHER}
-        if len(groups) >= needed:
-            return True
-    return False
-
-
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "") -> PointSuggestion:
@@ -576,7 +550,6 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         return where[start], where[end - 1] + 1
 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
-    places = []  # (where, group) of every occurrence credited
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
     per_group = []
     for group in hints:
@@ -628,7 +601,6 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         if hit:
             found.append(answer[hit[0]:hit[1]])
             spans.append(hit)
-            places += [(_sentence_index(text, o[0]) if TOGETHER_SENT else o[0], g) for o in occurrences if not o[3]]
         elif neg:
             negated.append(answer[neg[0]:neg[1]])
             negated_spans.append(neg)
@@ -637,7 +609,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         elif in_list:
             skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
-    enough = bool(hints) and ((len(found) >= needed and _together(places, needed)) or any(len(w) >= SPECIFIC for w in hint_words))
+    enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
