@@ -599,3 +599,18 @@ def test_is_made_by_putting_is_still_a_definition():
     answer = "鱼骨图是把所有问题按时间先后排成一条线的图，排列图是把员工按绩效排名的图。"
     s = suggest_point(0, hints, answer)
     assert not s.covered and s.reason == "wrong_definition"
+
+
+def test_words_ending_in_a_negator_character_negate_nothing():
+    hints = [["原因", "找原因"], ["座谈", "谈话", "了解"], ["管理问题"], ["没干劲", "倦怠"], ["离职多"]]
+    s = suggest_point(0, hints, "1. 先找原因：通过座谈和个别谈话了解员工为什么没干劲。")
+    assert s.covered and not s.negated
+    assert suggest_point(0, [["回访"]], "对投诉客户要特别回访一次。").found == ["回访"]
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("至于道歉，我认为不要轻易道歉，一道歉就等于承认是商场的责任。", False),  # the topic named before its rejection
+    ("道歉很重要，但不要反复道歉，显得没底气。", True),                      # turned round: the first stands
+])
+def test_a_rejection_covers_what_its_sentence_named_before_it(answer, covered):
+    assert suggest_point(0, [["道歉", "致歉"]], answer).covered is covered

@@ -48,6 +48,9 @@ NOT_NEGATING = (
     # bounds set a target, they do not reject it: 满意度不低于85分, 不超过3天
     "不低于", "不少于", "不小于", "不高于", "不超过", "不多于", "不晚于", "不迟于", "不得低于", "不得少于",
 )
+# Words that end in a negator's character without negating anything: 通过座谈和个别谈话, 分别处理, 特别关注.
+ENDS_IN_NEGATOR = ("个别", "特别", "区别", "分别", "类别", "级别", "告别", "差别", "识别", "鉴别", "辨别", "性别",
+                   "有别", "派别", "组别", "职别", "判别", "甄别", "离别", "出没", "淹没", "埋没", "虚无")
 # Said after a topic, these dismiss it: 处理时限没必要统一规定 / 指导思想可以省掉 / 首问负责制大家都知道.
 AFTER_NEGATORS = (
     "没必要", "没有必要", "不必", "不用", "不需要", "多余", "省了", "省掉", "省去", "可以省", "算了",
@@ -274,6 +277,9 @@ NORMATIVE = re.compile(r"不需要|不用|不必|没必要|没有必要|不要|�
 CONTRAST = re.compile(r"而是|但是?要|但应|却要|只有|关键是|应该|应当|必须|而要|还是要")
 
 
+TURN = re.compile(r"但|却|可是|不过|然而|只是")
+
+
 def _normative(window: str) -> bool:
     """Does the window reject something as a course of action? A yes/no question (要不要去医院) rejects nothing."""
     return bool(NORMATIVE.search(YES_NO.sub("###", window)))
@@ -353,7 +359,9 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     # In a list of faults (质量不稳定、服务差) a negator inside one item does not reach the next.
     items = text[left:start].split("、")
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
-    for phrase in NOT_NEGATING + (ABSENCE_NEGATORS if absence else ()):
+    if cleaned and start - len(cleaned) > left and text[start - len(cleaned) - 1] + cleaned[0] in ENDS_IN_NEGATOR:
+        cleaned = "#" + cleaned[1:]  # the window begins inside 个别, 特别
+    for phrase in NOT_NEGATING + ENDS_IN_NEGATOR + (ABSENCE_NEGATORS if absence else ()):
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
     cleaned = YES_NO.sub("###", cleaned + text[start:start + 1])[:len(cleaned)]  # 干不|干净: the word's own first character
     # 的 before a negator makes a noun of what it negates (为遇到的不愉快真诚致歉): it does not reach the word
@@ -578,6 +586,13 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
             elif is_neg and _normative(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
+                # …and what named it earlier in the sentence is the same rejection (至于道歉，我认为不要轻易道歉)
+                for p in occurrences:
+                    if p[0] >= start:
+                        break
+                    if not p[3] and p[2] not in polar and _same_claim(text, p[1], start) \
+                            and not TURN.search(text, p[1], start):
+                        p[3] = True
         per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list, set(words)))
     wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
     for g, (words, polar, occurrences, in_list, group_words) in enumerate(per_group):
