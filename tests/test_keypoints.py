@@ -614,3 +614,23 @@ def test_words_ending_in_a_negator_character_negate_nothing():
 ])
 def test_a_rejection_covers_what_its_sentence_named_before_it(answer, covered):
     assert suggest_point(0, [["道歉", "致歉"]], answer).covered is covered
+
+
+def test_a_run_of_exhortations_earns_nothing():
+    from training.grading.keypoints import slogan_spans
+    points = [{"hints": [["流程图", "画流程"], ["培训", "宣导"], ["试点"], ["持续改进", "跟踪数据"]]}]
+    rambling = "总之，流程优化要坚持问题导向，加强管理，强化考核，持续改进，真正让顾客满意。"
+    assert not suggest_points(rambling, points)[0].covered
+    assert slogan_spans(normalise("领导要重视，员工要参与，制度要完善，考核要到位。"))
+    plan = "先在一个区域试点，跟踪数据，持续改进，再全国推广。"  # concrete steps, not stock phrases
+    assert suggest_points(plan, points)[0].covered
+    assert slogan_spans(normalise("加强培训，持续改进。")) == []  # two are not a run
+
+
+def test_copying_the_questions_own_quotations_is_recital():
+    material = "请分别说明投诉管理政策中“受理部门与专人”“首问负责制”“处理时限”各指什么、为什么需要。"
+    points = [{"hints": [["处理时限", "时限"], ["分别", "分级"], ["定期", "督办"]]}]
+    copied = "题目问：请分别说明投诉管理政策中“受理部门与专人”“首问负责制”“处理时限”各指什么。"
+    assert not suggest_points(copied, points, material)[0].covered
+    judged = "她说“那也没办法”，这是否定式的语言，应该先说能做什么，再定处理时限。"
+    assert suggest_points(judged, points, "小周：那也没办法，最近装机的单子多。")[0].found

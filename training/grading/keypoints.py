@@ -660,6 +660,21 @@ def _material_grams(material: str) -> frozenset[str]:
     return frozenset(text[i:i + MATERIAL_GRAM] for i in range(len(text) - MATERIAL_GRAM + 1))
 
 
+QUOTED = re.compile(r"[“「『\"][^”」』\"]{1,30}[”」』\"]")
+
+
+def _quotes_copied(clause: str, material: str) -> bool:
+    """Are all the quotations of a clause, quote marks and all, in the material (题目问：“首问负责制”“处理时限”各指什么)?"""
+    quoted = QUOTED.findall(clause)
+    text = _material_text(material)
+    return bool(quoted) and all(q in text for q in quoted)
+
+
+@lru_cache(maxsize=256)
+def _material_text(material: str) -> str:
+    return normalise(_TAG.sub(" ", material))
+
+
 def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     """Clauses of the normalised answer that mostly copy the case material (question and background)."""
     grams = _material_grams(material) if material else frozenset()
@@ -668,7 +683,8 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     spans, left = [], 0
     for right in _breaks(text) + [len(text)]:
         n = right - left
-        if n >= RECITED_MIN and not QUOTES.search(text, left, right):  # quoting the case to judge it is analysis
+        # quoting the case to judge it is analysis; copying the question's own quotations is not
+        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
             covered = [False] * n
             for i in range(n - MATERIAL_GRAM + 1):
                 if text[left + i:left + i + MATERIAL_GRAM] in grams:
@@ -679,12 +695,40 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Stock phrases strung together (加强管理，强化考核，持续改进 / 领导要重视，员工要参与，制度要完善): a run of short
+# clauses each of which is an exhortation says nothing about this case; what they name earns nothing.
+_EXHORT = ("加强", "提升", "提高", "树立", "坚持", "强化", "增强", "完善", "落实", "推动", "促进", "不断", "努力",
+           "切实", "高度重视", "重视", "牢固树立", "团结", "拥抱", "转变", "持续", "创新", "改善", "优化", "用心", "精心",
+           "真正", "积极", "认真", "全面", "深入", "大力", "狠抓", "抓好", "做好", "打造", "实现", "确保", "形成")
+SLOGAN = re.compile(r"^(?:我们|大家|企业|公司|员工|领导|都|就|还|也|更)?(?:要|必须|一定要|应该|应当)?(?:"
+                    + "|".join(sorted(_EXHORT, key=len, reverse=True)) + r").{1,6}$|^.{2,4}要.{2,3}$")
+SLOGAN_RUN = 3
+SLOGAN_CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？、]")
+
+
+def slogan_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the normalised answer that are runs of SLOGAN_RUN or more exhortations in a row."""
+    spans, run, left = [], [], 0
+    for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
+        right = m.start() if m else len(text)
+        if SLOGAN.match(text[left:right]):
+            run.append((left, right))
+        else:
+            if len(run) >= SLOGAN_RUN:
+                spans.append((run[0][0], run[-1][1]))
+            run = []
+        left = right + 1
+    if len(run) >= SLOGAN_RUN:
+        spans.append((run[0][0], run[-1][1]))
+    return spans
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
-            + recited_spans(normalised[0], material))
+            + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat)
             for i, p in enumerate(key_points)]
