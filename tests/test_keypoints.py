@@ -634,3 +634,14 @@ def test_copying_the_questions_own_quotations_is_recital():
     assert not suggest_points(copied, points, material)[0].covered
     judged = "她说“那也没办法”，这是否定式的语言，应该先说能做什么，再定处理时限。"
     assert suggest_points(judged, points, "小周：那也没办法，最近装机的单子多。")[0].found
+
+
+def test_a_long_hint_two_points_share_does_not_carry_either_alone():
+    points = [{"label": "草率结束接待", "hints": [["下一位", "打发"], ["没给结果"], ["还有什么需要", "谁负责"], ["印象"]]},
+              {"label": "改写关键台词", "hints": [["您好", "您请说"], ["真抱歉"], ["还有什么需要", "慢走"], ["着急"]]},
+              {"label": "没有明确处理时限", "hints": [["处理时限"], ["拖延"], ["多久"], ["答复"]]},
+              {"label": "整改措施", "hints": [["制度"], ["处理时限"], ["系统"], ["奖惩"]]}]
+    s = suggest_points("结束时再问一句“还有什么需要我帮忙的吗”。", points)
+    assert not s[0].covered and not s[1].covered
+    s = suggest_points("酒店没有规定处理时限。", points)
+    assert s[2].covered and not s[3].covered  # the label of the first names it

@@ -550,7 +550,8 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
 
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
-                  normalised: tuple[str, list[int]] | None = None, material: str = "") -> PointSuggestion:
+                  normalised: tuple[str, list[int]] | None = None, material: str = "",
+                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
 
@@ -605,10 +606,12 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                # a synonym, a short hint found in pieces, or a hint found only in the case's own words (宏观环境,
-                # 服务计划 in a case about a bank's service plan) never carries a point alone
+                # a synonym, a short hint found in pieces, a hint found only in the case's own words (宏观环境,
+                # 服务计划 in a case about a bank's service plan), or one that other points of the case list too
+                # (还有什么需要 for the closing and for the rewritten lines) never carries a point alone, unless
+                # the point's own label names it
                 if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC) \
-                        and not (material and text[first[0]:first[1]] in material):
+                        and not (material and text[first[0]:first[1]] in material) and (w not in shared or w in normalise(label)):
                     hint_words.append(w)
                 break
             if mine and neg is None:
@@ -723,6 +726,15 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _shared_hints(key_points: list[dict]) -> frozenset[str]:
+    """Hint words that more than one point of the case lists: such a word cannot tell which point is made."""
+    seen: dict[str, int] = {}
+    for i, p in enumerate(key_points):
+        for w in {w for group in p.get("hints") or [] for w in map(hint_word, group) if w}:
+            seen[w] = seen.get(w, 0) + 1
+    return frozenset(w for w, n in seen.items() if n > 1)
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
@@ -730,7 +742,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
             + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
     mat = normalise(_TAG.sub(" ", material)) if material else ""
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat)
+    shared = _shared_hints(key_points)
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
             for i, p in enumerate(key_points)]
 
 
