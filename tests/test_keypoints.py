@@ -645,3 +645,15 @@ def test_a_long_hint_two_points_share_does_not_carry_either_alone():
     assert not s[0].covered and not s[1].covered
     s = suggest_points("酒店没有规定处理时限。", points)
     assert s[2].covered and not s[3].covered  # the label of the first names it
+
+
+EXAMPLE = [["例如", "比如", "举例", "我们公司"], ["报修", "维修", "一次修复率"], ["重复来电", "二次上门"], ["数据", "下降", "节省"]]
+
+
+def test_an_example_is_told_in_one_place():
+    scattered = ("质量差的代价很大，比如返工。\n质量成本分预防、鉴定和失败。\n失败成本里二次上门最多。\n"
+                 "把钱挪到预防上，总成本就下降。")
+    assert not suggest_point(0, EXAMPLE, scattered, label="结合实例").covered
+    assert suggest_point(0, EXAMPLE, scattered, label="质量成本").covered  # other points are not held to it
+    told = "比如我们小区的电梯，以前坏了才修，后来按月保养，维修费和处理投诉的精力都省了。"
+    assert suggest_point(0, EXAMPLE, told, label="结合实例").covered  # 都省了 is a saving, not a dismissal

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -53,7 +53,7 @@ ENDS_IN_NEGATOR = ("个别", "特别", "区别", "分别", "类别", "级别", "
                    "有别", "派别", "组别", "职别", "判别", "甄别", "离别", "出没", "淹没", "埋没", "虚无")
 # Said after a topic, these dismiss it: 处理时限没必要统一规定 / 指导思想可以省掉 / 首问负责制大家都知道.
 AFTER_NEGATORS = (
-    "没必要", "没有必要", "不必", "不用", "不需要", "多余", "省了", "省掉", "省去", "可以省", "算了",
+    "没必要", "没有必要", "不必", "不用", "不需要", "多余", "就省了", "也省了", "省了吧", "省掉", "省去", "可以省", "算了",
     "不是主要", "不重要", "不是关键", "不是问题", "不成问题", "是小事", "都是小事", "不值得", "不打算",
     "不考虑", "用不上", "无所谓", "没用", "没什么用", "是浪费", "不是重点",
     # said of a supposed fault, these clear it: 客服部放在销售部下面其实没问题
@@ -548,6 +548,19 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
     return [(bisect_left(where, a), bisect_left(where, b)) for a, b in spans]
 
 
+# A point that asks for an example (结合实例, 举例说明) is made by one example: its groups in one place, not
+# 比如 in one paragraph and a stray figure in another.
+EXAMPLE_LABEL = re.compile(r"实例|举例|例子|案例说明")
+EXAMPLE_SENTENCES = 2
+
+
+def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> bool:
+    """Are `needed` different groups found within EXAMPLE_SENTENCES consecutive sentences?"""
+    starts = [m.end() for m in SENTENCE_BREAK.finditer(text)]
+    at = sorted((bisect_right(starts, pos), g) for pos, g in places)
+    return any(len({g for t, g in at if s <= t < s + EXAMPLE_SENTENCES}) >= needed for s, _ in at)
+
+
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "",
@@ -559,6 +572,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         return where[start], where[end - 1] + 1
 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
+    places = []  # (where, group) of every credited occurrence, for points asking for an example
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
     per_group = []
     for group in hints:
@@ -619,6 +633,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         if hit:
             found.append(answer[hit[0]:hit[1]])
             spans.append(hit)
+            places += [(o[0], g) for o in occurrences if not o[3]]
         elif neg:
             negated.append(answer[neg[0]:neg[1]])
             negated_spans.append(neg)
@@ -628,6 +643,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
     enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
+    if enough and EXAMPLE_LABEL.search(label) and len(hints) > 1:
+        enough = _told_together(text, places, needed)
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
