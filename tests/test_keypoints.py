@@ -657,3 +657,12 @@ def test_an_example_is_told_in_one_place():
     assert suggest_point(0, EXAMPLE, scattered, label="质量成本").covered  # other points are not held to it
     told = "比如我们小区的电梯，以前坏了才修，后来按月保养，维修费和处理投诉的精力都省了。"
     assert suggest_point(0, EXAMPLE, told, label="结合实例").covered  # 都省了 is a saving, not a dismissal
+
+
+@pytest.mark.parametrize("answer,hint,credited", [
+    ("外部客户是指有业务往来的外部单位，普通消费者不算客户，只是顾客。", "消费者", False),
+    ("同级部门之间的内部客户关系谈不上，各干各的。", "内部客户", False),
+    ("把同一客户一分钟内断线又重拨的记录去掉，不算成两次。", "去掉", True),  # says how it is counted
+])
+def test_what_a_clause_excludes_is_not_claimed(answer, hint, credited):
+    assert bool(suggest_point(0, [[hint]], answer).found) is credited

@@ -66,9 +66,14 @@ AFTER_NEGATORS = (
     # a course of action ruled out as unworkable or improper: 给顾客补偿更不宜, 分级这一块我主张不搞
     "没太大必要", "没多大必要", "没什么必要", "没啥必要", "不宜", "不可取", "行不通", "不现实", "不切实际", "没意义",
     "没有意义", "不值", "不搞", "不提倡", "不主张",
+    # ruled out of what is being said: 普通消费者不算客户, 同级之间谈不上谁服务谁 (see EXCLUSIONS)
+    "不算", "不属于", "算不上", "谈不上", "不包括",
     # a supposed fault waved through: 看看手机上的消息很正常, 发一发问题不大
     "很正常", "挺正常", "无可厚非", "情有可原", "问题不大",
 )
+# These exclude what their own clause names; a later clause starting with one (记录去掉，不算成两次) says how
+# the earlier one is counted, it does not dismiss it.
+EXCLUSIONS = ("不算", "不属于", "算不上", "谈不上", "不包括")
 # Waved away as empty talk (奖惩只是一句口号, 检查方法就是走个形式): a dismissal even after 就是, which
 # no correct definition ends in.
 EMPTY_TALK = ("口号", "空话", "是空的", "说起来好听", "听起来好听", "好听而已", "花架子", "纸上谈兵", "走形式", "走个形式", "是形式", "是个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
@@ -329,6 +334,7 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
             return True
         rest = _LEAD_IN.sub("", clause)
         if rest.startswith(AFTER_NEGATORS) and any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
+               and a not in EXCLUSIONS
                and (a not in WEAK_AFTER or DISMISSAL_TAIL.match(rest[len(a):])) for a in AFTER_NEGATORS) \
                 or (len(rest) <= 8 and any(e in rest for e in EMPTY_TALK)):
             return True
