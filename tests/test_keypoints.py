@@ -72,14 +72,14 @@ def test_matcher_on_the_hand_labelled_answers(shipped_content):
     this guards them from regressing. The hints of its cases were tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers.yaml", shipped_content)
     assert len(samples) >= 40
-    assert overall.precision >= 0.93 and overall.recall >= 0.93  # measured 0.99 and 0.99 (see the note)
+    assert overall.precision >= 0.97 and overall.recall >= 0.95  # round 4: 1.00 and 0.96
 
 
 def test_matcher_on_the_independently_labelled_answers(shipped_content):
     """Written blind (no matcher, no hints); the hints of its six cases were later tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_independent.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.90 and overall.recall >= 0.90  # measured 0.95 and 0.96
+    assert overall.precision >= 0.96 and overall.recall >= 0.94  # round 4: 0.98 and 0.95
     assert by_style["negation"].precision >= 0.85  # measured 0.94
 
 
@@ -120,13 +120,13 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
     no matcher) for round 2 and then used to tune it. First reading P 0.65, R 0.95 (58 false credits from
-    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95."""
+    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.81, R 0.96."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev2.yaml", shipped_content)
     assert len(samples) == 208
-    assert overall.precision >= 0.73 and overall.recall >= 0.92
+    assert overall.precision >= 0.80 and overall.recall >= 0.94  # round 4: 0.813 and 0.955
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
-    assert by_style["recital"].fp <= 9 and by_style["rejection"].fp <= 16
-    assert overall.recall >= 0.94  # round 3: 0.96
+    assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
+    assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 2  # round 4: 10 and 2
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -496,16 +496,17 @@ def test_a_long_hint_is_found_in_pieces_but_does_not_carry_a_point_alone():
 def test_matcher_on_the_third_development_set(shipped_content):
     """dev3: 140 answers in 10 styles on 14 thesis-defence and other cases no other set uses, written blind and
     frozen. First reading P 0.83, R 0.83 (paraphrase R 0.54, colloquial R 0.68); after round 3 (matcher changes
-    and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97."""
+    and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97; round 4 P 0.90, R 0.97 (36 false credits
+    instead of 40)."""
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev3.yaml").read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
-    assert overall.precision >= 0.87 and overall.recall >= 0.94
+    assert overall.precision >= 0.89 and overall.recall >= 0.95  # round 4: 0.903 and 0.966
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
-    assert by_style["keyword_dump"].fp <= 5 and by_style["rejection"].precision >= 0.85
+    assert by_style["keyword_dump"].fp <= 3 and by_style["rejection"].precision >= 0.85  # round 4: 3
 
 
 # Round 4, from the dev2 and dev3 answers: one test per mechanism.
