@@ -282,6 +282,7 @@ NORMATIVE = re.compile(r"不需要|不用|不必|没必要|没有必要|不要|�
 CONTRAST = re.compile(r"而是|但是?要|但应|却要|只有|关键是|应该|应当|必须|而要|还是要")
 
 
+SPARED = re.compile(r"(?:不用|不需要|不必|无需|用不着)再")
 TURN = re.compile(r"但|却|可是|不过|然而|只是")
 
 
@@ -380,11 +381,13 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
 
 # A rejection of what to do reaches further than a plain negator: it governs the whole verb phrase that follows
 # it in its clause (不必搞什么跨部门协同, 不必再专门保留人工窗口), not only the next few characters.
-RULE_OUT = re.compile(r"不需要|不用|不必|没必要|没有必要|无需|不宜|用不着|犯不着|不要再|别再|不再")
+RULE_OUT = re.compile(r"不需要|不用|不必|没必要|没有必要|无需|不宜|用不着|犯不着")
 COURSE_WINDOW = 12
 
 
-def _rejected_course(text: str, left: int, start: int) -> bool:
+def _rejected_course(text: str, left: int, start: int, rejection: bool = False) -> bool:
+    """Does a ruled-out course of action (RULE_OUT) earlier in the clause govern the word at `start`? With
+    `rejection`, only one that rejects it: 不用再打第二次电话 says what the customer is spared, not what is refused."""
     far = text[max(left, start - COURSE_WINDOW):start]
     m = None
     for m in RULE_OUT.finditer(YES_NO.sub("###", far)):
@@ -392,6 +395,8 @@ def _rejected_course(text: str, left: int, start: int) -> bool:
     if m is None or any(d in far for d in DOUBLE_NEGATION):
         return False
     between = far[m.end():]
+    if rejection and between.startswith("再"):
+        return False
     return not CONTRAST.search(between) and "、" not in between
 
 
@@ -400,7 +405,7 @@ def _rejects(text: str, start: int, end: int) -> bool:
     没必要了, 奖惩只是口号), rather than described as absent or ruled out as a cause (不是全量, 不是季节的缘故)?"""
     left, right = _clause_bounds(text, start, end)
     if _normative(text[max(left, start - NEGATION_WINDOW):min(right, end + AFTER_WINDOW)]) \
-            or _rejected_course(text, left, start):
+            or _rejected_course(text, left, start, rejection=True):
         return True
     return _dismissed_after(text[end:min(right, end + AFTER_WINDOW)]) or _dismissed_by_later_clause(text, right) \
         or text[left:start].startswith(TOPIC_MARKERS)
@@ -580,6 +585,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
     places = []  # (where, group) of every credited occurrence, for points asking for an example
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
+    refused = 0  # …of which those not merely spared (不用再跑)
     per_group = []
     for group in hints:
         in_list = None
@@ -643,8 +649,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         elif neg:
             negated.append(answer[neg[0]:neg[1]])
             negated_spans.append(neg)
-            rejected += g in wrong_definition or any(
-                o[2] in polar or _rejects(text, o[0], o[1]) for o in occurrences if o[3])
+            rejecting = [o for o in occurrences if o[3] and (o[2] in polar or _rejects(text, o[0], o[1]))]
+            rejected += g in wrong_definition or bool(rejecting)
+            # 客户就不用再打第二次电话 says what the customer is spared: not taken off what the answer makes
+            refused += g in wrong_definition or any(o[2] in polar or not SPARED.search(text, max(0, o[0] - 8), o[0])
+                                                    for o in rejecting)
         elif in_list:
             skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
@@ -655,7 +664,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
     specific = any(len(w) >= SPECIFIC for w in hint_words)
-    covered = enough and rejected < len(found) and (rejected == 0 or len(found) - rejected >= needed or specific)
+    covered = enough and rejected < len(found) and (refused == 0 or len(found) - refused >= needed or specific)
     if covered:
         reason = "covered"
     elif wrong_definition:
