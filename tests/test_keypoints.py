@@ -670,3 +670,15 @@ def test_an_example_is_told_in_one_place():
 ])
 def test_what_a_clause_excludes_is_not_claimed(answer, hint, credited):
     assert bool(suggest_point(0, [[hint]], answer).found) is credited
+
+
+LAW = [["泄露客户信息", "侵犯隐私"], ["外泄", "泄露"], ["保守秘密", "保密"], ["诚实守信"], ["个人信息保护法", "违法"]]
+
+
+def test_a_definition_that_restates_its_term_or_names_a_law_wrongly_is_wrong():
+    answer = ("保守秘密这条职业守则，说的是员工要对自己的工资、绩效保密，不要互相打听；《个人信息保护法》保护的是"
+              "员工的个人信息不被公司泄露，所以小马发的是客户信息，不属于这部法律管。")
+    s = suggest_point(0, LAW, answer)
+    assert not s.covered and s.reason == "wrong_definition"
+    right = "《个人信息保护法》保护的是客户的个人信息，小马把截图发进群里就是泄露客户信息，违反保守秘密的守则。"
+    assert suggest_point(0, LAW, right).covered

@@ -453,9 +453,10 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 
 
 # A hint followed by one of these is a term being defined (服务水平就是……, 放弃率是指……, 首次解决率，即……).
-# The term may carry a closing quote, a generic head (甄别部分就是) and a pronoun (差距模型，它的意思是).
-_TERM_TAIL = r"[”\"」』]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点])?[,，]?(?:它|这|其)?"
-DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
+# The term may carry a closing quote, a generic head (甄别部分就是, 保守秘密这条职业守则，说的是) and a pronoun
+# (差距模型，它的意思是).
+_TERM_TAIL = r"[”\"」』》]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点个种][^,，.。;；!?！？]{0,4})?[,，]?(?:它|这|其)?"
+DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻])|(?:强调|保护|要求|关注|衡量|考察|反映|针对)的是)")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
 COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
@@ -490,8 +491,9 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
             if body is None:
                 continue
             # evidence: another hint of the point said in the definition (or as its marker: 核心意思是)
-            evidence = any(a >= end and b <= body[1] and not other_against and v != w
-                           for _, _, others, *_ in per_group for a, b, v, other_against in others)
+            # of another group: 保守秘密，说的是员工要对自己的工资保密 restates the term, it does not define it
+            evidence = any(a >= end and b <= body[1] and not other_against and v != w and h != g
+                           for h, (_, _, others, *_) in enumerate(per_group) for a, b, v, other_against in others)
             if not evidence:
                 wrong.add(g)
     return wrong
