@@ -682,3 +682,10 @@ def test_a_definition_that_restates_its_term_or_names_a_law_wrongly_is_wrong():
     assert not s.covered and s.reason == "wrong_definition"
     right = "《个人信息保护法》保护的是客户的个人信息，小马把截图发进群里就是泄露客户信息，违反保守秘密的守则。"
     assert suggest_point(0, LAW, right).covered
+
+
+def test_the_character_a_near_match_allows_is_never_a_negator():
+    from training.grading.keypoints import _occurrences
+    assert _occurrences("耐心倾听", "要耐心地倾听") and not _occurrences("耐心倾听", "要耐心不倾听")
+    assert _occurrences("统一口径", "统一了计算口径") and not _occurrences("统一口径", "统一不了计算口径")
+    assert _occurrences("需求没满足", "需求没有被真正满足")  # the negator in the hint itself is fine

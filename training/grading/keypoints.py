@@ -171,7 +171,8 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = _exact(word, text)
     if spans or len(word) < 3:
         return spans
-    pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？]?")
+    # the extra character is never a negator: 要不道歉 is not 要道歉, 统一不了口径 not 统一口径
+    pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？不没未别无]?")
                       for i, ch in enumerate(word))
     spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
     if spans or len(word) < TYPO_MIN:
@@ -202,7 +203,7 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
 
 
 SPLIT_MIN = 4  # hints this long may be matched in pieces (听录音打分 ≈ 抽听录音和聊天记录打分)
-_GAP = r"[^,.;!?，。；！？：:、\n]"
+_GAP = r"[^,.;!?，。；！？：:、\n不没未别无]"
 
 
 @lru_cache(maxsize=8192)
