@@ -689,3 +689,14 @@ def test_the_character_a_near_match_allows_is_never_a_negator():
     assert _occurrences("耐心倾听", "要耐心地倾听") and not _occurrences("耐心倾听", "要耐心不倾听")
     assert _occurrences("统一口径", "统一了计算口径") and not _occurrences("统一口径", "统一不了计算口径")
     assert _occurrences("需求没满足", "需求没有被真正满足")  # the negator in the hint itself is fine
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("极速退款风险太大，坚决不做。", "极速退款"),
+    ("C类客户贡献小，基本服务能省就省。", "基本服务"),
+    ("培训、制定规范这些预防性的投入见效慢，能少则少。", "预防"),
+    ("课表三年没变说明课程成熟稳定，不需要折腾。", "三年没变"),
+])
+def test_ways_of_cutting_a_measure_down(answer, hint):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and s.negated

@@ -65,7 +65,7 @@ AFTER_NEGATORS = (
     "都会做", "谁都会", "都很熟", "常规动作", "常规工具", "常规做法", "常规操作",
     # a course of action ruled out as unworkable or improper: 给顾客补偿更不宜, 分级这一块我主张不搞
     "没太大必要", "没多大必要", "没什么必要", "没啥必要", "不宜", "不可取", "行不通", "不现实", "不切实际", "没意义",
-    "没有意义", "不值", "不搞", "不提倡", "不主张",
+    "没有意义", "不值", "不搞", "不提倡", "不主张", "坚决不做", "能省就省", "能少则少", "能免则免", "能简则简",
     # ruled out of what is being said: 普通消费者不算客户, 同级之间谈不上谁服务谁 (see EXCLUSIONS)
     "不算", "不属于", "算不上", "谈不上", "不包括",
     # a supposed fault waved through: 看看手机上的消息很正常, 发一发问题不大
@@ -81,7 +81,7 @@ EMPTY_TALK = ("口号", "空话", "是空的", "说起来好听", "听起来好�
 # 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
 # (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
 WEAK_AFTER = ("不必", "不用", "不需要", "不宜", "不搞", "不值")
-DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套问列设]|考虑|操心|理会|在意|多说|强调|专门))")
+DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套问列设改变动]|考虑|操心|理会|在意|多说|强调|专门|折腾))")
 # A definition (首次解决率就是……不需要再次来电的比例) owns the negations inside it: they describe the
 # term, they do not reject it.
 DEFINITION = re.compile(r"就是|即|是指|指的是|也就是|意思是|的意思|定义为")
