@@ -120,13 +120,14 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
     no matcher) for round 2 and then used to tune it. First reading P 0.65, R 0.95 (58 false credits from
-    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.81, R 0.96."""
+    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.82, R 0.96."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev2.yaml", shipped_content)
     assert len(samples) == 208
-    assert overall.precision >= 0.80 and overall.recall >= 0.94  # round 4: 0.813 and 0.955
+    assert overall.precision >= 0.81 and overall.recall >= 0.94  # round 4: 0.822 and 0.955
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
     assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 2  # round 4: 10 and 2
+    assert by_style["reversed"].fp <= 11 and by_style["wrong_definition"].fp <= 16  # round 4: 11 and 16
 
 
 def test_an_edited_frozen_set_is_noticed():
