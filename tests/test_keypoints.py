@@ -72,14 +72,14 @@ def test_matcher_on_the_hand_labelled_answers(shipped_content):
     this guards them from regressing. The hints of its cases were tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers.yaml", shipped_content)
     assert len(samples) >= 40
-    assert overall.precision >= 0.93 and overall.recall >= 0.93  # measured 0.99 and 0.99 (see the note)
+    assert overall.precision >= 0.97 and overall.recall >= 0.95  # round 4: 1.00 and 0.96
 
 
 def test_matcher_on_the_independently_labelled_answers(shipped_content):
     """Written blind (no matcher, no hints); the hints of its six cases were later tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_independent.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.90 and overall.recall >= 0.90  # measured 0.95 and 0.96
+    assert overall.precision >= 0.96 and overall.recall >= 0.94  # round 4: 0.98 and 0.95
     assert by_style["negation"].precision >= 0.85  # measured 0.94
 
 
@@ -120,13 +120,14 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
     no matcher) for round 2 and then used to tune it. First reading P 0.65, R 0.95 (58 false credits from
-    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95."""
+    keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.82, R 0.96."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev2.yaml", shipped_content)
     assert len(samples) == 208
-    assert overall.precision >= 0.73 and overall.recall >= 0.92
+    assert overall.precision >= 0.81 and overall.recall >= 0.94  # round 4: 0.822 and 0.955
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
-    assert by_style["recital"].fp <= 9 and by_style["rejection"].fp <= 16
-    assert overall.recall >= 0.94  # round 3: 0.96
+    assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
+    assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 2  # round 4: 10 and 2
+    assert by_style["reversed"].fp <= 11 and by_style["wrong_definition"].fp <= 16  # round 4: 11 and 16
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -496,13 +497,207 @@ def test_a_long_hint_is_found_in_pieces_but_does_not_carry_a_point_alone():
 def test_matcher_on_the_third_development_set(shipped_content):
     """dev3: 140 answers in 10 styles on 14 thesis-defence and other cases no other set uses, written blind and
     frozen. First reading P 0.83, R 0.83 (paraphrase R 0.54, colloquial R 0.68); after round 3 (matcher changes
-    and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97."""
+    and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97; round 4 P 0.90, R 0.97 (36 false credits
+    instead of 40)."""
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev3.yaml").read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
-    assert overall.precision >= 0.87 and overall.recall >= 0.94
+    assert overall.precision >= 0.89 and overall.recall >= 0.95  # round 4: 0.903 and 0.966
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
-    assert by_style["keyword_dump"].fp <= 5 and by_style["rejection"].precision >= 0.85
+    assert by_style["keyword_dump"].fp <= 3 and by_style["rejection"].precision >= 0.85  # round 4: 3
+
+
+# Round 4, from the dev2 and dev3 answers: one test per mechanism.
+
+def test_a_long_hint_the_case_itself_uses_does_not_carry_a_point_alone():
+    material = "这家银行面临的宏观环境变化很多，明年的客户服务计划要充分考虑。"
+    points = [{"hints": [["宏观环境", "大环境"], ["人口", "经济"], ["PEST"], ["控制不了", "不可控"]]}]
+    answer = "宏观环境分析是制定服务计划的重要基础，我们要与时俱进。"
+    assert not suggest_points(answer, points, material)[0].covered
+    assert suggest_points(answer, points)[0].covered  # without the material it is the author's specific phrase
+    own = "宏观环境是企业控制不了的外部力量。"
+    assert suggest_points(own, points, material)[0].covered  # with another group it counts as any group does
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("各自优化本部门的效率，不必搞什么跨部门协同。", "协同"),
+    ("老年客户也应该学会用手机，不必再专门保留人工窗口。", "人工窗口"),
+    ("客服人员不需要在每个电话里都核实身份。", "核实身份"),
+])
+def test_a_ruled_out_course_of_action_reaches_its_whole_verb_phrase(answer, hint):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and s.negated
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("不必搞形式，关键是要协同起来。", "协同"),          # turned round before the word
+    ("不用顾客自己跑，服务台帮她联系厂家。", "联系厂家"),  # another clause's object
+])
+def test_a_ruled_out_course_of_action_stops_where_the_sentence_turns(answer, hint):
+    assert suggest_point(0, [[hint]], answer).covered
+
+
+@pytest.mark.parametrize("answer,hint,words", [
+    ("至于道歉，我觉得不需要。给顾客补偿更不宜，开了口子以后谁都来要。", "补偿", 1),
+    ("给客户分三六九等就是歧视，分级这一块我主张不搞。", "分级", 1),
+    ("接待时同时看看手机上的工作消息很正常。", "看手机", 1),
+    ("小马发一发截图问题不大，群里都是熟人。", "截图", 1),
+    ("“慎独”这种说法更是空的，说了也没人听。", "慎独", 1),
+    ("什么“打破部门壁垒”，说起来好听，实际就是开会扯皮。", "壁垒", 1),
+    ("改写台词也没太大必要，态度好就行。", "台词", 1),
+])
+def test_more_ways_of_ruling_out_or_waving_through(answer, hint, words):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and len(s.negated) == words
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("我用算账的方式说值不值：第一年总投入不到八万元。", "算账"),     # 值不值 asks, 不值 does not dismiss
+    ("先说对不起，问问小孩身体怎么样，要不要去医院看看。", "小孩"),   # 要不要 asks, 不要 does not reject
+    ("补偿不宜过多，送一张优惠券表示心意。", "补偿"),               # a measure, not a rejection
+])
+def test_questions_and_measures_are_not_rejections(answer, hint):
+    s = suggest_point(0, [[hint], ["优惠券", "对不起", "投入"]], answer)
+    assert s.found[0] == hint or hint in s.found and not s.negated
+
+
+def test_a_question_followed_by_its_answer_is_not_a_definition():
+    hints = [["目标", "任务"], ["方法措施", "怎么做", "具体做法"], ["步骤", "进度"], ["主体"]]
+    answer = "正文里面就是写目标，然后怎么做，就是培训啊优化流程啊，然后分几个阶段完成。"
+    s = suggest_point(0, hints, answer)
+    assert "怎么做" in s.found and s.reason == "covered"
+
+
+def test_is_done_by_is_not_a_definition():
+    hints = [["投入", "成本"], ["人力", "人天"], ["开发", "短信费"], ["编制"]]
+    answer = "投入：开发约15人天。如实说：节省的人力成本是按来电量乘时长折算的估算。"
+    s = suggest_point(0, hints, answer)
+    assert s.covered and not s.negated
+
+
+def test_what_an_answer_rejects_is_taken_off_what_it_makes():
+    hints = [["老龄化", "老人"], ["适老", "人工窗口"], ["大学城", "年轻人"], ["线上", "在线咨询"], ["返乡"], ["高峰"]]
+    answer = "老人也应该学会用手机，不必专门保留人工窗口。全市统一一套线上服务方案，管理起来最简单。"
+    s = suggest_point(0, hints, answer)  # two groups made, one rejected: one is left, two are needed
+    assert not s.covered and s.negated == ["人工窗口"]
+    assert suggest_point(0, hints, "老人多，要保留人工窗口，年轻人多用线上。").covered
+    # what the customer is spared (不用再…) is not a rejection: it is not taken off
+    spared = [["重复来电", "打第二次电话"], ["知识库"], ["授权"], ["话后记录"], ["根因"]]
+    assert suggest_point(0, spared, "座席有了知识库和授权，客户就不用再打第二次电话。").covered
+
+
+def test_a_chain_of_steps_and_a_plan_named_by_its_kind_are_bare_terms():
+    from training.grading.keypoints import term_list_spans
+    dump = ("计划与总结的区别：时间 目的 内容 写法。\n联系：依据 基础 计划—执行—检查—总结循环。\n"
+            "举例：年度工作计划、培训实施方案、季度培训总结。")
+    assert term_list_spans(dump) == [(0, len(dump))]
+    glossed = "有形性——看得见的设施和仪表；可靠性——说到做到；响应性——及时帮忙"
+    assert term_list_spans(glossed) == []
+    assert term_list_spans("考核：改为质检、满意度、首次解决率加权") == []  # an action
+
+
+def test_is_made_by_putting_is_still_a_definition():
+    hints = [["鱼骨图", "因果图"], ["五个为什么"], ["排列图", "帕累托"], ["流程图"]]
+    answer = "鱼骨图是把所有问题按时间先后排成一条线的图，排列图是把员工按绩效排名的图。"
+    s = suggest_point(0, hints, answer)
+    assert not s.covered and s.reason == "wrong_definition"
+
+
+def test_words_ending_in_a_negator_character_negate_nothing():
+    hints = [["原因", "找原因"], ["座谈", "谈话", "了解"], ["管理问题"], ["没干劲", "倦怠"], ["离职多"]]
+    s = suggest_point(0, hints, "1. 先找原因：通过座谈和个别谈话了解员工为什么没干劲。")
+    assert s.covered and not s.negated
+    assert suggest_point(0, [["回访"]], "对投诉客户要特别回访一次。").found == ["回访"]
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("至于道歉，我认为不要轻易道歉，一道歉就等于承认是商场的责任。", False),  # the topic named before its rejection
+    ("道歉很重要，但不要反复道歉，显得没底气。", True),                      # turned round: the first stands
+])
+def test_a_rejection_covers_what_its_sentence_named_before_it(answer, covered):
+    assert suggest_point(0, [["道歉", "致歉"]], answer).covered is covered
+
+
+def test_a_run_of_exhortations_earns_nothing():
+    from training.grading.keypoints import slogan_spans
+    points = [{"hints": [["流程图", "画流程"], ["培训", "宣导"], ["试点"], ["持续改进", "跟踪数据"]]}]
+    rambling = "总之，流程优化要坚持问题导向，加强管理，强化考核，持续改进，真正让顾客满意。"
+    assert not suggest_points(rambling, points)[0].covered
+    assert slogan_spans(normalise("领导要重视，员工要参与，制度要完善，考核要到位。"))
+    plan = "先在一个区域试点，跟踪数据，持续改进，再全国推广。"  # concrete steps, not stock phrases
+    assert suggest_points(plan, points)[0].covered
+    assert slogan_spans(normalise("加强培训，持续改进。")) == []  # two are not a run
+
+
+def test_copying_the_questions_own_quotations_is_recital():
+    material = "请分别说明投诉管理政策中“受理部门与专人”“首问负责制”“处理时限”各指什么、为什么需要。"
+    points = [{"hints": [["处理时限", "时限"], ["分别", "分级"], ["定期", "督办"]]}]
+    copied = "题目问：请分别说明投诉管理政策中“受理部门与专人”“首问负责制”“处理时限”各指什么。"
+    assert not suggest_points(copied, points, material)[0].covered
+    judged = "她说“那也没办法”，这是否定式的语言，应该先说能做什么，再定处理时限。"
+    assert suggest_points(judged, points, "小周：那也没办法，最近装机的单子多。")[0].found
+
+
+def test_a_long_hint_two_points_share_does_not_carry_either_alone():
+    points = [{"label": "草率结束接待", "hints": [["下一位", "打发"], ["没给结果"], ["还有什么需要", "谁负责"], ["印象"]]},
+              {"label": "改写关键台词", "hints": [["您好", "您请说"], ["真抱歉"], ["还有什么需要", "慢走"], ["着急"]]},
+              {"label": "没有明确处理时限", "hints": [["处理时限"], ["拖延"], ["多久"], ["答复"]]},
+              {"label": "整改措施", "hints": [["制度"], ["处理时限"], ["系统"], ["奖惩"]]}]
+    s = suggest_points("结束时再问一句“还有什么需要我帮忙的吗”。", points)
+    assert not s[0].covered and not s[1].covered
+    s = suggest_points("酒店没有规定处理时限。", points)
+    assert s[2].covered and not s[3].covered  # the label of the first names it
+
+
+EXAMPLE = [["例如", "比如", "举例", "我们公司"], ["报修", "维修", "一次修复率"], ["重复来电", "二次上门"], ["数据", "下降", "节省"]]
+
+
+def test_an_example_is_told_in_one_place():
+    scattered = ("质量差的代价很大，比如返工。\n质量成本分预防、鉴定和失败。\n失败成本里二次上门最多。\n"
+                 "把钱挪到预防上，总成本就下降。")
+    assert not suggest_point(0, EXAMPLE, scattered, label="结合实例").covered
+    assert suggest_point(0, EXAMPLE, scattered, label="质量成本").covered  # other points are not held to it
+    told = "比如我们小区的电梯，以前坏了才修，后来按月保养，维修费和处理投诉的精力都省了。"
+    assert suggest_point(0, EXAMPLE, told, label="结合实例").covered  # 都省了 is a saving, not a dismissal
+
+
+@pytest.mark.parametrize("answer,hint,credited", [
+    ("外部客户是指有业务往来的外部单位，普通消费者不算客户，只是顾客。", "消费者", False),
+    ("同级部门之间的内部客户关系谈不上，各干各的。", "内部客户", False),
+    ("把同一客户一分钟内断线又重拨的记录去掉，不算成两次。", "去掉", True),  # says how it is counted
+])
+def test_what_a_clause_excludes_is_not_claimed(answer, hint, credited):
+    assert bool(suggest_point(0, [[hint]], answer).found) is credited
+
+
+LAW = [["泄露客户信息", "侵犯隐私"], ["外泄", "泄露"], ["保守秘密", "保密"], ["诚实守信"], ["个人信息保护法", "违法"]]
+
+
+def test_a_definition_that_restates_its_term_or_names_a_law_wrongly_is_wrong():
+    answer = ("保守秘密这条职业守则，说的是员工要对自己的工资、绩效保密，不要互相打听；《个人信息保护法》保护的是"
+              "员工的个人信息不被公司泄露，所以小马发的是客户信息，不属于这部法律管。")
+    s = suggest_point(0, LAW, answer)
+    assert not s.covered and s.reason == "wrong_definition"
+    right = "《个人信息保护法》保护的是客户的个人信息，小马把截图发进群里就是泄露客户信息，违反保守秘密的守则。"
+    assert suggest_point(0, LAW, right).covered
+
+
+def test_the_character_a_near_match_allows_is_never_a_negator():
+    from training.grading.keypoints import _occurrences
+    assert _occurrences("耐心倾听", "要耐心地倾听") and not _occurrences("耐心倾听", "要耐心不倾听")
+    assert _occurrences("统一口径", "统一了计算口径") and not _occurrences("统一口径", "统一不了计算口径")
+    assert _occurrences("需求没满足", "需求没有被真正满足")  # the negator in the hint itself is fine
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("极速退款风险太大，坚决不做。", "极速退款"),
+    ("C类客户贡献小，基本服务能省就省。", "基本服务"),
+    ("培训、制定规范这些预防性的投入见效慢，能少则少。", "预防"),
+    ("课表三年没变说明课程成熟稳定，不需要折腾。", "三年没变"),
+])
+def test_ways_of_cutting_a_measure_down(answer, hint):
+    s = suggest_point(0, [[hint]], answer)
+    assert not s.covered and s.negated

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,9 +48,12 @@ NOT_NEGATING = (
     # bounds set a target, they do not reject it: 满意度不低于85分, 不超过3天
     "不低于", "不少于", "不小于", "不高于", "不超过", "不多于", "不晚于", "不迟于", "不得低于", "不得少于",
 )
+# Words that end in a negator's character without negating anything: 通过座谈和个别谈话, 分别处理, 特别关注.
+ENDS_IN_NEGATOR = ("个别", "特别", "区别", "分别", "类别", "级别", "告别", "差别", "识别", "鉴别", "辨别", "性别",
+                   "有别", "派别", "组别", "职别", "判别", "甄别", "离别", "出没", "淹没", "埋没", "虚无")
 # Said after a topic, these dismiss it: 处理时限没必要统一规定 / 指导思想可以省掉 / 首问负责制大家都知道.
 AFTER_NEGATORS = (
-    "没必要", "没有必要", "不必", "不用", "不需要", "多余", "省了", "省掉", "省去", "可以省", "算了",
+    "没必要", "没有必要", "不必", "不用", "不需要", "多余", "就省了", "也省了", "省了吧", "省掉", "省去", "可以省", "算了",
     "不是主要", "不重要", "不是关键", "不是问题", "不成问题", "是小事", "都是小事", "不值得", "不打算",
     "不考虑", "用不上", "无所谓", "没用", "没什么用", "是浪费", "不是重点",
     # said of a supposed fault, these clear it: 客服部放在销售部下面其实没问题
@@ -60,15 +63,25 @@ AFTER_NEGATORS = (
     "常用工具", "重要概念", "应该学习", "不细讲", "不一一", "不展开", "不赘述", "都清楚", "都懂", "谁都懂",
     "教材上都有", "教材上也有", "教材讲", "书上都有", "背得很熟", "老生常谈", "老话题", "老问题",
     "都会做", "谁都会", "都很熟", "常规动作", "常规工具", "常规做法", "常规操作",
+    # a course of action ruled out as unworkable or improper: 给顾客补偿更不宜, 分级这一块我主张不搞
+    "没太大必要", "没多大必要", "没什么必要", "没啥必要", "不宜", "不可取", "行不通", "不现实", "不切实际", "没意义",
+    "没有意义", "不值", "不搞", "不提倡", "不主张", "坚决不做", "能省就省", "能少则少", "能免则免", "能简则简",
+    # ruled out of what is being said: 普通消费者不算客户, 同级之间谈不上谁服务谁 (see EXCLUSIONS)
+    "不算", "不属于", "算不上", "谈不上", "不包括",
+    # a supposed fault waved through: 看看手机上的消息很正常, 发一发问题不大
+    "很正常", "挺正常", "无可厚非", "情有可原", "问题不大",
 )
+# These exclude what their own clause names; a later clause starting with one (记录去掉，不算成两次) says how
+# the earlier one is counted, it does not dismiss it.
+EXCLUSIONS = ("不算", "不属于", "算不上", "谈不上", "不包括")
 # Waved away as empty talk (奖惩只是一句口号, 检查方法就是走个形式): a dismissal even after 就是, which
 # no correct definition ends in.
-EMPTY_TALK = ("口号", "空话", "走形式", "走个形式", "是形式", "是个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
+EMPTY_TALK = ("口号", "空话", "是空的", "说起来好听", "听起来好听", "好听而已", "花架子", "纸上谈兵", "走形式", "走个形式", "是形式", "是个形式", "走过场", "形式主义", "做样子", "没啥用", "没多大用", "意义不大",
               "作用不大", "可有可无", "不顶用", "不管用")
 # 不用/不需要/不必 dismiss a topic only as its comment (道歉就不必了, 奖惩不用写); followed by what happens
 # (不用再打第二次电话, 不需要排队) they state a fact that may be the point itself.
-WEAK_AFTER = ("不必", "不用", "不需要")
-DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套问列设]|考虑|操心|理会|在意|多说|强调|专门))")
+WEAK_AFTER = ("不必", "不用", "不需要", "不宜", "不搞", "不值")
+DISMISSAL_TAIL = re.compile(r"^(?:$|[了吧啊呀嘛的]|(?:硬|再?[写做说讲提管搞去弄套问列设改变动]|考虑|操心|理会|在意|多说|强调|专门|折腾))")
 # A definition (首次解决率就是……不需要再次来电的比例) owns the negations inside it: they describe the
 # term, they do not reject it.
 DEFINITION = re.compile(r"就是|即|是指|指的是|也就是|意思是|的意思|定义为")
@@ -158,7 +171,8 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = _exact(word, text)
     if spans or len(word) < 3:
         return spans
-    pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？]?")
+    # the extra character is never a negator: 要不道歉 is not 要道歉, 统一不了口径 not 统一口径
+    pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？不没未别无]?")
                       for i, ch in enumerate(word))
     spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
     if spans or len(word) < TYPO_MIN:
@@ -189,7 +203,7 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
 
 
 SPLIT_MIN = 4  # hints this long may be matched in pieces (听录音打分 ≈ 抽听录音和聊天记录打分)
-_GAP = r"[^,.;!?，。；！？：:、\n]"
+_GAP = r"[^,.;!?，。；！？：:、\n不没未别无]"
 
 
 @lru_cache(maxsize=8192)
@@ -269,6 +283,15 @@ NORMATIVE = re.compile(r"不需要|不用|不必|没必要|没有必要|不要|�
 CONTRAST = re.compile(r"而是|但是?要|但应|却要|只有|关键是|应该|应当|必须|而要|还是要")
 
 
+SPARED = re.compile(r"(?:不用|不需要|不必|无需|用不着)再")
+TURN = re.compile(r"但|却|可是|不过|然而|只是")
+
+
+def _normative(window: str) -> bool:
+    """Does the window reject something as a course of action? A yes/no question (要不要去医院) rejects nothing."""
+    return bool(NORMATIVE.search(YES_NO.sub("###", window)))
+
+
 def _same_claim(text: str, rejected_end: int, start: int) -> bool:
     """Is the mention at `start` still inside the sentence that rejected the idea at `rejected_end`,
     with nothing in between that turns the sentence round?"""
@@ -277,7 +300,9 @@ def _same_claim(text: str, rejected_end: int, start: int) -> bool:
 
 
 def _dismissed_after(after: str) -> bool:
-    """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER."""
+    """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER.
+    A yes/no question (值不值, 要不要) dismisses nothing."""
+    after = YES_NO.sub("###", after)
     if any(e in after for e in EMPTY_TALK):
         return True
     for a in AFTER_NEGATORS:
@@ -311,6 +336,7 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
             return True
         rest = _LEAD_IN.sub("", clause)
         if rest.startswith(AFTER_NEGATORS) and any(rest.startswith(a) and len(rest) - len(a) <= BARE_TAIL
+               and a not in EXCLUSIONS
                and (a not in WEAK_AFTER or DISMISSAL_TAIL.match(rest[len(a):])) for a in AFTER_NEGATORS) \
                 or (len(rest) <= 8 and any(e in rest for e in EMPTY_TALK)):
             return True
@@ -341,20 +367,46 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     # In a list of faults (质量不稳定、服务差) a negator inside one item does not reach the next.
     items = text[left:start].split("、")
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
-    for phrase in NOT_NEGATING + (ABSENCE_NEGATORS if absence else ()):
+    if cleaned and start - len(cleaned) > left and text[start - len(cleaned) - 1] + cleaned[0] in ENDS_IN_NEGATOR:
+        cleaned = "#" + cleaned[1:]  # the window begins inside 个别, 特别
+    for phrase in NOT_NEGATING + ENDS_IN_NEGATOR + (ABSENCE_NEGATORS if absence else ()):
         cleaned = cleaned.replace(phrase, "#" * len(phrase))
     cleaned = YES_NO.sub("###", cleaned + text[start:start + 1])[:len(cleaned)]  # 干不|干净: the word's own first character
     # 的 before a negator makes a noun of what it negates (为遇到的不愉快真诚致歉): it does not reach the word
     preceded = text[start - len(cleaned) - 1:start - len(cleaned)] if start - len(cleaned) > left else ""
     cleaned = NOMINAL_NEGATION.sub(lambda m: "#" * len(m.group()), preceded + cleaned)[len(preceded):]
-    return any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ()))
+    if any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ())):
+        return True
+    return _rejected_course(text, left, start)
+
+
+# A rejection of what to do reaches further than a plain negator: it governs the whole verb phrase that follows
+# it in its clause (不必搞什么跨部门协同, 不必再专门保留人工窗口), not only the next few characters.
+RULE_OUT = re.compile(r"不需要|不用|不必|没必要|没有必要|无需|不宜|用不着|犯不着")
+COURSE_WINDOW = 12
+
+
+def _rejected_course(text: str, left: int, start: int, rejection: bool = False) -> bool:
+    """Does a ruled-out course of action (RULE_OUT) earlier in the clause govern the word at `start`? With
+    `rejection`, only one that rejects it: 不用再打第二次电话 says what the customer is spared, not what is refused."""
+    far = text[max(left, start - COURSE_WINDOW):start]
+    m = None
+    for m in RULE_OUT.finditer(YES_NO.sub("###", far)):
+        pass
+    if m is None or any(d in far for d in DOUBLE_NEGATION):
+        return False
+    between = far[m.end():]
+    if rejection and between.startswith("再"):
+        return False
+    return not CONTRAST.search(between) and "、" not in between
 
 
 def _rejects(text: str, start: int, end: int) -> bool:
     """Is the negated occurrence text[start:end] rejected as a course of action or dismissed (不需要道歉, 鉴定就
     没必要了, 奖惩只是口号), rather than described as absent or ruled out as a cause (不是全量, 不是季节的缘故)?"""
     left, right = _clause_bounds(text, start, end)
-    if NORMATIVE.search(text[max(left, start - NEGATION_WINDOW):min(right, end + AFTER_WINDOW)]):
+    if _normative(text[max(left, start - NEGATION_WINDOW):min(right, end + AFTER_WINDOW)]) \
+            or _rejected_course(text, left, start, rejection=True):
         return True
     return _dismissed_after(text[end:min(right, end + AFTER_WINDOW)]) or _dismissed_by_later_clause(text, right) \
         or text[left:start].startswith(TOPIC_MARKERS)
@@ -402,11 +454,12 @@ def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
 
 
 # A hint followed by one of these is a term being defined (服务水平就是……, 放弃率是指……, 首次解决率，即……).
-# The term may carry a closing quote, a generic head (甄别部分就是) and a pronoun (差距模型，它的意思是).
-_TERM_TAIL = r"[”\"」』]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点])?[,，]?(?:它|这|其)?"
-DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻]))")
+# The term may carry a closing quote, a generic head (甄别部分就是, 保守秘密这条职业守则，说的是) and a pronoun
+# (差距模型，它的意思是).
+_TERM_TAIL = r"[”\"」』》]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点个种][^,，.。;；!?！？]{0,4})?[,，]?(?:它|这|其)?"
+DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻])|(?:强调|保护|要求|关注|衡量|考察|反映|针对)的是)")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -425,18 +478,23 @@ def _definition_body(text: str, end: int) -> tuple[int, int] | None:
     return start, stop.start() if stop else len(text)
 
 
+# A question names a topic and 就是 brings its answer (然后怎么做，就是培训啊), not a definition of a term.
+QUESTION_WORD = re.compile(r"怎么|怎样|什么|如何|哪|多少|为何|为啥")
+
+
 def _wrongly_defined(text: str, per_group: list) -> set[int]:
     """Groups whose term the answer defines with nothing of the point in the definition: 服务水平就是服务态度的
     水平. A term earns a point through what is said it is; a definition that says something else gets it wrong."""
     wrong = set()
     for g, (_, polar, occurrences, *_) in enumerate(per_group):
         for start, end, w, against in occurrences:
-            body = None if against or w in polar else _definition_body(text, end)
+            body = None if against or w in polar or QUESTION_WORD.search(w) else _definition_body(text, end)
             if body is None:
                 continue
             # evidence: another hint of the point said in the definition (or as its marker: 核心意思是)
-            evidence = any(a >= end and b <= body[1] and not other_against and v != w
-                           for _, _, others, *_ in per_group for a, b, v, other_against in others)
+            # of another group: 保守秘密，说的是员工要对自己的工资保密 restates the term, it does not define it
+            evidence = any(a >= end and b <= body[1] and not other_against and v != w and h != g
+                           for h, (_, _, others, *_) in enumerate(per_group) for a, b, v, other_against in others)
             if not evidence:
                 wrong.add(g)
     return wrong
@@ -448,14 +506,17 @@ def _wrongly_defined(text: str, per_group: list) -> set[int]:
 _UNIT_BREAK = re.compile(r"\n")  # whole lines: a sentence's 、-list of actions (致歉、体验周、月卡季卡) is not a dump
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+[.、．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[-*•·])\s*")
 _HEADING = re.compile(r"^[^，,：:]{1,8}[：:]")
-# Not dashes: 有形性——看得见的设施和仪表 glosses a term, it does not list two.
-_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+")
+# Not double dashes: 有形性——看得见的设施和仪表 glosses a term, it does not list two; a single dash or arrow
+# chains steps (计划—执行—检查—总结循环, 申请→审核→退款).
+_ITEM_SPLIT = re.compile(r"[、/／；;]|\s+|(?<![—-])[—→](?![—-])")
 TERM_MAX = 10  # a bare term is at most this long
 UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "heading："
 # What makes an item say something rather than name it: a person, a modal, a particle, a connective, or an
 # action in sequence (先道歉、再安抚、后核实 is a plan). Single characters such as 会 or 能 would not do: 机会, 能力.
+# An action verb followed by a plan or a stage makes a noun (培训实施方案), not an action.
 _SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
-                   r"改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保|"
+                   r"(?:改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保)"
+                   r"(?!方案|计划|细则|办法|情况|过程|步骤|阶段|效果|时间|人员|部门)|"
                    r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
 # Words that hold a pronoun's character without being one (推给其他部门).
 _NOT_PRONOUN = re.compile(r"其[他它余]")
@@ -501,9 +562,23 @@ def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple
     return [(bisect_left(where, a), bisect_left(where, b)) for a, b in spans]
 
 
+# A point that asks for an example (结合实例, 举例说明) is made by one example: its groups in one place, not
+# 比如 in one paragraph and a stray figure in another.
+EXAMPLE_LABEL = re.compile(r"实例|举例|例子|案例说明")
+EXAMPLE_SENTENCES = 2
+
+
+def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> bool:
+    """Are `needed` different groups found within EXAMPLE_SENTENCES consecutive sentences?"""
+    starts = [m.end() for m in SENTENCE_BREAK.finditer(text)]
+    at = sorted((bisect_right(starts, pos), g) for pos, g in places)
+    return any(len({g for t, g in at if s <= t < s + EXAMPLE_SENTENCES}) >= needed for s, _ in at)
+
+
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
-                  normalised: tuple[str, list[int]] | None = None) -> PointSuggestion:
+                  normalised: tuple[str, list[int]] | None = None, material: str = "",
+                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
 
@@ -511,7 +586,9 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         return where[start], where[end - 1] + 1
 
     found, negated, spans, negated_spans, skipped, hint_words = [], [], [], [], 0, []
+    places = []  # (where, group) of every credited occurrence, for points asking for an example
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
+    refused = 0  # …of which those not merely spared (不用再跑)
     per_group = []
     for group in hints:
         in_list = None
@@ -537,8 +614,15 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                 continue
             if not is_neg and rejected_at is not None and _same_claim(text, rejected_at, start):
                 o[3] = True  # 不需要道歉，道歉反而……: the same rejection
-            elif is_neg and NORMATIVE.search(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
+            elif is_neg and _normative(text[max(0, start - NEGATION_WINDOW):end + AFTER_WINDOW]):
                 rejected_at = end  # rejected as a course of action, not described as missing (没有插座)
+                # …and what named it earlier in the sentence is the same rejection (至于道歉，我认为不要轻易道歉)
+                for p in occurrences:
+                    if p[0] >= start:
+                        break
+                    if not p[3] and p[2] not in polar and _same_claim(text, p[1], start) \
+                            and not TURN.search(text, p[1], start):
+                        p[3] = True
         per_group.append((words + [w for w in extra if w not in words], polar, occurrences, in_list, set(words)))
     wrong_definition = _wrongly_defined(text, per_group) if len(hints) >= DEFINED_MIN_GROUPS else set()
     for g, (words, polar, occurrences, in_list, group_words) in enumerate(per_group):
@@ -551,26 +635,39 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
                 hit = original(first[0], first[1])
-                if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC):
-                    hint_words.append(w)  # a synonym, or a short hint found in pieces, never carries a point alone
+                # a synonym, a short hint found in pieces, a hint found only in the case's own words (宏观环境,
+                # 服务计划 in a case about a bank's service plan), or one that other points of the case list too
+                # (还有什么需要 for the closing and for the rewritten lines) never carries a point alone, unless
+                # the point's own label names it
+                if w not in polar and w in group_words and (first[1] - first[0] <= len(w) + 1 or len(w) > SPECIFIC) \
+                        and not (material and text[first[0]:first[1]] in material) and (w not in shared or w in normalise(label)):
+                    hint_words.append(w)
                 break
             if mine and neg is None:
                 neg = original(mine[0][0], mine[0][1])
         if hit:
             found.append(answer[hit[0]:hit[1]])
             spans.append(hit)
+            places += [(o[0], g) for o in occurrences if not o[3]]
         elif neg:
             negated.append(answer[neg[0]:neg[1]])
             negated_spans.append(neg)
-            rejected += g in wrong_definition or any(
-                o[2] in polar or _rejects(text, o[0], o[1]) for o in occurrences if o[3])
+            rejecting = [o for o in occurrences if o[3] and (o[2] in polar or _rejects(text, o[0], o[1]))]
+            rejected += g in wrong_definition or bool(rejecting)
+            # 客户就不用再打第二次电话 says what the customer is spared: not taken off what the answer makes
+            refused += g in wrong_definition or any(o[2] in polar or not SPARED.search(text, max(0, o[0] - 8), o[0])
+                                                    for o in rejecting)
         elif in_list:
             skipped += 1
     needed = max(1, math.ceil(len(hints) * COVER_SHARE - 1e-9))
     enough = bool(hints) and (len(found) >= needed or any(len(w) >= SPECIFIC for w in hint_words))
+    if enough and EXAMPLE_LABEL.search(label) and len(hints) > 1:
+        enough = _told_together(text, places, needed)
     # An answer that rejects as much of the point as it makes has not made it (我会请厂家派人来，但没必要鉴定).
     # A negation that only describes (录音不是全量，我随机抽了600通; 不是季节的缘故) rejects nothing.
-    covered = enough and rejected < len(found)
+    # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
+    specific = any(len(w) >= SPECIFIC for w in hint_words)
+    covered = enough and rejected < len(found) and (refused == 0 or len(found) - refused >= needed or specific)
     if covered:
         reason = "covered"
     elif wrong_definition:
@@ -601,6 +698,21 @@ def _material_grams(material: str) -> frozenset[str]:
     return frozenset(text[i:i + MATERIAL_GRAM] for i in range(len(text) - MATERIAL_GRAM + 1))
 
 
+QUOTED = re.compile(r"[“「『\"][^”」』\"]{1,30}[”」』\"]")
+
+
+def _quotes_copied(clause: str, material: str) -> bool:
+    """Are all the quotations of a clause, quote marks and all, in the material (题目问：“首问负责制”“处理时限”各指什么)?"""
+    quoted = QUOTED.findall(clause)
+    text = _material_text(material)
+    return bool(quoted) and all(q in text for q in quoted)
+
+
+@lru_cache(maxsize=256)
+def _material_text(material: str) -> str:
+    return normalise(_TAG.sub(" ", material))
+
+
 def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     """Clauses of the normalised answer that mostly copy the case material (question and background)."""
     grams = _material_grams(material) if material else frozenset()
@@ -609,7 +721,8 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     spans, left = [], 0
     for right in _breaks(text) + [len(text)]:
         n = right - left
-        if n >= RECITED_MIN and not QUOTES.search(text, left, right):  # quoting the case to judge it is analysis
+        # quoting the case to judge it is analysis; copying the question's own quotations is not
+        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
             covered = [False] * n
             for i in range(n - MATERIAL_GRAM + 1):
                 if text[left + i:left + i + MATERIAL_GRAM] in grams:
@@ -620,13 +733,52 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Stock phrases strung together (加强管理，强化考核，持续改进 / 领导要重视，员工要参与，制度要完善): a run of short
+# clauses each of which is an exhortation says nothing about this case; what they name earns nothing.
+_EXHORT = ("加强", "提升", "提高", "树立", "坚持", "强化", "增强", "完善", "落实", "推动", "促进", "不断", "努力",
+           "切实", "高度重视", "重视", "牢固树立", "团结", "拥抱", "转变", "持续", "创新", "改善", "优化", "用心", "精心",
+           "真正", "积极", "认真", "全面", "深入", "大力", "狠抓", "抓好", "做好", "打造", "实现", "确保", "形成")
+SLOGAN = re.compile(r"^(?:我们|大家|企业|公司|员工|领导|都|就|还|也|更)?(?:要|必须|一定要|应该|应当)?(?:"
+                    + "|".join(sorted(_EXHORT, key=len, reverse=True)) + r").{1,6}$|^.{2,4}要.{2,3}$")
+SLOGAN_RUN = 3
+SLOGAN_CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？、]")
+
+
+def slogan_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the normalised answer that are runs of SLOGAN_RUN or more exhortations in a row."""
+    spans, run, left = [], [], 0
+    for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
+        right = m.start() if m else len(text)
+        if SLOGAN.match(text[left:right]):
+            run.append((left, right))
+        else:
+            if len(run) >= SLOGAN_RUN:
+                spans.append((run[0][0], run[-1][1]))
+            run = []
+        left = right + 1
+    if len(run) >= SLOGAN_RUN:
+        spans.append((run[0][0], run[-1][1]))
+    return spans
+
+
+def _shared_hints(key_points: list[dict]) -> frozenset[str]:
+    """Hint words that more than one point of the case lists: such a word cannot tell which point is made."""
+    seen: dict[str, int] = {}
+    for i, p in enumerate(key_points):
+        for w in {w for group in p.get("hints") or [] for w in map(hint_word, group) if w}:
+            seen[w] = seen.get(w, 0) + 1
+    return frozenset(w for w, n in seen.items() if n > 1)
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
-            + recited_spans(normalised[0], material))
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised)
+            + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
+    mat = normalise(_TAG.sub(" ", material)) if material else ""
+    shared = _shared_hints(key_points)
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
             for i, p in enumerate(key_points)]
 
 
