@@ -112,9 +112,26 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
     assert len(samples) == 132
-    assert overall.precision >= 0.78 and overall.recall >= 0.90  # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2)
+    # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2); round 4's rejection and definition rules
+    # traded recall for precision: 0.82 and 0.897 (252 of 281 points; the same trade on every held-out set)
+    assert overall.precision >= 0.81 and overall.recall >= 0.89
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
+
+
+def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
+    """Written blind on 2026-12-01 (16 cases across all 13 areas, 9 styles, 144 answers) from case extracts
+    without hint lines, frozen by its checksum before the matcher was run on it; never used for tuning.
+    First reading (round 3 matcher): P 0.69, R 0.95, with 25 points credited to keyword dumps.
+    After round 4: P 0.72, R 0.93 (keyword dumps 23, wrong definitions 19, rejections 14 false credits)."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout4.yaml").read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout4.yaml", shipped_content)
+    assert len(samples) == 144
+    assert overall.precision >= 0.71 and overall.recall >= 0.92
+    assert by_style["complete"].recall >= 0.93
 
 
 def test_matcher_on_the_blind_development_set(shipped_content):
