@@ -632,7 +632,7 @@ def test_words_ending_in_a_negator_character_negate_nothing():
 
 @pytest.mark.parametrize("answer,covered", [
     ("至于道歉，我认为不要轻易道歉，一道歉就等于承认是商场的责任。", False),  # the topic named before its rejection
-    ("道歉很重要，但不要反复道歉，显得没底气。", True),                      # turned round: the first stands
+    ("道歉要真诚，但不要反复道歉，显得没底气。", True),                      # turned round: the first stands
 ])
 def test_a_rejection_covers_what_its_sentence_named_before_it(answer, covered):
     assert suggest_point(0, [["道歉", "致歉"]], answer).covered is covered
@@ -718,3 +718,34 @@ def test_the_character_a_near_match_allows_is_never_a_negator():
 def test_ways_of_cutting_a_measure_down(answer, hint):
     s = suggest_point(0, [[hint]], answer)
     assert not s.covered and s.negated
+
+
+# Round 5, from the dev4 answers: one test per mechanism, with real sentences.
+
+@pytest.mark.parametrize("answer,covered", [
+    ("4. 厂家、第三方检验。", False),                 # a list item: names side by side, nothing said
+    ("5. 培训和关怀：加强培训，关心员工。", False),     # heading plus empty verbs
+    ("难的业务多培训，让老员工带新人，常见故障整理成知识库。", True),  # what, who and how
+    ("复杂业务要有老员工带新人，一对一跟班两周。", True),
+])
+def test_a_hint_counts_only_in_a_clause_that_says_something_about_it(answer, covered):
+    hints = [["业务培训", "培训", "带新人"], ["知识库"], ["厂家", "第三方", "检验"]]
+    assert suggest_point(0, hints, answer).covered is covered
+
+
+def test_a_clause_that_relates_two_parts_of_the_point_explains_it():
+    hints = [["主动", "回访"], ["疑点", "事实"], ["包装"]]
+    made = suggest_point(0, hints, "第二天主动回访说明疑点。")  # the parts joined by what is done
+    assert made.covered
+    bare = suggest_point(0, hints, "回访、疑点。")
+    assert not bare.covered and bare.reason == "terms_only"
+
+
+def test_a_sentence_of_exhortations_earns_nothing_however_long_its_clauses():
+    points = [{"label": "部门协作", "weight": 50, "hints": [["部门之间", "协作", "沟通配合"], ["制度"]]},
+              {"label": "推诿", "weight": 50, "hints": [["推诿", "扯皮"], ["首问", "负责到底"]]}]
+    slogan = ("这家酒店必须高度重视投诉管理工作，进一步增强全员责任意识，加强部门之间的沟通协作，"
+              "坚决杜绝推诿扯皮，健全制度建设，强化监督考核。")
+    assert not any(s.covered for s in suggest_points(slogan, points))
+    concrete = "前台把投诉转给工程部后就不管了，工程部说没接到通知，谁第一个接到投诉谁就负责到底，首问负责。"
+    assert suggest_points(concrete, points)[1].covered

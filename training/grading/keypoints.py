@@ -578,8 +578,10 @@ def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> boo
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "",
-                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
+                  shared: frozenset[str] = frozenset(), known: frozenset[str] | None = None) -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
+    if known is None:  # a point on its own (a follow-up): its own hints are the terms it knows
+        known = _known_words((hints,))
     about_absence = bool(ABSENCE.search(label))
 
     def original(start: int, end: int) -> tuple[int, int]:
@@ -668,8 +670,17 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
     specific = any(len(w) >= SPECIFIC for w in hint_words)
     covered = enough and rejected < len(found) and (refused == 0 or len(found) - refused >= needed or specific)
+    own = _known_words((tuple(tuple(g) for g in hints),)) if EXPLAIN_OWN else known
+    # Evidence must explain: a point named only in clauses that say nothing beyond its terms is not made.
+    credited = [(o[0], o[1], g) for g, (_, polar, occurrences, *_) in enumerate(per_group) for o in occurrences
+                if not o[3] and not any(a <= o[0] and o[1] <= b for a, b in skip or ())]
+    unexplained = covered and EXPLAIN and not any(
+        explains(text, a, b, own if EXPLAIN_OWN else known, credited, g) for a, b, g in credited)
+    covered = covered and not unexplained
     if covered:
         reason = "covered"
+    elif unexplained:
+        reason = "terms_only"
     elif wrong_definition:
         reason = "wrong_definition"
     elif negated and len(negated) >= len(found):
@@ -741,12 +752,43 @@ _EXHORT = ("加强", "提升", "提高", "树立", "坚持", "强化", "增强",
 SLOGAN = re.compile(r"^(?:我们|大家|企业|公司|员工|领导|都|就|还|也|更)?(?:要|必须|一定要|应该|应当)?(?:"
                     + "|".join(sorted(_EXHORT, key=len, reverse=True)) + r").{1,6}$|^.{2,4}要.{2,3}$")
 SLOGAN_RUN = 3
+EXHORT_SENTENCES = True
 SLOGAN_CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？、]")
+
+
+# A sentence of exhortations (必须高度重视投诉管理工作，进一步增强全员责任意识，加强部门之间的沟通协作，……): most of
+# its clauses open, after a subject and a modal, with an empty verb or an adverb of zeal, and nothing in it is
+# concrete (no figure, example or reason). However long its clauses, what they name earns nothing.
+_ZEAL = ("进一步", "切实", "积极", "不断", "全面", "大力", "牢固", "牢牢", "科学", "高度", "坚决", "充分", "有效", "深入",
+         "密切", "正确", "着力", "真正", "努力", "真心", "严格", "紧密", "持续", "深刻", "坚定", "认真", "主动", "妥善",
+         "及时", "端正", "规范", "健全", "建立健全", "营造", "弘扬", "推进", "推行", "做到", "突出", "丰富", "稳定",
+         "扎实", "精准", "统筹", "注重", "围绕", "紧紧", "充分发挥", "发挥", "调动", "拓宽", "强调", "关注", "学会", "多用")
+_LEAD = re.compile(r"^(?:我们|我会|大家|企业|公司|中心|员工|领导|主管|酒店|门店|本方案|培训|都|就|还|也|更|并|同时|从而|要想)*"
+                   r"(?:要|必须|一定要|应该|应当|需要|要求|就必须|都应当)?")
+EXHORT_CLAUSE = re.compile("|".join(sorted(set(_EXHORT) | set(_ZEAL), key=len, reverse=True)))
+EXHORT_SHARE = 0.6
+EXHORT_MIN = 4  # clauses in the sentence
+CONCRETE = re.compile(r"[0-9]|比如|例如|譬如|因为|由于|所以|导致|如果|[“”\"]")
+
+
+def exhortation_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of the normalised answer most of whose clauses are exhortations (see above)."""
+    spans, left = [], 0
+    for m in list(SENTENCE_BREAK.finditer(text)) + [None]:
+        right = m.start() if m else len(text)
+        sentence = text[left:right]
+        clauses = [c for c in CLAUSE_BREAK.split(sentence) if c]
+        if len(clauses) >= EXHORT_MIN and not CONCRETE.search(sentence):
+            zeal = sum(bool(EXHORT_CLAUSE.match(_LEAD.sub("", c, count=1))) for c in clauses)
+            if zeal >= EXHORT_SHARE * len(clauses):
+                spans.append((left, right))
+        left = right + 1
+    return spans
 
 
 def slogan_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the normalised answer that are runs of SLOGAN_RUN or more exhortations in a row."""
-    spans, run, left = [], [], 0
+    spans, run, left = exhortation_sentences(text) if EXHORT_SENTENCES else [], [], 0
     for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
         right = m.start() if m else len(text)
         if SLOGAN.match(text[left:right]):
@@ -759,6 +801,91 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     if len(run) >= SLOGAN_RUN:
         spans.append((run[0][0], run[-1][1]))
     return spans
+
+
+# Explanation density. A hint found in a clause that holds nothing but the case's terms, empty verbs and
+# function words (加强座席业务培训, 提升首次解决率, 3. 服务承诺。) names the point without saying anything about it.
+# A clause explains when, after those are taken out, enough characters are left (an action's object, a who,
+# a when, a how), or when it gives a reason, an example, a condition or a figure.
+EXPLAIN = True
+EXPLAIN_OWN = True
+EXPLAIN_MIN = 2  # characters of its own a clause needs to say something
+EXPLAIN_BREAK = re.compile(r"[,.;!?\n，。；！？]")
+EXPLAIN_MARKERS = re.compile(r"因为|由于|所以|因此|导致|造成|以免|免得|为了|以便|否则|比如|例如|譬如|像是|如果|一旦|只要|[0-9]"
+                             r"|^(?:先|再|首先|然后|接着|随后|之后|马上|立即|当场|当面|事后)")
+# Words that say nothing by themselves: empty verbs of exhortation, hedges, connectives, numbering.
+_EMPTY = sorted(set(_EXHORT_WORDS := (
+    "加强", "提升", "提高", "树立", "坚持", "强化", "增强", "完善", "落实", "推动", "促进", "不断", "努力", "切实",
+    "高度", "重视", "牢固", "转变", "持续", "创新", "改善", "优化", "用心", "精心", "真正", "积极", "认真", "全面",
+    "深入", "大力", "狠抓", "抓好", "做好", "打造", "实现", "确保", "形成", "注重", "健全", "建立", "规范", "科学",
+    "合理", "有效", "进一步", "充分", "发挥", "做到", "加大", "力度", "水平", "能力", "意识", "理念", "体系", "机制",
+    "管理", "工作", "问题", "方面", "相关", "主要", "首先", "其次", "然后", "最后", "另外", "同时", "还有", "一是",
+    "二是", "三是", "四是", "五是", "第一", "第二", "第三", "第四", "第五", "我们", "企业", "公司", "应该", "应当",
+    "必须", "需要", "一定", "进行", "开展", "关于", "对于", "问题", "这个", "那个", "就是", "也是", "都是", "以及",
+    "还要", "要求", "要点", "原因", "措施", "建议", "方法", "包括", "分析", "说明", "总之", "综上", "所述",
+)), key=len, reverse=True)
+_EMPTY_CHARS = set("的了和与及或要是在对把将等也都就还更很又并其之而从向被让使得着过吧呢啊嘛呀")
+
+
+@lru_cache(maxsize=512)
+def _known_pattern(known: frozenset[str]) -> re.Pattern:
+    words = sorted({w for w in known if len(w) >= 2} | set(_EMPTY), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def _known_words(hint_sets: tuple) -> frozenset[str]:
+    """Every hint word of the given points (each a list of groups) and its synonyms, normalised, without the minus."""
+    out = set()
+    for hints in hint_sets:
+        for group in hints or []:
+            words = tuple(w for w in map(hint_word, group) if w)
+            out.update(w.lstrip(REQUIRES_NEGATION) for w in words)
+            if USE_SYNONYMS:
+                out.update(synonym_words(words))
+    return frozenset(out)
+
+
+EXPLAIN_NUMBERING = re.compile(r"^(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+
+
+EXPLAIN_ITEM = True
+EXPLAIN_GROUPS = 0
+EXPLAIN_LONG = 5
+EXPLAIN_AFTER_COLON = True
+
+
+def explains(text: str, start: int, end: int, known: frozenset[str], credited=(), group=-1) -> bool:
+    """Does the clause around text[start:end] say something beyond the point's terms and empty words?"""
+    left = start
+    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
+        left -= 1
+    m = EXPLAIN_BREAK.search(text, end)
+    right = m.start() if m else len(text)
+    clause = text[left:right]
+    colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
+    if colon >= 0:  # "heading: what is said about it": only what is said counts
+        left += colon + (2 if clause[colon] == "—" else 1)
+        clause = text[left:right]
+    clause = EXPLAIN_NUMBERING.sub("", clause)
+    if EXPLAIN_MARKERS.search(clause):
+        return True
+    rest = _known_pattern(known).sub("", clause)
+    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in rest)
+    if own >= EXPLAIN_MIN:
+        return True
+    # two parts of the point related in one clause (没有规定处理时限，问题一拖再拖 / 没有投诉系统和客户档案，无法跟踪)
+    if left > start or "、" in clause:
+        return False
+    # a long hint is itself a claim (晚上没人接, 管理幅度过大), and two parts of the point related in one clause say
+    # something (没有规定处理时限，问题一拖再拖 / 没有投诉系统和客户档案，无法跟踪)
+    return (end - start >= EXPLAIN_LONG and len(clause) - (end - start) >= 2) or (own >= EXPLAIN_GROUPS and any(
+        g != group and left <= a and b <= right and _related(text, (start, end), (a, b)) for a, b, g in credited))
+
+
+def _related(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Are two hits joined by words of their own (主动回访说明疑点), not merely put side by side (厂家和第三方, 机会威胁)?"""
+    (a, b), (c, d) = sorted((one, other))
+    return bool(text[b:c].strip("和与及跟同或的"))
 
 
 def _shared_hints(key_points: list[dict]) -> frozenset[str]:
@@ -778,7 +905,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
             + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
+    known = _known_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared, known)
             for i, p in enumerate(key_points)]
 
 
