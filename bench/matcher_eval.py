@@ -12,6 +12,7 @@ Development sets (written blind, then used to tune the matcher and their cases' 
     .venv/bin/python bench/matcher_eval.py            # figures per style
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion
     .venv/bin/python bench/matcher_eval.py --no-synonyms   # without 同义词词林 expansion
+    .venv/bin/python bench/matcher_eval.py --no-explain    # without the explanation-density rule
 """
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ def main() -> int:
     if "--no-synonyms" in sys.argv:  # the matcher without 同义词词林 expansion, for comparison
         from training.grading import keypoints
         keypoints.USE_SYNONYMS = False
+    if "--no-explain" in sys.argv:  # credit hints however bare their clause (the rule before round 5)
+        from training.grading import keypoints
+        keypoints.EXPLAIN = False
     text = open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8").read()
     frozen = frozen_body_ok(text)
     if frozen is False:

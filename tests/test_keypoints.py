@@ -219,7 +219,7 @@ def test_suggest_points_and_weighted_score():
 
 def test_a_negative_item_in_a_list_of_faults_does_not_negate_the_next_item():
     assert suggest_point(0, [["创新"]], "产品质量不稳定、缺少创新").covered
-    assert suggest_point(0, [["服务"]], "价格不合理、服务差").covered
+    assert suggest_point(0, [["服务"]], "价格不合理、服务态度差").covered
     assert not suggest_point(0, [["解释"]], "我没道歉、解释").covered  # a leading negator covers the list
 
 
@@ -749,3 +749,13 @@ def test_a_sentence_of_exhortations_earns_nothing_however_long_its_clauses():
     assert not any(s.covered for s in suggest_points(slogan, points))
     concrete = "前台把投诉转给工程部后就不管了，工程部说没接到通知，谁第一个接到投诉谁就负责到底，首问负责。"
     assert suggest_points(concrete, points)[1].covered
+
+
+@pytest.mark.parametrize("answer,covered", [
+    ("有形性——休息区、设施", False),                              # a term glossed with more terms
+    ("新流程（自动审核、上门取件、扫码验收）", False),                # a heading and its bracketed items
+    ("有形性：休息区座位太少，手机没地方充电，要多摆座位、装插座。", True),  # the term and what is wrong and done
+])
+def test_items_of_a_list_and_of_a_bracket_are_clauses_of_their_own(answer, covered):
+    hints = [["有形性", "有形"], ["休息区", "座位", "自动审核"], ["设施", "插座", "上门取件"]]
+    assert suggest_point(0, hints, answer).covered is covered

@@ -578,10 +578,8 @@ def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> boo
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "",
-                  shared: frozenset[str] = frozenset(), known: frozenset[str] | None = None) -> PointSuggestion:
+                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
-    if known is None:  # a point on its own (a follow-up): its own hints are the terms it knows
-        known = _known_words((hints,))
     about_absence = bool(ABSENCE.search(label))
 
     def original(start: int, end: int) -> tuple[int, int]:
@@ -670,12 +668,12 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     # What it rejects is taken off what it makes: two groups made and one rejected is one group's evidence.
     specific = any(len(w) >= SPECIFIC for w in hint_words)
     covered = enough and rejected < len(found) and (refused == 0 or len(found) - refused >= needed or specific)
-    own = _known_words((tuple(tuple(g) for g in hints),)) if EXPLAIN_OWN else known
+    terms = _own_terms(tuple(tuple(g) for g in hints))
     # Evidence must explain: a point named only in clauses that say nothing beyond its terms is not made.
     credited = [(o[0], o[1], g) for g, (_, polar, occurrences, *_) in enumerate(per_group) for o in occurrences
                 if not o[3] and not any(a <= o[0] and o[1] <= b for a, b in skip or ())]
     unexplained = covered and EXPLAIN and not any(
-        explains(text, a, b, own if EXPLAIN_OWN else known, credited, g) for a, b, g in credited)
+        explains(text, a, b, terms, credited, g) for a, b, g in credited)
     covered = covered and not unexplained
     if covered:
         reason = "covered"
@@ -803,59 +801,49 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Explanation density. A hint found in a clause that holds nothing but the case's terms, empty verbs and
-# function words (加强座席业务培训, 提升首次解决率, 3. 服务承诺。) names the point without saying anything about it.
-# A clause explains when, after those are taken out, enough characters are left (an action's object, a who,
-# a when, a how), or when it gives a reason, an example, a condition or a figure.
-EXPLAIN = True
-EXPLAIN_OWN = True
+# Explanation density. A hint found in a clause that holds nothing but the point's own terms, empty verbs and
+# function words (加强培训, 3. 响应性：缩短等待。, 有形性——休息区、设施) names the point without saying anything
+# about it. A clause (items of a 、-list and a bracket count as clauses; after "heading：" only what follows)
+# explains when, after those are taken out, EXPLAIN_MIN characters are left (an action's object, a who, a when,
+# a how), or when it gives a reason, an example, a condition, a figure or an order (先…再…). A point is credited
+# only when at least one of its hits sits in a clause that explains.
+EXPLAIN = True  # bench/matcher_eval.py compares with and without
 EXPLAIN_MIN = 2  # characters of its own a clause needs to say something
-EXPLAIN_BREAK = re.compile(r"[,.;!?\n，。；！？]")
+EXPLAIN_LONG = 5  # a hint this long is itself a claim (晚上没人接) when its clause holds anything besides
+EXPLAIN_BREAK = re.compile(r"[,.;!?\n，。；！？、（）()]")
 EXPLAIN_MARKERS = re.compile(r"因为|由于|所以|因此|导致|造成|以免|免得|为了|以便|否则|比如|例如|譬如|像是|如果|一旦|只要|[0-9]"
                              r"|^(?:先|再|首先|然后|接着|随后|之后|马上|立即|当场|当面|事后)")
+EXPLAIN_NUMBERING = re.compile(r"^(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 # Words that say nothing by themselves: empty verbs of exhortation, hedges, connectives, numbering.
-_EMPTY = sorted(set(_EXHORT_WORDS := (
+_EMPTY = (
     "加强", "提升", "提高", "树立", "坚持", "强化", "增强", "完善", "落实", "推动", "促进", "不断", "努力", "切实",
     "高度", "重视", "牢固", "转变", "持续", "创新", "改善", "优化", "用心", "精心", "真正", "积极", "认真", "全面",
     "深入", "大力", "狠抓", "抓好", "做好", "打造", "实现", "确保", "形成", "注重", "健全", "建立", "规范", "科学",
     "合理", "有效", "进一步", "充分", "发挥", "做到", "加大", "力度", "水平", "能力", "意识", "理念", "体系", "机制",
     "管理", "工作", "问题", "方面", "相关", "主要", "首先", "其次", "然后", "最后", "另外", "同时", "还有", "一是",
     "二是", "三是", "四是", "五是", "第一", "第二", "第三", "第四", "第五", "我们", "企业", "公司", "应该", "应当",
-    "必须", "需要", "一定", "进行", "开展", "关于", "对于", "问题", "这个", "那个", "就是", "也是", "都是", "以及",
+    "必须", "需要", "一定", "进行", "开展", "关于", "对于", "这个", "那个", "就是", "也是", "都是", "以及",
     "还要", "要求", "要点", "原因", "措施", "建议", "方法", "包括", "分析", "说明", "总之", "综上", "所述",
-)), key=len, reverse=True)
-_EMPTY_CHARS = set("的了和与及或要是在对把将等也都就还更很又并其之而从向被让使得着过吧呢啊嘛呀")
+)
+_EMPTY_CHARS = frozenset("的了和与及或要是在对把将等也都就还更很又并其之而从向被让使得着过吧呢啊嘛呀")
 
 
-@lru_cache(maxsize=512)
-def _known_pattern(known: frozenset[str]) -> re.Pattern:
-    words = sorted({w for w in known if len(w) >= 2} | set(_EMPTY), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)))
+@lru_cache(maxsize=1024)
+def _own_terms(groups: tuple[tuple[str, ...], ...]) -> re.Pattern:
+    """A pattern for a point's hint words, their synonyms and the empty words, longest first."""
+    words = set(_EMPTY)
+    for group in groups:
+        written = tuple(w for w in map(hint_word, group) if w)
+        words.update(w.lstrip(REQUIRES_NEGATION) for w in written if len(w.lstrip(REQUIRES_NEGATION)) >= 2)
+        if USE_SYNONYMS:
+            words.update(synonym_words(written))
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
-def _known_words(hint_sets: tuple) -> frozenset[str]:
-    """Every hint word of the given points (each a list of groups) and its synonyms, normalised, without the minus."""
-    out = set()
-    for hints in hint_sets:
-        for group in hints or []:
-            words = tuple(w for w in map(hint_word, group) if w)
-            out.update(w.lstrip(REQUIRES_NEGATION) for w in words)
-            if USE_SYNONYMS:
-                out.update(synonym_words(words))
-    return frozenset(out)
-
-
-EXPLAIN_NUMBERING = re.compile(r"^(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
-
-
-EXPLAIN_ITEM = True
-EXPLAIN_GROUPS = 0
-EXPLAIN_LONG = 5
-EXPLAIN_AFTER_COLON = True
-
-
-def explains(text: str, start: int, end: int, known: frozenset[str], credited=(), group=-1) -> bool:
-    """Does the clause around text[start:end] say something beyond the point's terms and empty words?"""
+def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), group: int = -1) -> bool:
+    """Does the clause around text[start:end] say something beyond the point's terms and empty words?
+    `credited` holds (start, end, group) of the point's other hits: two of its parts joined in one clause by
+    words of their own (第二天主动回访说明疑点) say something even when every word is a hint."""
     left = start
     while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
         left -= 1
@@ -869,22 +857,17 @@ def explains(text: str, start: int, end: int, known: frozenset[str], credited=()
     clause = EXPLAIN_NUMBERING.sub("", clause)
     if EXPLAIN_MARKERS.search(clause):
         return True
-    rest = _known_pattern(known).sub("", clause)
-    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in rest)
-    if own >= EXPLAIN_MIN:
+    if sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause)) >= EXPLAIN_MIN:
         return True
-    # two parts of the point related in one clause (没有规定处理时限，问题一拖再拖 / 没有投诉系统和客户档案，无法跟踪)
-    if left > start or "、" in clause:
+    if left > start:  # the hit is the heading, and what follows it says nothing
         return False
-    # a long hint is itself a claim (晚上没人接, 管理幅度过大), and two parts of the point related in one clause say
-    # something (没有规定处理时限，问题一拖再拖 / 没有投诉系统和客户档案，无法跟踪)
-    return (end - start >= EXPLAIN_LONG and len(clause) - (end - start) >= 2) or (own >= EXPLAIN_GROUPS and any(
-        g != group and left <= a and b <= right and _related(text, (start, end), (a, b)) for a, b, g in credited))
+    return (end - start >= EXPLAIN_LONG and len(clause) - (end - start) >= 2) or any(
+        g != group and left <= a and b <= right and _related(text, (start, end), (a, b)) for a, b, g in credited)
 
 
 def _related(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
     """Are two hits joined by words of their own (主动回访说明疑点), not merely put side by side (厂家和第三方, 机会威胁)?"""
-    (a, b), (c, d) = sorted((one, other))
+    (_, b), (c, _) = sorted((one, other))
     return bool(text[b:c].strip("和与及跟同或的"))
 
 
@@ -905,8 +888,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
             + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
-    known = _known_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared, known)
+    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
             for i, p in enumerate(key_points)]
 
 
