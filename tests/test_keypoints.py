@@ -140,7 +140,7 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.82, R 0.96."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev2.yaml", shipped_content)
     assert len(samples) == 208
-    assert overall.precision >= 0.81 and overall.recall >= 0.94  # round 4: 0.822 and 0.955
+    assert overall.precision >= 0.82 and overall.recall >= 0.94  # round 4: 0.822 and 0.955; round 5: 0.827, 0.953
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
     assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 2  # round 4: 10 and 2
@@ -759,3 +759,18 @@ def test_a_sentence_of_exhortations_earns_nothing_however_long_its_clauses():
 def test_items_of_a_list_and_of_a_bracket_are_clauses_of_their_own(answer, covered):
     hints = [["有形性", "有形"], ["休息区", "座位", "自动审核"], ["设施", "插座", "上门取件"]]
     assert suggest_point(0, hints, answer).covered is covered
+
+
+def test_matcher_on_the_fourth_development_set(shipped_content):
+    """dev4: 140 answers in 10 styles (incl. keyword_dump and slogan_dump) on 14 cases, written blind and frozen.
+    First reading P 0.67, R 0.91 (133 false credits: wrong definitions 25, list answers 20, slogans 19); after
+    round 5's explanation-density and exhortation rules P 0.72, R 0.91 (105)."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev4.yaml").read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate("matcher_answers_dev4.yaml", shipped_content)
+    assert len(samples) == 140
+    assert overall.precision >= 0.71 and overall.recall >= 0.90  # round 5: 0.718 and 0.912
+    assert by_style["complete"].recall >= 0.97
+    assert by_style["slogan_dump"].fp <= 4 and by_style["keyword_dump"].fp <= 7  # round 5: 4 and 7 (19, 14 before)

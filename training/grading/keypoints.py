@@ -812,7 +812,7 @@ EXPLAIN_MIN = 2  # characters of its own a clause needs to say something
 EXPLAIN_LONG = 5  # a hint this long is itself a claim (晚上没人接) when its clause holds anything besides
 EXPLAIN_BREAK = re.compile(r"[,.;!?\n，。；！？、（）()]")
 EXPLAIN_MARKERS = re.compile(r"因为|由于|所以|因此|导致|造成|以免|免得|为了|以便|否则|比如|例如|譬如|像是|如果|一旦|只要|[0-9]"
-                             r"|^(?:先|再|首先|然后|接着|随后|之后|马上|立即|当场|当面|事后)")
+                             r"|^(?:先|再|首先|然后|接着|随后|之后|最后|马上|立即|当场|当面|事后)")
 EXPLAIN_NUMBERING = re.compile(r"^(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 # Words that say nothing by themselves: empty verbs of exhortation, hedges, connectives, numbering.
 _EMPTY = (
@@ -857,12 +857,14 @@ def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), gr
     clause = EXPLAIN_NUMBERING.sub("", clause)
     if EXPLAIN_MARKERS.search(clause):
         return True
-    if sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause)) >= EXPLAIN_MIN:
+    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
+    if own >= EXPLAIN_MIN:
         return True
     if left > start:  # the hit is the heading, and what follows it says nothing
         return False
     return (end - start >= EXPLAIN_LONG and len(clause) - (end - start) >= 2) or any(
-        g != group and left <= a and b <= right and _related(text, (start, end), (a, b)) for a, b, g in credited)
+        g != group and left <= a and b <= right and (own or _related(text, (start, end), (a, b)))
+        for a, b, g in credited)
 
 
 def _related(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
