@@ -78,3 +78,25 @@ def test_every_shipped_text_renders_as_markdown_does(monkeypatch):
     assert len(texts) > 1000
     assert sum(bool(PLAIN_LINE.fullmatch(t)) for t in texts) > len(texts) / 3  # the shortcut is the common case
     assert [render(t) for t in texts] == [render_markdown(t) if t.strip() else "" for t in texts]
+    # Leaving out the inline patterns a text cannot match changes nothing either.
+    assert [render_markdown(t) for t in texts] == [render_markdown(t, every_pattern=True) for t in texts]
+
+
+_MARKDOWN_BITS = ["服务", "质量", "a", "1", " ", "  ", "\n", "\n\n", "*", "**", "_", "__", "=", "==", "~", "~~", "# ",
+                  "### ", "> ", "- ", "1. ", "| ", " |", "---", "|---|---|\n", "    ", "：", "（", "）", "'", '"', ".",
+                  "2)", "+ ", "```\n", "\t", "`", "[", "](", "<", ">", "&", "amp;", "\\", "!", "http://x", "@", "\r\n"]
+
+
+@pytest.mark.parametrize("every_char", [False, True])
+def test_inline_patterns_left_out_are_ones_that_cannot_match(every_char):
+    """render_markdown tries only the inline patterns whose characters occur in the text: on random
+    Markdown (with and without the characters that make it try them all) the HTML is the same."""
+    import random
+
+    from training.content.markdown import _EVERY_PATTERN, render_markdown
+
+    rng = random.Random(12)
+    bits = _MARKDOWN_BITS if every_char else [b for b in _MARKDOWN_BITS if not _EVERY_PATTERN.search(b)]
+    for _ in range(3000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 40)))
+        assert render_markdown(text) == render_markdown(text, every_pattern=True), repr(text)

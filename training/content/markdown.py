@@ -60,10 +60,53 @@ def render(text: str) -> str:
     return render_markdown(text)
 
 
-def render_markdown(text: str) -> str:
-    """render() without the cache and the plain-line shortcut: always through Markdown and nh3."""
+# Inline patterns and the characters their regex cannot match without. Python-Markdown tries every
+# inline pattern on every text node, and that loop was about half of a content load; a pattern whose
+# characters appear nowhere in the text can match no text node, so leaving it out changes nothing.
+# Patterns are known by their regex (a new or changed one is always tried); None is the line break,
+# "  \n". Texts with any character of _EVERY_PATTERN take them all: those patterns make new text
+# (links, entities, escapes, code) or are rewritten before the inline stage (tabs, \r, STX/ETX).
+_PATTERN_NEEDS = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": "`",
+    r"\\(.)": "\\",
+    r"(?<!\!)\[": "[",
+    r"\!\[": "[",
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": "<",
+    r"<([^<> !]+@[^@<> ]+)>": "<",
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": "&",
+    r"  \n": None,
+    r"\*|_": "*_",
+    r"\~|=": "~=",
+}
+_EVERY_PATTERN = re.compile(r"[`\\\[<&\t\r\x02\x03]")
+
+
+def _inline_patterns(conv: md.Markdown, text: str) -> tuple:
+    """The inline patterns of conv, in order, that can match somewhere in text."""
+    every = conv.__dict__.get("_every_pattern")
+    if every is None:
+        every = conv._every_pattern = tuple(conv.inlinePatterns)
+        conv._pattern_subsets = {}
+    if _EVERY_PATTERN.search(text):
+        return every
+    needed = frozenset(c for c in "*_~=" if c in text) | ({None} if " \n" in text or text.endswith(" ") else set())
+    subset = conv._pattern_subsets.get(needed)
+    if subset is None:
+        subset = conv._pattern_subsets[needed] = tuple(
+            p for p in every
+            if (need := _PATTERN_NEEDS.get(p.compiled_re.pattern, "")) == ""  # unknown: always tried
+            or (None in needed if need is None else any(c in needed for c in need)))
+    return subset
+
+
+def render_markdown(text: str, every_pattern: bool = False) -> str:
+    """render() without the cache and the plain-line shortcut: always through Markdown and nh3.
+
+    every_pattern: try every inline pattern on every text node, as Markdown does (tests compare)."""
     conv = _converter()
     conv.reset()
+    inline = conv.treeprocessors["inline"]
+    inline.inlinePatterns = conv.inlinePatterns if every_pattern else _inline_patterns(conv, text)
     raw = conv.convert(text)
     raw = re.sub(r"<(/?)h([12])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", raw)
     return nh3.clean(
