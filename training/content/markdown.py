@@ -33,6 +33,19 @@ def _converter() -> md.Markdown:
     return conv
 
 
+def _cleaner(kind: str) -> nh3.Cleaner:
+    """The sanitizer for rendered HTML ("html") or for HTML → text ("text"), one per thread: nh3.clean
+    builds a new one on every call, which took most of its time on short texts."""
+    cleaners = getattr(_local, "cleaners", None)
+    if cleaners is None:
+        cleaners = _local.cleaners = {
+            "html": nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                                url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"),
+            "text": nh3.Cleaner(tags=set()),
+        }
+    return cleaners[kind]
+
+
 # One line of prose whose every character means nothing to Markdown or HTML: Chinese, CJK and
 # full-width punctuation, curly quotes and dashes, letters, digits, %, single spaces. Most stems,
 # options and 解析 are such a line, and for them Markdown + nh3 give exactly <p>line</p>
@@ -109,13 +122,7 @@ def render_markdown(text: str, every_pattern: bool = False) -> str:
     inline.inlinePatterns = conv.inlinePatterns if every_pattern else _inline_patterns(conv, text)
     raw = conv.convert(text)
     raw = re.sub(r"<(/?)h([12])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", raw)
-    return nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    return _cleaner("html").clean(raw)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -124,7 +131,7 @@ def plain_text(safe_html: str) -> str:
     if safe_html.startswith("<p>") and safe_html.endswith("</p>") and PLAIN_LINE.fullmatch(safe_html[3:-4]):
         return safe_html[3:-4]  # what render() made of a plain line
     spaced = _BLOCK_TAG.sub(r" \g<0>", safe_html)  # keep words of adjacent blocks apart
-    text = nh3.clean(spaced, tags=set())
+    text = _cleaner("text").clean(spaced)
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
