@@ -21,6 +21,7 @@ from ..models import (
     case_topics, question_topics,
 )
 from ..models.base import utcnow
+from .gcwindow import old_objects_frozen
 from .items import ContentSet
 from .payloads import case_payload, fingerprint, question_payload
 
@@ -135,6 +136,7 @@ def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
             "question": (Question, questions), "case": (Case, cases), "blueprint": (PaperBlueprint, blueprints)}
 
 
+@old_objects_frozen()
 def sync_content(session: Session, content: ContentSet) -> SyncReport:
     """Bring the database in line with content; content must have no problems."""
     if content.problems:
@@ -239,6 +241,7 @@ def publish_document(session: Session, path: str, content: ContentSet, previous_
     return publish_documents(session, [(path, content, previous_ids)])
 
 
+@old_objects_frozen()
 def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[str]]]) -> str:
     """Publish browser documents (each checked: no problems) as live items with origin "web" (caller commits).
 
