@@ -266,3 +266,22 @@ def test_json_columns_keep_chinese_as_text_and_lone_surrogates_escaped():
     from training.config import json_text
     assert json_text({"题干": "服务“质量”"}) == '{"题干": "服务“质量”"}'
     assert json_text(["\ud800"]) == '["\\ud800"]'
+
+
+def test_case_payload_json_is_what_asdict_gives():
+    """CasePayload.to_json builds its dicts by hand (asdict deep-copies every hint): same keys, same
+    order, same values, and the hints are copies, for every shipped case."""
+    from dataclasses import asdict
+
+    from training.content.payloads import case_payload
+
+    cases = read_content(CONTENT).cases
+    assert cases
+    for case in cases:
+        payload = case_payload(case)
+        made = payload.to_json()
+        for name in ("key_points", "followups"):
+            expected = [asdict(part) for part in getattr(payload, name)]
+            assert made[name] == expected and [list(d) for d in made[name]] == [list(d) for d in expected]
+            for part, d in zip(getattr(payload, name), made[name], strict=True):
+                assert d["hints"] is not part.hints and all(a is not b for a, b in zip(d["hints"], part.hints))
