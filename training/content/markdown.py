@@ -52,6 +52,14 @@ def _cleaner(kind: str) -> nh3.Cleaner:
 # (tests/test_markdown.py checks this against the full path for every text in content/).
 _PLAIN_CHARS = "\u4e00-\u9fff\u3001-\u303f\uff01-\uff5e\u2010-\u2027\u2030-\u205e\u2460-\u24ff\u00d7\u00f7A-Za-z0-9%"
 PLAIN_LINE = re.compile(f"[{_PLAIN_CHARS}]+(?: [{_PLAIN_CHARS}]+)*")
+# One line of such words (plus {key} references and /) with **strong** spans between them: most other
+# one-line texts. Markdown + nh3 give <p>…</p> with each span as <strong>…</strong>; a span must
+# not start or end with a space, and two spans need a word between them (tests/test_markdown.py
+# checks this shape against the full path on every shipped text and on random lines).
+_WORD = f"[{_PLAIN_CHARS}{{}}/]+"
+_RUN = f"{_WORD}(?: {_WORD})*"
+STRONG_LINE = re.compile(f"{_RUN}|(?:{_RUN} ?)?\\*\\*{_RUN}\\*\\*(?: ?{_RUN} ?\\*\\*{_RUN}\\*\\*)*(?: ?{_RUN})?")
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
 # Enough for the texts of a 10 000-question import (stem + 解析 each), so the confirmation after
 # a preview, or a reload of unchanged files, does not render them again.
 CACHE_SIZE = 32_768
@@ -70,6 +78,8 @@ def render(text: str) -> str:
         return ""
     if PLAIN_LINE.fullmatch(text):
         return f"<p>{text}</p>"
+    if STRONG_LINE.fullmatch(text):
+        return "<p>" + _STRONG.sub(r"<strong>\1</strong>", text) + "</p>"
     return render_markdown(text)
 
 
