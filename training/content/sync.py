@@ -94,7 +94,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     session.flush()  # what the ORM holds goes first, as it would before an ORM INSERT
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
+        _executemany(connection, table, names, rows)
         return
     columns = [table.c[name] for name in names]
     processors = [c.type.bind_processor(connection.dialect) for c in columns]  # JSON → text, as an INSERT would
@@ -104,6 +104,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             for row in rows:
                 copy.write_row([row[name] if process is None else process(row[name])
                                 for name, process in zip(names, processors, strict=True)])
+
+
+def _executemany(connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> None:
+    """One driver executemany of the INSERT, compiled once, each value through its column type's bind
+    processor: what connection.execute(insert(table), rows) sends, without SQLAlchemy building and
+    processing a parameter dict per row (a third of the insert time on SQLite)."""
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    order = [compiled.binds[name].key for name in compiled.positiontup or ()]
+    if sorted(order) != sorted(names):  # not a plain positional INSERT of these columns: the usual way
+        connection.execute(insert(table), rows)
+        return
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order]
+    connection.exec_driver_sql(str(compiled), [
+        tuple(row[name] if process is None else process(row[name]) for name, process in zip(order, processors))
+        for row in rows])
 
 
 def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
