@@ -19,7 +19,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 _local = threading.local()
 _SPACE = re.compile(r"\s+")
 # Only block boundaries become spaces: inline tags sit inside Chinese words ("服务<b>质量</b>").
-_BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|tr|td|th|br|hr|blockquote|pre|dd|dt|table|ul|ol)\b")
+# A lookahead, so the space goes in by a literal replacement (a template like " \g<0>" is expanded
+# in Python for every tag).
+_BLOCK_TAG = re.compile(r"(?=</?(?:p|li|h[1-6]|tr|td|th|br|hr|blockquote|pre|dd|dt|table|ul|ol)\b)")
 
 
 def _converter() -> md.Markdown:
@@ -140,7 +142,7 @@ def plain_text(safe_html: str) -> str:
     """The visible text of rendered HTML, whitespace folded, for search and snippets."""
     if safe_html.startswith("<p>") and safe_html.endswith("</p>") and PLAIN_LINE.fullmatch(safe_html[3:-4]):
         return safe_html[3:-4]  # what render() made of a plain line
-    spaced = _BLOCK_TAG.sub(r" \g<0>", safe_html)  # keep words of adjacent blocks apart
+    spaced = _BLOCK_TAG.sub(" ", safe_html)  # keep words of adjacent blocks apart
     text = _cleaner("text").clean(spaced)
     return _SPACE.sub(" ", html.unescape(text)).strip()
 

@@ -52,7 +52,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     jobs = []
     for path in files + extra:
         shown = display_path(path)
-        key = str(path.resolve())
+        key = str(path.resolve()) if overrides else ""  # resolving is a stat per path component
         try:
             jobs.append((shown, overrides[key] if key in overrides else path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
