@@ -46,11 +46,10 @@ def test_concurrent_windows_share_one_freeze():
 def test_a_content_load_runs_in_the_window(monkeypatch):
     from pathlib import Path
 
-    from training.content.validate import read_content
+    from training.content import validate
 
     seen = []
-    import training.content.validate as validate
     real = validate.cross_check
     monkeypatch.setattr(validate, "cross_check", lambda c: seen.append(gc.get_freeze_count()) or real(c))
-    read_content(Path(__file__).resolve().parent.parent / "content")
+    validate.read_content(Path(__file__).resolve().parent.parent / "content")
     assert seen and seen[0] > 0 and gc.get_freeze_count() == 0

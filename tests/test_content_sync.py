@@ -290,14 +290,14 @@ def test_case_payload_json_is_what_asdict_gives():
 def test_bulk_rows_are_stored_as_an_orm_insert_stores_them(app):
     """insert_rows (COPY on PostgreSQL, one driver executemany elsewhere) stores exactly what SQLAlchemy's
     own INSERT stores: JSON as text, datetimes and booleans in the database's format, NULLs."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from sqlalchemy import insert, text
 
     from training.content.sync import insert_rows
     from training.models import Area, ItemVersion
 
-    when = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
     version = dict(kind="question", number=1, fingerprint="f", origin="file", created_at=when,
                    payload={"题干": "服务“质量”", "answer": [True, None, 1.5], "s": "\\ud800"})
     area = dict(title="标题", summary="", position=3, core=True, retired=False, fingerprint="g")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 QUESTION_TYPES = ("单选", "多选", "判断", "排序", "匹配")
@@ -44,7 +44,7 @@ class Item:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hashed_fields(cls: type) -> tuple[str, ...]:
     """The fields Item.fingerprint hashes, in order (fields() builds its answer anew on every call)."""
     return tuple(f.name for f in fields(cls) if f.name != "questions")
