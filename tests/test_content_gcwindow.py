@@ -1,0 +1,55 @@
+"""The collector window of a content load leaves the collector as it found it."""
+import gc
+import threading
+
+from training.content.gcwindow import old_objects_frozen
+
+
+def test_objects_are_frozen_inside_and_released_after_even_when_nested():
+    assert gc.get_freeze_count() == 0
+    with old_objects_frozen():
+        assert gc.get_freeze_count() > 0
+        with old_objects_frozen():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0  # the inner window does not end the outer one
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_error_inside_still_unfreezes():
+    try:
+        with old_objects_frozen():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.get_freeze_count() == 0
+
+
+def test_concurrent_windows_share_one_freeze():
+    entered, release = threading.Event(), threading.Event()
+
+    def other():
+        with old_objects_frozen():
+            entered.set()
+            release.wait(5)
+
+    t = threading.Thread(target=other)
+    t.start()
+    entered.wait(5)
+    with old_objects_frozen():
+        pass
+    assert gc.get_freeze_count() > 0  # the other thread's load is still running
+    release.set()
+    t.join()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_content_load_runs_in_the_window(monkeypatch):
+    from pathlib import Path
+
+    from training.content import validate
+
+    seen = []
+    real = validate.cross_check
+    monkeypatch.setattr(validate, "cross_check", lambda c: seen.append(gc.get_freeze_count()) or real(c))
+    validate.read_content(Path(__file__).resolve().parent.parent / "content")
+    assert seen and seen[0] > 0 and gc.get_freeze_count() == 0
