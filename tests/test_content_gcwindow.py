@@ -53,3 +53,15 @@ def test_a_content_load_runs_in_the_window(monkeypatch):
     monkeypatch.setattr(validate, "cross_check", lambda c: seen.append(gc.get_freeze_count()) or real(c))
     validate.read_content(Path(__file__).resolve().parent.parent / "content")
     assert seen and seen[0] > 0 and gc.get_freeze_count() == 0
+
+
+def test_a_process_that_runs_frozen_stays_frozen_after_a_load():
+    """app.py freezes the start-up heap; a load in such a worker must not thaw it for good."""
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with old_objects_frozen():
+            made = [[i] for i in range(1000)]  # long-lived objects the load makes
+        assert gc.get_freeze_count() >= before + len(made)  # collected once, then frozen again, new ones too
+    finally:
+        gc.unfreeze()
