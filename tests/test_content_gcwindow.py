@@ -59,7 +59,6 @@ def test_a_process_that_runs_frozen_stays_frozen_after_a_load():
     """app.py freezes the start-up heap; a load in such a worker must not thaw it for good."""
     gc.freeze()
     try:
-
         with old_objects_frozen():
             made = {"content": [object() for _ in range(100)]}  # a long-lived object the load makes
         assert gc.is_tracked(made) and gc.get_freeze_count() > 0
