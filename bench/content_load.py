@@ -14,6 +14,7 @@ reload of the unchanged bank in the same process shows what the caches save.
     /work/main/.venv/bin/python bench/content_load.py                  # a temp SQLite file
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_load /work/main/.venv/bin/python bench/content_load.py
     /work/main/.venv/bin/python bench/content_load.py --rounds 5 --profile   # also cProfile one 10k load
+    /work/main/.venv/bin/python bench/content_load.py --profile-shipped       # cProfile the first shipped load
 """
 from __future__ import annotations
 
@@ -202,6 +203,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", action="store_true", help="cProfile the first 10k round")
+    ap.add_argument("--profile-shipped", action="store_true", help="cProfile the first shipped round")
     args = ap.parse_args()
     url, tmp_db = database_url()
     tmp_synth = None
@@ -214,7 +216,8 @@ def main() -> int:
         with app.app_context(), phase_clock(db.engine) as clock:
             from training.content import validate
             clock.wrap(validate, "parse_document", "parse")
-            real_ok, _ = run_rounds("shipped content", CONTENT, args.rounds, TARGET_REAL_S, clock)
+            prof_shipped = cProfile.Profile() if args.profile_shipped else None
+            real_ok, _ = run_rounds("shipped content", CONTENT, args.rounds, TARGET_REAL_S, clock, prof_shipped)
 
             t0 = time.perf_counter()
             root = make_synthetic_content(tmp_synth, files=SYNTH_FILES, per_file=SYNTH_PER_FILE)
@@ -239,6 +242,8 @@ def main() -> int:
 
             print(f"\nRESULT: shipped {verdict(real_ok)}, synthetic 10k {verdict(synth_ok)}; "
                   f"load average now {os.getloadavg()[0]:.1f}")
+            if prof_shipped:
+                show_profile(prof_shipped, "first shipped round: read_content + sync_content + commit", 40)
             if prof:
                 show_profile(prof, "first synthetic 10k round: read_content + sync_content + commit")
             db.session.remove()

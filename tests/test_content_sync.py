@@ -266,3 +266,47 @@ def test_json_columns_keep_chinese_as_text_and_lone_surrogates_escaped():
     from training.config import json_text
     assert json_text({"题干": "服务“质量”"}) == '{"题干": "服务“质量”"}'
     assert json_text(["\ud800"]) == '["\\ud800"]'
+
+
+def test_case_payload_json_is_what_asdict_gives():
+    """CasePayload.to_json builds its dicts by hand (asdict deep-copies every hint): same keys, same
+    order, same values, and the hints are copies, for every shipped case."""
+    from dataclasses import asdict
+
+    from training.content.payloads import case_payload
+
+    cases = read_content(CONTENT).cases
+    assert cases
+    for case in cases:
+        payload = case_payload(case)
+        made = payload.to_json()
+        for name in ("key_points", "followups"):
+            expected = [asdict(part) for part in getattr(payload, name)]
+            assert made[name] == expected and [list(d) for d in made[name]] == [list(d) for d in expected]
+            for part, d in zip(getattr(payload, name), made[name], strict=True):
+                assert d["hints"] is not part.hints and all(a is not b for a, b in zip(d["hints"], part.hints))
+
+
+def test_bulk_rows_are_stored_as_an_orm_insert_stores_them(app):
+    """insert_rows (COPY on PostgreSQL, one driver executemany elsewhere) stores exactly what SQLAlchemy's
+    own INSERT stores: JSON as text, datetimes and booleans in the database's format, NULLs."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, text
+
+    from training.content.sync import insert_rows
+    from training.models import Area, ItemVersion
+
+    when = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    version = dict(kind="question", number=1, fingerprint="f", origin="file", created_at=when,
+                   payload={"题干": "服务“质量”", "answer": [True, None, 1.5], "s": "\\ud800"})
+    area = dict(title="标题", summary="", position=3, core=True, retired=False, fingerprint="g")
+    insert_rows(db.session, ItemVersion.__table__, [dict(version, item_id="bulk-a")])
+    db.session.execute(insert(ItemVersion.__table__), [dict(version, item_id="orm-a")])
+    insert_rows(db.session, Area.__table__, [dict(area, id="bulk-area")])
+    db.session.execute(insert(Area.__table__), [dict(area, id="orm-area")])
+    raw = lambda sql, key: [tuple(r) for r in db.session.execute(text(sql), {"k": key})]  # noqa: E731
+    versions = "SELECT kind, number, fingerprint, origin, created_at, CAST(payload AS TEXT) FROM item_versions WHERE item_id = :k"
+    assert raw(versions, "bulk-a") == raw(versions, "orm-a") != []
+    areas = "SELECT title, summary, position, core, retired, fingerprint FROM areas WHERE id = :k"
+    assert raw(areas, "bulk-area") == raw(areas, "orm-area") != []

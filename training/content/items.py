@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 QUESTION_TYPES = ("单选", "多选", "判断", "排序", "匹配")
@@ -38,9 +39,15 @@ class Item:
 
         A bank's questions are items of their own and are left out of the bank's hash.
         """
-        payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "questions"}
+        payload = {name: getattr(self, name) for name in _hashed_fields(type(self))}
         raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_plain)
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@cache
+def _hashed_fields(cls: type) -> tuple[str, ...]:
+    """The fields Item.fingerprint hashes, in order (fields() builds its answer anew on every call)."""
+    return tuple(f.name for f in fields(cls) if f.name != "questions")
 
 
 def _plain(value: Any) -> Any:

@@ -142,9 +142,14 @@ class CasePayload:
                    followups=tuple(FollowupData(**f) for f in d.get("followups", [])))
 
     def to_json(self) -> dict[str, Any]:
+        # What asdict() gives, without its deep copy of every hint string: a load notices.
         return {"kind": self.kind, "title": self.title, "difficulty": self.difficulty,
                 "prompt_html": self.prompt_html, "background_html": self.background_html,
-                "key_points": [asdict(p) for p in self.key_points], "followups": [asdict(f) for f in self.followups]}
+                "key_points": [{"key": p.key, "label": p.label, "weight": p.weight,
+                                "explanation_html": p.explanation_html, "hints": _hints(p.hints)}
+                               for p in self.key_points],
+                "followups": [{"key": f.key, "question": f.question, "target": f.target,
+                               "answer_html": f.answer_html, "hints": _hints(f.hints)} for f in self.followups]}
 
     def point(self, key: str) -> KeyPointData | None:
         return next((p for p in self.key_points if p.key == key), None)
@@ -155,6 +160,11 @@ class CasePayload:
     def points_as_dicts(self) -> list[dict[str, Any]]:
         """The shape the key-point matcher reads."""
         return [asdict(p) for p in self.key_points]
+
+
+def _hints(hints: list[list[str]]) -> list[list[str]]:
+    """A copy of hint groups (lists of words), as asdict() makes it."""
+    return [type(group)(group) for group in hints]
 
 
 def fingerprint(payload: dict[str, Any]) -> str:

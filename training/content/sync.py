@@ -21,6 +21,7 @@ from ..models import (
     case_topics, question_topics,
 )
 from ..models.base import utcnow
+from .gcwindow import old_objects_frozen
 from .items import ContentSet
 from .payloads import case_payload, fingerprint, question_payload
 
@@ -93,7 +94,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     session.flush()  # what the ORM holds goes first, as it would before an ORM INSERT
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
+        _executemany(connection, table, names, rows)
         return
     columns = [table.c[name] for name in names]
     processors = [c.type.bind_processor(connection.dialect) for c in columns]  # JSON → text, as an INSERT would
@@ -103,6 +104,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             for row in rows:
                 copy.write_row([row[name] if process is None else process(row[name])
                                 for name, process in zip(names, processors, strict=True)])
+
+
+def _executemany(connection, table: Table, names: list[str], rows: list[dict[str, Any]]) -> None:
+    """One driver executemany of the INSERT, compiled once, each value through its column type's bind
+    processor: what connection.execute(insert(table), rows) sends, without SQLAlchemy building and
+    processing a parameter dict per row (a third of the insert time on SQLite)."""
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    order = [compiled.binds[name].key for name in compiled.positiontup or ()]
+    if sorted(order) != sorted(names):  # not a plain positional INSERT of these columns: the usual way
+        connection.execute(insert(table), rows)
+        return
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order]
+    connection.exec_driver_sql(str(compiled), [
+        tuple(row[name] if process is None else process(row[name]) for name, process in zip(order, processors))
+        for row in rows])
 
 
 def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
@@ -135,6 +152,7 @@ def _rows(content: ContentSet, versions: dict[str, dict[str, int]],
             "question": (Question, questions), "case": (Case, cases), "blueprint": (PaperBlueprint, blueprints)}
 
 
+@old_objects_frozen()
 def sync_content(session: Session, content: ContentSet) -> SyncReport:
     """Bring the database in line with content; content must have no problems."""
     if content.problems:
@@ -239,6 +257,7 @@ def publish_document(session: Session, path: str, content: ContentSet, previous_
     return publish_documents(session, [(path, content, previous_ids)])
 
 
+@old_objects_frozen()
 def publish_documents(session: Session, docs: list[tuple[str, ContentSet, list[str]]]) -> str:
     """Publish browser documents (each checked: no problems) as live items with origin "web" (caller commits).
 

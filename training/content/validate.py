@@ -5,6 +5,7 @@ import os
 import re
 from pathlib import Path
 
+from .gcwindow import old_objects_frozen
 from .items import ContentSet, Problem
 from .parse import parse_areas, parse_document
 from .markdown import raw_html_lines
@@ -28,6 +29,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+@old_objects_frozen()
 def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> ContentSet:
     """Parse every file under root and cross-check them.
 
@@ -50,7 +52,7 @@ def read_content(root: Path | str, overrides: dict[str, str] | None = None) -> C
     jobs = []
     for path in files + extra:
         shown = display_path(path)
-        key = str(path.resolve())
+        key = str(path.resolve()) if overrides else ""  # resolving is a stat per path component
         try:
             jobs.append((shown, overrides[key] if key in overrides else path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..access import login_required
 from ..extensions import db
 from ..models.base import display_tz, utcnow
-from ..pagecache import personal_page
+from ..pagecache import page_cache, personal_page
 from ..progress import readiness as rd
 from ..progress import stats
 from ..progress.stats import MASTERED, WEAK_DAYS, WEAK_MIN_ANSWERS, Day, Sitting
@@ -44,14 +44,16 @@ def gather(user_id: int, now: datetime) -> Page:
     session, tz = db.session, display_tz()
     today = stats.local_today(tz, now)
     recent_since = stats.day_start(today - timedelta(days=rd.RECENT_DAYS - 1), tz)
-    cmap = stats.content_map(session)
+    cache = page_cache()  # what the syllabus holds changes only with a content load: built once per version
+    cmap = cache.remember("progress.content_map", lambda: stats.content_map(session)) if cache else stats.content_map(session)
+    papers = cache.remember("progress.paper_types", lambda: rd.paper_types(session)) if cache else rd.paper_types(session)
     tallies, cases = stats.question_tallies(
         session, user_id, stats.day_start(today - timedelta(days=WEAK_DAYS - 1), tz), recent_since)
     recall = stats.retrievabilities(session, user_id, now)
     activity = stats.daily_activity(session, user_id, tz, now, stats.day_start(today - timedelta(days=29), tz))
     streak, longest = stats.streaks(activity, today)
     sittings = stats.exam_sittings(session, user_id) + stats.defense_sittings(session, user_id)
-    inputs = rd.part_inputs(rd.paper_types(session), cmap, tallies, recall, cases,
+    inputs = rd.part_inputs(papers, cmap, tallies, recall, cases,
                             stats.recent_mock_samples(session, user_id, recent_since))
     return Page(today=today, areas=stats.area_stats(cmap, tallies, recall), weakest=stats.weakest_topics(cmap, tallies),
                 last30=stats.window(activity, today, 30), calendar=stats.calendar(activity, today),
