@@ -123,15 +123,17 @@ def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
     """Written blind on 2026-12-01 (16 cases across all 13 areas, 9 styles, 144 answers) from case extracts
     without hint lines, frozen by its checksum before the matcher was run on it; never used for tuning.
     First reading (round 3 matcher): P 0.69, R 0.95, with 25 points credited to keyword dumps.
-    After round 4: P 0.72, R 0.93 (keyword dumps 23, wrong definitions 19, rejections 14 false credits)."""
+    After round 4: P 0.72, R 0.93 (keyword dumps 23, wrong definitions 19, rejections 14 false credits).
+    After round 5 (a hint counts only in a clause that says something): P 0.74, R 0.92, keyword dumps 12."""
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout4.yaml").read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout4.yaml", shipped_content)
     assert len(samples) == 144
-    assert overall.precision >= 0.71 and overall.recall >= 0.92
+    assert overall.precision >= 0.73 and overall.recall >= 0.91
     assert by_style["complete"].recall >= 0.93
+    assert by_style["keyword_dump"].fp <= 12
 
 
 def test_matcher_on_the_blind_development_set(shipped_content):
