@@ -101,3 +101,14 @@ def test_a_dead_connection_used_at_once_fails_the_request_only(tmp_path):
             conn.execute(text("select 1"))
     with engine.connect() as conn:
         assert conn.execute(text("select 7")).scalar() == 7
+
+
+def test_every_rate_limit_is_on_a_post_so_cached_reads_may_skip_them(app):
+    """dbconn._reads_carry_no_limit lets GETs of read-only views skip Flask-Limiter: right only while no
+    limit applies to a read. A limit on a GET would need that filter to go."""
+    from training.extensions import limiter
+    manager = limiter.limit_manager
+    assert manager._decorated_limits and not manager._default_limits and not manager._application_limits
+    for name, limits in manager._decorated_limits.items():
+        for limit in limits:
+            assert limit.methods and set(limit.methods) <= {"post"}, (name, limit.methods)
