@@ -56,7 +56,7 @@ def test_read_only_pages_run_in_autocommit_and_writes_in_a_transaction(real_app)
             assert response.status_code == 200 and "读写测试" in response.get_data(as_text=True)
         assert seen and all(level == "AUTOCOMMIT" for _, level in seen), seen
         seen.clear()
-        page = request("get", f"/practice/s/{ps_id}").get_data(as_text=True)  # not marked: a transaction
+        page = request("get", f"/practice/s/{ps_id}").get_data(as_text=True)
         version = re.search(r'name="version_id" value="(\d+)"', page).group(1)
         response = request("post", f"/practice/s/{ps_id}/answer", data={
             "csrf_token": csrf_from(page), "question_id": q_id, "version_id": version, "started": "0",

@@ -12,8 +12,9 @@ BEGIN, the SELECT and ROLLBACK. Two rules bring it down to one:
 - **Read-only views run in autocommit.** A view marked with read_only() (it and everything it
   calls only SELECT) gets its session's connection in AUTOCOMMIT on GET and HEAD: no BEGIN, no
   ROLLBACK. Each statement then sees the latest committed data, which is all a page of reads needs.
-  Every view that writes keeps its transaction; a write attempted from a read-only view would
-  still commit statement by statement, so only views that never write may carry the mark.
+  Every view that writes keeps its transaction; a write from a read-only view commits statement by
+  statement, so a view may carry the mark only if any write it makes is one self-contained statement
+  (the practice page's guarded UPDATE that skips a retired question), never two that belong together.
 """
 from __future__ import annotations
 

@@ -242,7 +242,7 @@ def question_memo_key() -> tuple | None:
 
 @bp.route("/s/<int:session_id>")
 @login_required
-@personal_page(question_memo_key, read_only=False)
+@personal_page(question_memo_key)  # reads; its one write (skip a retired question) is a single guarded UPDATE
 def show(session_id: int):
     """The current question of a set (its feedback if already answered this round; the summary at the end)."""
     ps = g.get("practice_set") or own_session(session_id)
