@@ -539,6 +539,19 @@ def test_an_answer_after_another_worker_revealed_is_refused_by_the_database(live
     assert db.session.execute(db.select(Response).where(Response.live_session_id == live.id)).first() is None
 
 
+@on_postgresql
+def test_while_a_thread_builds_the_new_version_other_polls_get_the_one_before(live_app, loaded, users, teacher):
+    live = make_live(users["instructor"])
+    phone = Phone(live_app, live, "小明")
+    assert phone.state().json["phase"] == "lobby"
+    control(teacher, live, "start")
+    store = live_app.extensions["live_cache"]
+    with store.lock:  # another thread of this worker is building the new version
+        waiting = phone.state()
+    assert waiting.status_code == 304 and answered_before_the_app(waiting)
+    assert phone.state().json["phase"] == "question"  # built now: the new state
+
+
 def test_a_flood_of_polls_is_limited_per_phone(live_app, loaded, users):
     live_app.config["LIVE_POLL_LIMIT"] = "5 per minute"
     live = make_live(users["instructor"])
