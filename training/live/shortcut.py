@@ -19,8 +19,8 @@ a connection of the thread's own:
   The worker's snapshot of that version gave the question, its window and the scoring rule; the statement
   inserts only if the session row still says so (that version, phase, question, opening and deadline:
   every phase change bumps the version), holding the row FOR SHARE like the view's answer, so a reveal
-  waits for it and none lands after one. uq_responses_live
-  keeps one answer per player and question; a repeat reads the first and sends it back.
+  waits for it and none lands after one. uq_responses_live keeps one answer per player and question; a
+  repeat reads the first and sends it back.
 
 Anything else goes on to the views, which say what is wrong or what happened: a version this worker has
 not built, a token not in the room, a removed or replaced player, a flood, a signed-in player's answer
