@@ -21,11 +21,24 @@ from training.models.base import utcnow
 from support import csrf_from
 
 
+def db_url_is_postgresql() -> bool:
+    from training.config import TestConfig
+    return TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
+
+
+def connection_of_the_test():
+    """The fast lane's statements run on the test's own connection, inside its transaction (PostgreSQL)."""
+    conn = db.session.connection()
+    return conn.connection.driver_connection if conn.dialect.name == "postgresql" else None
+
+
 @pytest.fixture
 def live_app(app):
     app.config.update(LIVE_LEAD_SECONDS=0, LIVE_VERSION_TTL=0)
     app.extensions.pop("live_cache", None)  # ids come round again after each test's rollback
-    return app
+    app.extensions["live_fast_connection"] = connection_of_the_test
+    yield app
+    app.extensions.pop("live_fast_connection", None)
 
 
 def questions(n: int = 3) -> list[Question]:
@@ -469,6 +482,74 @@ def test_the_poll_shortcut_answers_304_without_the_app_and_never_for_a_removed_p
     teacher.post(f"/live/{live.id}/players/{other.player.id}/remove", data={"csrf_token": csrf_from(page)})
     assert other.state().status_code == 403
     assert phone.state().status_code == 200  # the version moved on: the whole state again
+
+
+on_postgresql = pytest.mark.skipif(not db_url_is_postgresql(), reason="the fast lane's statements are PostgreSQL's")
+
+
+def answered_before_the_app(response) -> bool:
+    return "Content-Security-Policy" not in response.headers  # the app's after_request hook never ran
+
+
+@on_postgresql
+def test_the_fast_lane_stores_an_answer_in_one_statement_and_a_repeat_gets_the_first(live_app, loaded, users, teacher):
+    live_app.config["LIVE_VERSION_TTL"] = 60
+    qs = questions()
+    live = make_live(users["instructor"], qs)
+    phone, other = Phone(live_app, live, "小明"), Phone(live_app, live, "小红")
+    open_first(teacher, live, phone)
+    other.state()
+    right, wrong_value = right_answer(qs[0]), wrong_answer(qs[0])
+    statements = []
+    from sqlalchemy import event
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        first, again = phone.answer(0, right), phone.answer(0, wrong_value)
+        wrong = other.answer(0, wrong_value)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert statements == []  # no ORM, no Flask: the fast lane's own statements only
+    assert all(map(answered_before_the_app, (first, again, wrong)))
+    assert first.status_code == 200 and first.json["first"] is True and first.json["slot"] == 0
+    assert again.status_code == 200 and again.json["first"] is False and "第一次提交为准" in again.json["message"]
+    assert again.json["answer"] == first.json["answer"]
+    rows = {r.live_player_id: r for r in db.session.execute(
+        db.select(Response).where(Response.live_session_id == live.id)).scalars()}
+    mine, theirs = rows[phone.player.id], rows[other.player.id]
+    assert len(rows) == 2 and mine.score == 1.0 and theirs.score == 0.0 and theirs.points == 0
+    assert (mine.context, mine.slot, mine.question_id, mine.version_id, mine.user_id) == (LIVE, 0, qs[0].id,
+                                                                                         qs[0].version_id, None)
+    assert 500 <= mine.points <= 1000 and mine.points_possible == 1000 and 0 <= mine.time_ms <= 20000
+    assert mine.answered_at is not None and mine.graded_at == mine.answered_at and not mine.overtime
+
+
+@on_postgresql
+def test_an_answer_after_another_worker_revealed_is_refused_by_the_database(live_app, loaded, users, teacher):
+    """This worker still trusts its snapshot of the open question; the session row says otherwise."""
+    live_app.config["LIVE_VERSION_TTL"] = 60
+    qs = questions()
+    live = make_live(users["instructor"], qs)
+    phone = Phone(live_app, live, "小明")
+    open_first(teacher, live, phone)
+    db.session.execute(db.update(LiveSession).where(LiveSession.id == live.id)
+                       .values(phase="reveal", state_version=LiveSession.state_version + 1))  # as _bump does
+    late = phone.answer(0, right_answer(qs[0]))
+    assert late.status_code == 409 and late.json["error"] == "closed"
+    assert db.session.execute(db.select(Response).where(Response.live_session_id == live.id)).first() is None
+
+
+@on_postgresql
+def test_while_a_thread_builds_the_new_version_other_polls_get_the_one_before(live_app, loaded, users, teacher):
+    live = make_live(users["instructor"])
+    phone = Phone(live_app, live, "小明")
+    assert phone.state().json["phase"] == "lobby"
+    control(teacher, live, "start")
+    store = live_app.extensions["live_cache"]
+    with store.lock:  # another thread of this worker is building the new version
+        waiting = phone.state()
+    assert waiting.status_code == 304 and answered_before_the_app(waiting)
+    assert phone.state().json["phase"] == "question"  # built now: the new state
 
 
 def test_a_flood_of_polls_is_limited_per_phone(live_app, loaded, users):

@@ -20,11 +20,11 @@ DEFAULTS = {
 
 @bp.record_once
 def set_up(state) -> None:
-    """Defaults for the settings, and the 304 shortcut for polls in front of the app (shortcut.py)."""
-    from .shortcut import PollShortcut
+    """Defaults for the settings, and the phones' polls and answers in front of the app (shortcut.py)."""
+    from .shortcut import FastLane
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
-    state.app.wsgi_app = PollShortcut(state.app.wsgi_app, state.app)
+    state.app.wsgi_app = FastLane(state.app.wsgi_app, state.app)
 
 
 from . import host, play  # noqa: E402,F401

@@ -7,7 +7,7 @@ import random
 import segno
 from flask import Response as HTTPResponse, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from ..access import instructor_required
@@ -145,12 +145,17 @@ def host(session_id: int):
 @bp.route("/live/<int:session_id>/status")
 @instructor_required
 def status(session_id: int):
-    """What the projector polls: the version (a change reloads the page), players and answers so far."""
+    """What the projector polls: the version (a change reloads the page), players and answers so far;
+    in the lobby also the latest nicknames. (Polled a few times a second: counted in the database, not
+    by reading every player's row.)"""
     live = own_session(session_id)
-    names = db.session.execute(select(LivePlayer.id, LivePlayer.nickname).where(
-        LivePlayer.session_id == live.id, LivePlayer.removed_at.is_(None)).order_by(LivePlayer.id.desc())).all()
-    out = {"v": live.state_version, "phase": live.phase, "players": len(names),
-           "names": [{"id": i, "nickname": n} for i, n in names[:LOBBY_NAMES]]}
+    in_room = (LivePlayer.session_id == live.id, LivePlayer.removed_at.is_(None))
+    out = {"v": live.state_version, "phase": live.phase,
+           "players": db.session.execute(select(func.count()).select_from(LivePlayer).where(*in_room)).scalar_one()}
+    if live.phase == LOBBY:
+        names = db.session.execute(select(LivePlayer.id, LivePlayer.nickname).where(*in_room)
+                                   .order_by(LivePlayer.id.desc()).limit(LOBBY_NAMES)).all()
+        out["names"] = [{"id": i, "nickname": n} for i, n in names]
     if live.phase == QUESTION:
         now = utcnow()
         out.update(answered=answered_count(db.session, live.id, live.position),

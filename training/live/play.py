@@ -2,7 +2,8 @@
 
 No account is needed. A phone is known by a token it keeps (localStorage and a cookie); the state and
 answer calls carry it in the X-Player-Token header, so a page on another site cannot act for the phone
-(which is why those two calls need no CSRF token). Polls are cheap: see state.py.
+(which is why those two calls need no CSRF token). Most polls and answers never reach these views: the
+fast lane in shortcut.py answers them first; the views answer the rest and say what is wrong.
 """
 from __future__ import annotations
 

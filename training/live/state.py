@@ -56,6 +56,8 @@ class Snapshot:
     standings: dict[int, Standing] = field(default_factory=dict)
     top: list[dict[str, Any]] = field(default_factory=list)
     results: dict[int, tuple[Any, float, int]] = field(default_factory=dict)  # player → (answer, score, points) at reveal
+    question_id: str | None = None  # the current question and its version (fixed when the session was made)
+    version_id: int | None = None
     _shared: bytes | None = None
 
     @property
@@ -125,8 +127,8 @@ def build(session: Session, live: LiveSession) -> Snapshot:
     snap.account_tokens = dict(session.execute(select(LivePlayer.id, LivePlayer.token_hash).where(
         LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))).all())
     if live.phase in (QUESTION, REVEAL):
-        version = session.get(ItemVersion, live.version_ids[live.position])
-        sq = shown(version.question, live.id, live.position)
+        snap.question_id, snap.version_id = live.question_ids[live.position], live.version_ids[live.position]
+        sq = shown(cache().payload(session, snap.version_id), live.id, live.position)
         snap.question = question_view(sq, live.position)
         if live.phase == REVEAL:
             rows = session.execute(select(Response.live_player_id, Response.answer, Response.score, Response.points)
