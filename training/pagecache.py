@@ -147,6 +147,24 @@ def _respond(page: Page):
     return current_app.response_class(page.fill(), mimetype=page.mimetype)
 
 
+def _render_in_slots(cache: PageCache, view: Callable, args, kwargs):
+    """Run the view with personal regions left as slot markers: (its response, the page cut at the
+    slots), or (the response, None) when it streams and so cannot be kept."""
+    request.environ[SLOT_MODE] = cache
+    try:
+        response = current_app.make_response(view(*args, **kwargs))
+    finally:
+        request.environ.pop(SLOT_MODE, None)
+    if response.direct_passthrough or response.is_streamed:
+        return response, None
+    return response, cache.cut(response.get_data(), response.mimetype)
+
+
+def _storable(response) -> bool:
+    """A page may be kept when it is a plain 200 that sets no cookie (nothing of one session in it)."""
+    return response.status_code == 200 and not response.headers.getlist("Set-Cookie")
+
+
 def cached_page(view: Callable) -> Callable:
     """Serve the page's content as already rendered while content is unchanged, personal slots filled
     for whoever asks. The view must not read the current user: whatever is personal goes in a slot.
@@ -172,15 +190,10 @@ def cached_page(view: Callable) -> Callable:
             return response
         if hit is not None:
             return _respond(hit)
-        request.environ[SLOT_MODE] = cache
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-        finally:
-            request.environ.pop(SLOT_MODE, None)
-        if response.direct_passthrough or response.is_streamed:
+        response, page = _render_in_slots(cache, view, args, kwargs)
+        if page is None:
             return response
-        page = cache.cut(response.get_data(), response.mimetype)
-        if response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
+        if _storable(response):
             cache.put(key, page)
         response.set_data(page.fill())
         return response
@@ -207,13 +220,10 @@ def personal_page(key: Callable[[], tuple | None], read_only: bool = True) -> Ca
             if hit is not None:
                 memo.move_to_end(name)
                 return _respond(hit)
-            request.environ[SLOT_MODE] = cache
-            try:
-                response = current_app.make_response(view(*args, **kwargs))
-            finally:
-                request.environ.pop(SLOT_MODE, None)
-            page = cache.cut(response.get_data(), response.mimetype)
-            if response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
+            response, page = _render_in_slots(cache, view, args, kwargs)
+            if page is None:
+                return response
+            if _storable(response):
                 memo[name] = page
                 if len(memo) > current_app.config["PERSONAL_PAGE_ENTRIES"]:
                     memo.popitem(last=False)
