@@ -26,6 +26,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import wraps
 from typing import Callable
@@ -48,6 +49,20 @@ def personal_slot(name: str) -> Callable:
         SLOTS[name] = render
         return render
     return register
+
+
+def touch(lru: OrderedDict, key) -> None:
+    """Mark an entry of an LRU as just used. With threaded workers another thread may have evicted it
+    since it was read: then there is nothing to mark."""
+    with suppress(KeyError):
+        lru.move_to_end(key)
+
+
+def trim(lru: OrderedDict, most: int) -> None:
+    """Evict the least recently used entries beyond `most` (another thread may be evicting too)."""
+    while len(lru) > most:
+        with suppress(KeyError):
+            lru.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +112,7 @@ class PageCache:
         """The cached page whatever the content version (used when the version cannot be read)."""
         hit = self.pages.get(key)
         if hit is not None:
-            self.pages.move_to_end(key)
+            touch(self.pages, key)
         return hit
 
     def cut(self, body: bytes, mimetype: str) -> Page:
@@ -106,8 +121,7 @@ class PageCache:
 
     def put(self, key: str, page: Page) -> None:
         self.pages[key] = page
-        if len(self.pages) > self.max_entries:
-            self.pages.popitem(last=False)
+        trim(self.pages, self.max_entries)
 
     def clear(self) -> None:
         self.pages.clear()
@@ -218,15 +232,14 @@ def personal_page(key: Callable[[], tuple | None], read_only: bool = True) -> Ca
             name = (request.full_path, cache.current_version(), *name)
             hit = memo.get(name)
             if hit is not None:
-                memo.move_to_end(name)
+                touch(memo, name)
                 return _respond(hit)
             response, page = _render_in_slots(cache, view, args, kwargs)
             if page is None:
                 return response
             if _storable(response):
                 memo[name] = page
-                if len(memo) > current_app.config["PERSONAL_PAGE_ENTRIES"]:
-                    memo.popitem(last=False)
+                trim(memo, current_app.config["PERSONAL_PAGE_ENTRIES"])
             response.set_data(page.fill())
             return response
         return mark_read_only(wrapper) if read_only else wrapper

@@ -14,7 +14,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .extensions import db
 from .models import Role
-from .pagecache import personal_slot
+from .pagecache import personal_slot, touch, trim
 
 MEMO_ENTRIES = 10_000
 
@@ -26,10 +26,9 @@ class Memo(OrderedDict):
         value = self.get(key)
         if value is None:
             value = self[key] = make()
-            if len(self) > MEMO_ENTRIES:
-                self.popitem(last=False)
+            trim(self, MEMO_ENTRIES)
         else:
-            self.move_to_end(key)
+            touch(self, key)
         return value
 
 
