@@ -30,7 +30,8 @@ READ_ONLY = "_read_only_view"
 
 
 def read_only(view: Callable) -> Callable:
-    """Mark a view whose whole work is SELECTs: on GET and HEAD it runs without a transaction."""
+    """Mark a view that reads (and writes at most one self-contained statement): on GET and HEAD it runs
+    without a transaction."""
     setattr(view, READ_ONLY, True)
     return view
 
