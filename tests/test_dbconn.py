@@ -112,3 +112,24 @@ def test_every_rate_limit_is_on_a_post_so_cached_reads_may_skip_them(app):
     for name, limits in manager._decorated_limits.items():
         for limit in limits:
             assert limit.methods and set(limit.methods) <= {"post"}, (name, limit.methods)
+
+
+def test_cached_pages_are_served_stale_when_the_database_is_down_in_autocommit(real_app, monkeypatch):
+    """The autocommit hook asks for a connection before the view: when there is none it must leave the
+    answer to the view (the page cache serves what it has), not turn every read into a 503."""
+    from sqlalchemy.exc import OperationalError
+    client = real_app.test_client()
+    db.session.remove()
+    fresh = client.get("/areas/plan")
+    assert fresh.status_code == 200
+    db.session.remove()
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, Exception("connection refused"))
+    monkeypatch.setattr(db.engine, "connect", refuse)
+    real_app.config["PAGE_CACHE_CHECK_SECONDS"] = 0.0
+    stale = client.get("/areas/plan")
+    assert stale.status_code == 200 and stale.headers["X-Served-Stale"] == "1"
+    db.session.remove()
+    missing = client.get("/areas/team")
+    assert missing.status_code == 503 and "系统维护中" in missing.get_data(as_text=True)

@@ -24,6 +24,7 @@ from typing import Callable
 from flask import Flask, current_app, request
 from sqlalchemy import event, exc
 
+from .errors import database_unavailable
 from .extensions import db, limiter
 
 READ_ONLY = "_read_only_view"
@@ -82,4 +83,9 @@ def init_db_connections(app: Flask) -> None:
     @app.before_request
     def autocommit_for_read_only_views() -> None:
         if current_app.config["READ_ONLY_AUTOCOMMIT"] and read_only_request() and not db.session().in_transaction():
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            try:
+                db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            except exc.SQLAlchemyError as error:
+                if not database_unavailable(error):
+                    raise
+                db.session.rollback()  # the view decides: a cached page is served stale, else the 503 page
