@@ -121,3 +121,9 @@ def load_edited_copy(tmp_path: Path, rel: str, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     sync_content(_db.session, read_content(copy))
     _db.session.commit()
+
+
+def refuse_connection(*args, **kwargs):
+    """Stands in for a database call while the database is unreachable (monkeypatch it in)."""
+    from sqlalchemy.exc import OperationalError
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))

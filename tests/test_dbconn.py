@@ -117,16 +117,13 @@ def test_every_rate_limit_is_on_a_post_so_cached_reads_may_skip_them(app):
 def test_cached_pages_are_served_stale_when_the_database_is_down_in_autocommit(real_app, monkeypatch):
     """The autocommit hook asks for a connection before the view: when there is none it must leave the
     answer to the view (the page cache serves what it has), not turn every read into a 503."""
-    from sqlalchemy.exc import OperationalError
+    from support import refuse_connection
     client = real_app.test_client()
     db.session.remove()
     fresh = client.get("/areas/plan")
     assert fresh.status_code == 200
     db.session.remove()
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connect", {}, Exception("connection refused"))
-    monkeypatch.setattr(db.engine, "connect", refuse)
+    monkeypatch.setattr(db.engine, "connect", refuse_connection)
     real_app.config["PAGE_CACHE_CHECK_SECONDS"] = 0.0
     stale = client.get("/areas/plan")
     assert stale.status_code == 200 and stale.headers["X-Served-Stale"] == "1"

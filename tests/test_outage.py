@@ -49,11 +49,8 @@ def test_json_clients_get_a_json_503(down_app):
 def test_guest_pages_in_the_cache_are_served_stale_while_the_database_is_down(app, client, loaded, monkeypatch):
     fresh = client.get("/areas/plan")
     assert fresh.status_code == 200 and "X-Served-Stale" not in fresh.headers
-    from sqlalchemy.exc import OperationalError
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
-    monkeypatch.setattr(db.session, "execute", refuse)
+    from support import refuse_connection
+    monkeypatch.setattr(db.session, "execute", refuse_connection)
     app.config["PAGE_CACHE_CHECK_SECONDS"] = 0.0
     stale = client.get("/areas/plan")
     assert stale.status_code == 200 and stale.headers["X-Served-Stale"] == "1"
