@@ -130,3 +130,26 @@ def test_cached_pages_are_served_stale_when_the_database_is_down_in_autocommit(r
     db.session.remove()
     missing = client.get("/areas/team")
     assert missing.status_code == 503 and "系统维护中" in missing.get_data(as_text=True)
+
+
+def test_the_signed_in_user_is_a_read_only_snapshot_that_follows_its_row(app, loaded):
+    """access.signed_in_user: one Core SELECT per request; the same snapshot while the row is unchanged,
+    a new one as soon as anything in it changes (role, token, anything)."""
+    from training.models import Role, User
+    user = make_user(username="snap@example.com", nickname="快照")
+    client = app.test_client()
+    Auth(client).login(user.username)
+    assert client.get("/manage/content").status_code == 403  # a candidate
+    memo = app.extensions["signed_in_users"]
+    first = memo[user.id][1]
+    client.get("/")
+    assert memo[user.id][1] is first  # unchanged row: the same snapshot
+    with pytest.raises(AttributeError, match="read-only snapshot"):
+        first.nickname = "改名"
+    db.session.execute(db.update(User).where(User.id == user.id).values(role=Role.instructor))
+    db.session.commit()
+    assert client.get("/manage/content").status_code == 200  # the next request sees the new role
+    assert memo[user.id][1] is not first
+    db.session.execute(db.update(User).where(User.id == user.id).values(session_token="another-device-logged-out"))
+    db.session.commit()
+    assert client.get("/manage/content").status_code in (302, 401)  # the old cookie signs in nobody

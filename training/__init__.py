@@ -64,8 +64,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录后再继续。"
     login_manager.login_message_category = "info"
 
-    from .access import row_by_id
-    from .models import User
+    from .access import signed_in_user
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -73,7 +72,7 @@ def init_extensions(app: Flask) -> None:
         new password, disabled account) no longer matches, so the old cookie signs in nobody."""
         uid_text, _, token = session_id.partition(":")
         uid = parse_int(uid_text, lo=1)
-        user = row_by_id(User, uid) if uid is not None and token else None
+        user = signed_in_user(uid) if uid is not None and token else None
         return user if user is not None and user.token_matches(token) else None
 
 

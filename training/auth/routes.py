@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..access import login_required, public
+from ..access import login_required, own_user_row, public
 from ..answers.store import claim, insert_once
 from ..extensions import db, limiter
 from ..forms import EmptyForm
@@ -118,7 +118,7 @@ def logout():
     """Log out (POST with CSRF, so a link on another site cannot log you out)."""
     form = EmptyForm()
     if form.validate_on_submit():
-        current_user.rotate_session_token()  # the old session and remember-me cookies stop working
+        own_user_row().rotate_session_token()  # the old session and remember-me cookies stop working
         db.session.commit()
         logout_user()
         flash("你已退出登录（所有设备上的登录都已退出）。", "info")
@@ -138,7 +138,7 @@ def change_password():
         elif not current_user.check_password(form.current.data):
             form.current.errors.append("当前密码不正确")
         else:
-            user = current_user._get_current_object()
+            user = own_user_row()
             user.set_password(form.password.data)
             user.clear_failed_logins()
             db.session.commit()

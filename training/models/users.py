@@ -56,6 +56,20 @@ class User(UserMixin, db.Model):
     # memos of their personal pages are keyed by it.
     history_stamp: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    @classmethod
+    def snapshot(cls, values) -> "User":
+        """A read-only User built from a users row (access.signed_in_user): it belongs to no session, and
+        setting any attribute on it raises, so a change can never be silently lost on it."""
+        user = cls(**dict(values))
+        user.__dict__["_read_only_snapshot"] = True
+        return user
+
+    def __setattr__(self, name, value):
+        if self.__dict__.get("_read_only_snapshot"):
+            raise AttributeError(f"the signed-in user is a read-only snapshot; change the account through "
+                                 f"access.own_user_row() (tried to set {name})")
+        super().__setattr__(name, value)
+
     def set_password(self, password: str) -> None:
         # Tests lower the cost through config; production keeps Werkzeug's default (scrypt).
         method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None

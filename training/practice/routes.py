@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam
 from wtforms.fields.choices import SelectChoice
 
-from ..access import get_owned_or_404, login_required
+from ..access import get_owned_or_404, login_required, own_user_row
 from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
@@ -85,7 +85,7 @@ def review_retention():
     chosen = next((c for c in RETENTION_CHOICES if raw == f"{c:g}"), None)
     if chosen is None:
         user_abort(400, "请选择列出的记忆保持率之一。")
-    moved = set_retention(db.session, current_user, chosen)
+    moved = set_retention(db.session, own_user_row(), chosen)
     db.session.commit()
     flash(f"已改为 {chosen:.0%}，重新安排了 {moved} 张复习卡。", "success")
     return redirect(url_for("practice.review_page"))
