@@ -4,12 +4,12 @@ from __future__ import annotations
 import time
 from functools import cache
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, bindparam
 from wtforms.fields.choices import SelectChoice
 
-from ..access import get_owned_or_404, login_required, own_user_row
+from ..access import get_owned_or_404, login_required, own_user_row, owned_columns_or_404
 from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
@@ -229,14 +229,18 @@ def own_session(session_id: int) -> PracticeSession:
     return get_owned_or_404(PracticeSession, session_id, "这组练习属于另一位用户。")
 
 
+SET_PLACE = ("position", "question_ids", "round", "memorize", "updated_at")  # what the memo key reads of a set
+
+
 def question_memo_key() -> tuple | None:
     """A set's current question page is memoized under everything it shows: the learner and their history
     stamp (an answer or a star moves it on), and the set's place, round, mode and last change. The CSRF
     token and the clock the answer time is measured from are slots, filled per request."""
-    ps = g.practice_set = own_session(request.view_args["session_id"])
+    session_id = request.view_args["session_id"]
+    ps = owned_columns_or_404(PracticeSession, session_id, SET_PLACE, "这组练习属于另一位用户。")
     if ps.position >= len(ps.question_ids):
         return None
-    return (current_user.id, current_user.created_at, current_user.history_stamp, ps.id, ps.position, ps.round,
+    return (current_user.id, current_user.created_at, current_user.history_stamp, session_id, ps.position, ps.round,
             ps.memorize, ps.updated_at)
 
 
@@ -245,7 +249,7 @@ def question_memo_key() -> tuple | None:
 @personal_page(question_memo_key)  # reads; its one write (skip a retired question) is a single guarded UPDATE
 def show(session_id: int):
     """The current question of a set (its feedback if already answered this round; the summary at the end)."""
-    ps = g.get("practice_set") or own_session(session_id)
+    ps = own_session(session_id)
     if ps.position >= len(ps.question_ids):
         responses = db.session.execute(db.select(Response).where(
             Response.practice_session_id == ps.id, Response.round == ps.round)).scalars().all()
