@@ -6,7 +6,6 @@ for it, so a new route cannot ship unguarded by accident.
 from __future__ import annotations
 
 from collections import OrderedDict
-from contextlib import suppress
 
 from functools import cache
 from typing import Callable
@@ -16,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
 from .models import Role
+from .numbers import is_row_id
 
 ACCESS_ATTR = "access_rule"
 PUBLIC, LOGIN = "public", "login"
@@ -91,7 +91,7 @@ def row_by_id(model, item_id: int):
     memoizes its cache key, where session.get() rebuilds its query on every call (a third of a cached
     page's cost in a profile, for the user loader that runs on every request)."""
     from .extensions import db
-    if not 0 < item_id < 2**31:  # beyond an INTEGER column: unknown
+    if not is_row_id(item_id):
         return None
     return db.session.execute(_by_id_statement(model), {"item_id": item_id}).scalar()
 
@@ -118,7 +118,8 @@ def signed_in_user(user_id: int):
 
     from .extensions import db
     from .models import User
-    if not 0 < user_id < 2**31:
+    from .pagecache import touch, trim
+    if not is_row_id(user_id):
         return None
     row = db.session.connection().execute(_user_row_statement(), {"user_id": user_id}).first()
     if row is None:
@@ -126,12 +127,11 @@ def signed_in_user(user_id: int):
     memo = current_app.extensions.setdefault("signed_in_users", OrderedDict())
     seen = memo.get(user_id)
     if seen is not None and seen[0] == tuple(row):
+        touch(memo, user_id)
         return seen[1]
     user = User.snapshot(row._mapping)
     memo[user_id] = (tuple(row), user)
-    while len(memo) > SIGNED_IN_MEMO:
-        with suppress(KeyError):
-            memo.popitem(last=False)
+    trim(memo, SIGNED_IN_MEMO)
     return user
 
 
@@ -170,5 +170,5 @@ def owned_columns_or_404(model, item_id: int, columns: tuple[str, ...], message:
     for a memo's key), with get_owned_or_404's answers: 404 if unknown, 403 if someone else's."""
     from .extensions import db
     row = (db.session.connection().execute(_columns_statement(model, columns), {"item_id": item_id}).first()
-           if 0 < item_id < 2**31 else None)
+           if is_row_id(item_id) else None)
     return _require_own(row, message)

@@ -19,3 +19,8 @@ def parse_int(raw: object, lo: int = 0, hi: int = DB_INT_MAX) -> int | None:
         return None
     value = int(raw)
     return value if lo <= value <= hi else None
+
+
+def is_row_id(value: int) -> bool:
+    """Whether an int can be the id of a row (a positive INTEGER): ids beyond it name nothing."""
+    return 0 < value <= DB_INT_MAX

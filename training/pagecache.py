@@ -148,13 +148,18 @@ def slot(name: str) -> Markup:
     return Markup(SLOTS[name]())
 
 
-def csrf_token() -> str:
-    """The csrf_token() of templates: while a cached or memoized page renders, a slot, so the stored page
-    never holds the token of the session that happened to render it; otherwise Flask-WTF's token."""
-    if has_request_context() and request.environ.get(SLOT_MODE) is not None:
-        return slot("csrf")
-    from flask_wtf.csrf import generate_csrf
-    return generate_csrf()
+def csrf_token() -> Markup:
+    """The csrf_token() of templates is the "csrf" slot: while a cached or memoized page renders, a marker,
+    so the stored page never holds the token of the session that happened to render it; otherwise the
+    session's own token (personal.own_csrf_token)."""
+    return slot("csrf")
+
+
+def per_content_version(name: str, build: Callable[[], object]):
+    """Data derived from content only, built once per content version (PageCache.remember), or built
+    now when the page cache is off."""
+    cache = page_cache()
+    return cache.remember(name, build) if cache is not None else build()
 
 
 def _respond(page: Page):

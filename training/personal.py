@@ -37,6 +37,7 @@ def memo(name: str) -> Memo:
     return current_app.extensions.setdefault("personal_memos", {}).setdefault(name, Memo())
 
 
+@personal_slot("csrf")  # what templates' csrf_token() gives (pagecache.csrf_token)
 def own_csrf_token() -> str:
     """This session's CSRF token, signed. The signature depends only on the session's own random token
     and the secret key (no expiry: WTF_CSRF_TIME_LIMIT is None), so it is signed once per worker."""
@@ -62,12 +63,6 @@ def pending_grading() -> int:
     """Answers awaiting the instructor's 考官评分 (every class's for an admin): shown beside the nav link."""
     from .examiner.queries import pending_count
     return pending_count(db.session, current_user.id, current_user.has_role(Role.admin))
-
-
-@personal_slot("csrf")
-def csrf_field_value() -> str:
-    """This session's CSRF token, where a template calls csrf_token() on a cached or memoized page."""
-    return own_csrf_token()
 
 
 @personal_slot("now_ms")

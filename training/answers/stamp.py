@@ -29,6 +29,12 @@ TRACKED = (Response, KeypointResult, ReviewCard, PointCard, ExamAttempt, Defense
 TRACKED_TABLES = {m.__table__.name: m for m in TRACKED}
 
 
+def history_key(user) -> tuple:
+    """What a memo of a learner's personal page is keyed by, besides its own inputs: the learner, their
+    history stamp, and created_at, so that an id reused after an account is deleted is another learner."""
+    return (user.id, user.created_at, user.history_stamp)
+
+
 def bump(session: Session, user_ids: Iterable[int | None]) -> None:
     """Move these users' stamps on, in the session's transaction."""
     ids = sorted({u for u in user_ids if u is not None})

@@ -10,9 +10,10 @@ from flask import Response as HTTPResponse, render_template, stream_with_context
 from flask_login import current_user
 
 from ..access import login_required
+from ..answers.stamp import history_key
 from ..extensions import db
 from ..models.base import display_tz, utcnow
-from ..pagecache import page_cache, personal_page
+from ..pagecache import per_content_version, personal_page
 from ..progress import readiness as rd
 from ..progress import stats
 from ..progress.stats import MASTERED, WEAK_DAYS, WEAK_MIN_ANSWERS, Day, Sitting
@@ -44,9 +45,9 @@ def gather(user_id: int, now: datetime) -> Page:
     session, tz = db.session, display_tz()
     today = stats.local_today(tz, now)
     recent_since = stats.day_start(today - timedelta(days=rd.RECENT_DAYS - 1), tz)
-    cache = page_cache()  # what the syllabus holds changes only with a content load: built once per version
-    cmap = cache.remember("progress.content_map", lambda: stats.content_map(session)) if cache else stats.content_map(session)
-    papers = cache.remember("progress.paper_types", lambda: rd.paper_types(session)) if cache else rd.paper_types(session)
+    # What the syllabus holds changes only with a content load: built once per content version.
+    cmap = per_content_version("progress.content_map", lambda: stats.content_map(session))
+    papers = per_content_version("progress.paper_types", lambda: rd.paper_types(session))
     tallies, cases = stats.question_tallies(
         session, user_id, stats.day_start(today - timedelta(days=WEAK_DAYS - 1), tz), recent_since)
     recall = stats.retrievabilities(session, user_id, now)
@@ -93,8 +94,8 @@ def memo_key() -> tuple:
     """Everything the page is computed from besides content: the learner and their history (its stamp
     moves on with every answer, review, sitting and class change), the local day, and the time to within
     RECALL_MINUTES for the FSRS retrievability behind mastery and readiness."""
-    now = utcnow()  # created_at: an id reused after an account is deleted is another learner
-    return (current_user.id, current_user.created_at, current_user.history_stamp, stats.local_today(display_tz(), now),
+    now = utcnow()
+    return (*history_key(current_user), stats.local_today(display_tz(), now),
             int(now.timestamp() // (RECALL_MINUTES * 60)))
 
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import get_owned_or_404, login_required, own_user_row, owned_columns_or_404
 from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
+from ..answers.stamp import history_key
 from ..answers.store import claim, insert_once
 from ..errors import user_abort
 from ..extensions import db
@@ -225,8 +226,11 @@ def _question_statement() -> Select:
         .where(Question.id == question_id)
 
 
+OTHERS_SET = "这组练习属于另一位用户。"
+
+
 def own_session(session_id: int) -> PracticeSession:
-    return get_owned_or_404(PracticeSession, session_id, "这组练习属于另一位用户。")
+    return get_owned_or_404(PracticeSession, session_id, OTHERS_SET)
 
 
 SET_PLACE = ("position", "question_ids", "round", "memorize", "updated_at")  # what the memo key reads of a set
@@ -237,11 +241,10 @@ def question_memo_key() -> tuple | None:
     stamp (an answer or a star moves it on), and the set's place, round, mode and last change. The CSRF
     token and the clock the answer time is measured from are slots, filled per request."""
     session_id = request.view_args["session_id"]
-    ps = owned_columns_or_404(PracticeSession, session_id, SET_PLACE, "这组练习属于另一位用户。")
+    ps = owned_columns_or_404(PracticeSession, session_id, SET_PLACE, OTHERS_SET)
     if ps.position >= len(ps.question_ids):
         return None
-    return (current_user.id, current_user.created_at, current_user.history_stamp, session_id, ps.position, ps.round,
-            ps.memorize, ps.updated_at)
+    return (*history_key(current_user), session_id, ps.position, ps.round, ps.memorize, ps.updated_at)
 
 
 @bp.route("/s/<int:session_id>")

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, case as case_, func, select
 
 from ..access import public
 from ..answers.reviews import due_parameters, due_statement
+from ..answers.stamp import history_key
 from ..classes.tasks import open_assignments
 from ..extensions import db
 from ..content.items import QUESTION_TYPES
@@ -62,7 +63,7 @@ def due_counts(user) -> dict[str, int]:
     def count() -> dict[str, int]:
         row = db.session.execute(_home_counts_statement(), params).one()
         return {"today": row[0] + row[1], "tomorrow": row[2] + row[3], "classes": row[4]}
-    key = (user.id, user.created_at, user.history_stamp, params["end_today"])
+    key = (*history_key(user), params["end_today"])
     return memo("due_counts").remember(key, count)
 
 
