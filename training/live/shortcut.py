@@ -73,8 +73,10 @@ JSON_HEADERS = [("Content-Type", "application/json"), ("X-Content-Type-Options",
 class Connections:
     """Each worker thread's own autocommit connection to PostgreSQL, made on first use.
 
-    Outside SQLAlchemy's pool on purpose: a checkout there pings the server first (pool_pre_ping), a
-    second round trip for a one-statement call. A connection that failed is closed and made again.
+    Outside SQLAlchemy's pool: a plain psycopg connection in autocommit, with no checkout, reset or
+    transaction around a one-statement call (it was written when every pool checkout also pinged the
+    server; dbconn.py now pings only idle connections, so the pool could serve here too, untried).
+    A connection that failed is closed and made again.
     app.extensions["live_fast_connection"], if set, is called instead for the connection to use (the
     tests give theirs, inside the test's transaction); returning None turns the queries off."""
 
