@@ -8,7 +8,7 @@ request is compared batch by batch. What is left is what the app itself costs pe
 can be judged in a few seconds even on a busy machine. The app runs as in production (read-only views
 without a transaction); the queries per request are counted too.
 
-    .venv/bin/python bench/inprocess_ab.py [--db sqlite|URL] [--batches 15] [--pages home,kp,…]
+    .venv/bin/python bench/inprocess_ab.py [--db sqlite|URL] [--batches 15] [--pages home,kp,…] [--profile kp]
 
 On PostgreSQL give it a database of its own: it drops and recreates every table in it (flaskr's too).
 """
@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--db", default="sqlite")
     parser.add_argument("--batches", type=int, default=15)
     parser.add_argument("--pages", default="")
+    parser.add_argument("--profile", default="", help="also profile this page (cProfile, 2 000 requests)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-ab-")
     try:
@@ -83,6 +84,16 @@ def main() -> int:
             for _ in range(BATCH):
                 c.get(path)
             per_query[name] = queries["n"] / BATCH
+        if args.profile:
+            import cProfile
+            import pstats
+            name, c, path = next(t for t in targets if t[0] == args.profile)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(2000):
+                c.get(path)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_ROWS", "45")))
         cpu: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         for _ in range(args.batches):
             for name, c, path in targets:

@@ -100,9 +100,12 @@ def app(content_app):
         if cache is not None:
             cache.clear()  # pages rendered from another test's (rolled back) data
         content_app.extensions.get("personal_pages", {}).clear()
+        # the signed-in user's row (dbconn.OwnConnections) is read on the test's connection, in its transaction
+        content_app.extensions["own_connection"] = lambda: connection.connection.driver_connection
         try:
             yield content_app
         finally:
+            content_app.extensions.pop("own_connection", None)
             _db.session.remove()
             _db.session = shared
             outer.rollback()

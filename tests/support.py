@@ -127,3 +127,11 @@ def refuse_connection(*args, **kwargs):
     """Stands in for a database call while the database is unreachable (monkeypatch it in)."""
     from sqlalchemy.exc import OperationalError
     raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+
+def database_down(app, monkeypatch) -> None:
+    """The shared test app's database becomes unreachable: the session's statements and connections, and
+    the threads' own connections (dbconn.OwnConnections, on the test's connection here)."""
+    monkeypatch.setattr(_db.session, "execute", refuse_connection)
+    monkeypatch.setattr(_db.session, "connection", refuse_connection)
+    monkeypatch.setitem(app.extensions, "own_connection", refuse_connection)

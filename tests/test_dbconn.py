@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from support import Auth, csrf_from, make_user, right_fields
+from training.content.sync import sync_content
 from training.dbconn import _ping_when_idle
 from training.extensions import db
 from training.models import PracticeSession, Question
@@ -18,9 +19,8 @@ from training.models import PracticeSession, Question
 def real_app(fresh_app, shipped_content):
     """An app whose requests use real transactions, as in production (the shared test app cannot:
     each test's session lives inside one rolled-back transaction)."""
-    from conftest import load_content
-    load_content(shipped_content)
-    db.session.commit()
+    sync_content(db.session, shipped_content)  # (not conftest's helper: with tests/e2e collected too,
+    db.session.commit()                         # `conftest` names the browser tests' module)
     fresh_app.config["READ_ONLY_AUTOCOMMIT"] = True
     return fresh_app
 
@@ -104,7 +104,7 @@ def test_a_dead_connection_used_at_once_fails_the_request_only(tmp_path):
 
 
 def test_every_rate_limit_is_on_a_post_so_cached_reads_may_skip_them(app):
-    """dbconn._reads_carry_no_limit lets GETs of read-only views skip Flask-Limiter: right only while no
+    """dbconn.limits_only_writes lets every GET, HEAD and OPTIONS skip Flask-Limiter: right only while no
     limit applies to a read. A limit on a GET would need that filter to go."""
     from training.extensions import limiter
     manager = limiter.limit_manager
@@ -114,16 +114,28 @@ def test_every_rate_limit_is_on_a_post_so_cached_reads_may_skip_them(app):
             assert limit.methods and set(limit.methods) <= {"post"}, (name, limit.methods)
 
 
-def test_cached_pages_are_served_stale_when_the_database_is_down_in_autocommit(real_app, monkeypatch):
-    """The autocommit hook asks for a connection before the view: when there is none it must leave the
-    answer to the view (the page cache serves what it has), not turn every read into a 503."""
+def refuse_every_connection(app, monkeypatch):
+    """The database goes away: the pool's engine (and its AUTOCOMMIT variant) cannot connect, and the
+    threads' own connections (dbconn.OwnConnections) are dropped and cannot be made again."""
+    from sqlalchemy.engine import Engine
+
     from support import refuse_connection
+    from training.dbconn import own_connections
+    monkeypatch.setattr(Engine, "connect", refuse_connection)
+    conns = own_connections(app)
+    monkeypatch.setattr(conns, "_connect", refuse_connection)
+    conns.local.__dict__.clear()
+
+
+def test_cached_pages_are_served_stale_when_the_database_is_down_in_autocommit(real_app, monkeypatch):
+    """With no database, a read-only view gets no connection: that must leave the answer to the view
+    (the page cache serves what it has), not turn every read into a 503."""
     client = real_app.test_client()
     db.session.remove()
     fresh = client.get("/areas/plan")
     assert fresh.status_code == 200
     db.session.remove()
-    monkeypatch.setattr(db.engine, "connect", refuse_connection)
+    refuse_every_connection(real_app, monkeypatch)
     real_app.config["PAGE_CACHE_CHECK_SECONDS"] = 0.0
     stale = client.get("/areas/plan")
     assert stale.status_code == 200 and stale.headers["X-Served-Stale"] == "1"

@@ -7,7 +7,6 @@ import pytest
 
 from training import create_app
 from training.config import TestConfig
-from training.extensions import db
 
 
 @pytest.fixture
@@ -49,8 +48,8 @@ def test_json_clients_get_a_json_503(down_app):
 def test_guest_pages_in_the_cache_are_served_stale_while_the_database_is_down(app, client, loaded, monkeypatch):
     fresh = client.get("/areas/plan")
     assert fresh.status_code == 200 and "X-Served-Stale" not in fresh.headers
-    from support import refuse_connection
-    monkeypatch.setattr(db.session, "execute", refuse_connection)
+    from support import database_down
+    database_down(app, monkeypatch)
     app.config["PAGE_CACHE_CHECK_SECONDS"] = 0.0
     stale = client.get("/areas/plan")
     assert stale.status_code == 200 and stale.headers["X-Served-Stale"] == "1"

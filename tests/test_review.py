@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from fsrs import Rating
 
 from training.extensions import db
@@ -39,6 +40,14 @@ def test_intervals_grow_with_good_answers_and_a_lapse_brings_it_back_soon():
 @pytest.fixture
 def candidate(as_role, loaded):
     return as_role("candidate")
+
+
+@pytest.fixture(autouse=True)
+def midday_in_shanghai():
+    """A card answered Again is due in minutes: in the last minutes before local midnight that is tomorrow.
+    The page tests count on today, so they run at a fixed local noon (the clock still ticks)."""
+    with time_machine.travel(datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc), tick=True):
+        yield
 
 
 def test_a_practice_answer_schedules_its_question_once(candidate, users):

@@ -11,9 +11,17 @@ from .config import ROOT, Config
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 
+class App(Flask):
+    def ensure_sync(self, func):
+        """Flask asks, for the view and each hook of every request, whether it is a coroutine function, to
+        run it in an event loop. None of this app's is (tests/test_own_connections.py pins it), so the
+        question is skipped (a dozen inspections per request)."""
+        return func
+
+
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     """Build the app. No database writes and no network here: that is `flask setup`'s job."""
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -43,7 +51,7 @@ def init_extensions(app: Flask) -> None:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .edge import init_converters, init_edge
     from .numbers import parse_int
-    from .dbconn import init_db_connections
+    from .dbconn import init_db_connections, limits_only_writes
     from .pagecache import init_page_cache
 
     db.init_app(app)
@@ -59,6 +67,9 @@ def init_extensions(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token  # a slot on cached pages; after Flask-WTF sets its own,
     app.context_processor(lambda: {"csrf_token": csrf_token})  # as a global and as a context processor
     limiter.init_app(app)
+    limits_only_writes(app)
+    from .cookies import init_cookies
+    init_cookies(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录后再继续。"

@@ -108,29 +108,27 @@ def _user_row_statement() -> Select:
 def signed_in_user(user_id: int):
     """The account of a session cookie, read from the database on every request, as a snapshot.
 
-    The users row is read by one Core statement; while it equals the row this worker last saw, the
-    User built from that row is handed out again, detached from any session, so a request that only
-    reads the user pays one small SELECT and builds no ORM object (about a quarter of a cached page's
-    cost). Any change to the row (a new session token at logout or a password change, a new role, a
-    disabled account, the history stamp) gives a different row and a fresh User. The snapshot refuses
+    The users row is read by one plain statement on the thread's own connection (dbconn.read_row: no
+    pool, no ORM session, no transaction); while it equals the row this worker last saw, the User built
+    from that row is handed out again, detached from any session, so a request that only reads the user
+    pays one small SELECT and builds no ORM object (about a quarter of a cached page's cost). Any change to the row (a new session token at logout or a password change, a new role,
+    a disabled account, the history stamp) gives a different row and a fresh User. The snapshot refuses
     writes: code that changes the account loads it with own_user_row()."""
-    from flask import current_app
-
-    from .extensions import db
     from .models import User
     from .pagecache import touch, trim
+    from .dbconn import read_row
     if not is_row_id(user_id):
         return None
-    row = db.session.connection().execute(_user_row_statement(), {"user_id": user_id}).first()
+    row = read_row(_user_row_statement(), {"user_id": user_id})
     if row is None:
         return None
     memo = current_app.extensions.setdefault("signed_in_users", OrderedDict())
     seen = memo.get(user_id)
-    if seen is not None and seen[0] == tuple(row):
+    if seen is not None and seen[0] == row:
         touch(memo, user_id)
         return seen[1]
-    user = User.snapshot(row._mapping)
-    memo[user_id] = (tuple(row), user)
+    user = User.snapshot(row)
+    memo[user_id] = (row, user)
     trim(memo, SIGNED_IN_MEMO)
     return user
 
@@ -166,9 +164,11 @@ def _columns_statement(model, columns: tuple[str, ...]) -> Select:
 
 
 def owned_columns_or_404(model, item_id: int, columns: tuple[str, ...], message: str = OTHERS_ROW):
-    """Some columns of a row that belongs to the current user, read by one Core statement (no ORM object,
-    for a memo's key), with get_owned_or_404's answers: 404 if unknown, 403 if someone else's."""
-    from .extensions import db
-    row = (db.session.connection().execute(_columns_statement(model, columns), {"item_id": item_id}).first()
-           if is_row_id(item_id) else None)
-    return _require_own(row, message)
+    """Some columns of a row that belongs to the current user, read by one plain statement (dbconn.read_row:
+    no ORM object or session, for a memo's key), with get_owned_or_404's answers: 404 if unknown, 403 if
+    someone else's."""
+    from types import SimpleNamespace
+
+    from .dbconn import read_row
+    row = read_row(_columns_statement(model, columns), {"item_id": item_id}) if is_row_id(item_id) else None
+    return _require_own(SimpleNamespace(**row) if row is not None else None, message)

@@ -28,16 +28,23 @@ import time
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from typing import Callable
 
 from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
+from sqlalchemy import select
 
 from .dbconn import read_only as mark_read_only
+from .dbconn import read_row
 from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
+
+@cache
+def _version_statement():
+    return select(ContentState.version).where(ContentState.id == 1)
+
 
 SLOT_MODE = "training.page_slots"  # request.environ key: set while a cached view renders its content
 SLOTS: dict[str, Callable[[], str]] = {}
@@ -96,7 +103,8 @@ class PageCache:
     def current_version(self) -> int:
         now = time.monotonic()
         if self.version is None or now - self.checked_at >= self.check_seconds:
-            version = db.session.execute(db.select(ContentState.version).where(ContentState.id == 1)).scalar() or 0
+            row = read_row(_version_statement(), {})
+            version = (row["version"] if row is not None else 0) or 0
             if version != self.version:
                 self.pages.clear()
                 self.derived.clear()

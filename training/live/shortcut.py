@@ -34,13 +34,12 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import time
-from contextlib import contextmanager
 
 from flask import Flask
 
 from ..config import json_text
+from ..dbconn import OwnConnections
 from ..content.payloads import QuestionPayload
 from ..grading.live import MAX_POINTS, OPEN, QUESTION, chosen_keys, elapsed_ms, points_for, window
 from ..grading.objective import InvalidResponse, check_response, grade
@@ -51,7 +50,6 @@ from .state import Snapshot, SnapshotCache, my_part, phone_body
 
 CALL_PATH = re.compile(r"/play/s/(\d{1,9})/(state|answer)")
 BODY_MAX = 4096  # an answer is a few dozen bytes
-RETRY_SECONDS = 1.0  # a thread that could not connect leaves it to the views this long
 
 VERSION_SQL = "SELECT state_version FROM live_sessions WHERE id = %s"
 PLAYER_SQL = "SELECT id, session_id, user_id, nickname FROM live_players WHERE token_hash = %s"
@@ -70,74 +68,12 @@ REPEAT = "你已经答过这道题，以第一次提交为准。"
 JSON_HEADERS = [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")]
 
 
-class Connections:
-    """Each worker thread's own autocommit connection to PostgreSQL, made on first use.
-
-    Outside SQLAlchemy's pool: a plain psycopg connection in autocommit, with no checkout, reset or
-    transaction around a one-statement call (it was written when every pool checkout also pinged the
-    server; dbconn.py now pings only idle connections, so the pool could serve here too, untried).
-    A connection that failed is closed and made again.
-    app.extensions["live_fast_connection"], if set, is called instead for the connection to use (the
-    tests give theirs, inside the test's transaction); returning None turns the queries off."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.local = threading.local()
-        self.conninfo: str | None = None
-        self.usable: bool | None = None  # None: not known yet (the engine is made on first use)
-
-    def _connect(self):
-        if self.usable is None:
-            from sqlalchemy.engine import make_url
-            url = make_url(self.app.config["SQLALCHEMY_DATABASE_URI"])
-            self.usable = url.get_backend_name() == "postgresql"
-            if self.usable:
-                self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        if not self.usable:
-            return None
-        import psycopg
-        return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=3)
-
-    @contextmanager
-    def cursor(self):
-        """A cursor, or None when there is no fast connection (SQLite, or it cannot be made now)."""
-        given = self.app.extensions.get("live_fast_connection")
-        if given is not None:
-            conn = given()
-            if conn is None:
-                yield None
-                return
-            with conn.cursor() as cur:
-                yield cur
-            return
-        conn = getattr(self.local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self.local.conn = None
-            if time.monotonic() < getattr(self.local, "retry_at", 0.0):
-                yield None
-                return
-            try:
-                conn = self.local.conn = self._connect()
-            except Exception:  # noqa: BLE001  the server is away: the views answer (and report it)
-                self.local.retry_at = time.monotonic() + RETRY_SECONDS
-            if conn is None:
-                yield None
-                return
-        try:
-            with conn.cursor() as cur:
-                yield cur
-        except Exception:
-            self.local.conn = None
-            conn.close()
-            raise
-
-
 class FastLane:
     """WSGI middleware in front of the Flask app (installed by the live blueprint)."""
 
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app, self.app = wsgi_app, app
-        self.db = Connections(app)
+        self.db = OwnConnections(app, "live_fast_connection", backends=("postgresql",))
 
     def __call__(self, environ, start_response):
         if environ.get("HTTP_X_PLAYER_TOKEN"):
