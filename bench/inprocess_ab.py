@@ -93,7 +93,10 @@ def main() -> int:
             for _ in range(2000):
                 c.get(path)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_ROWS", "45")))
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+            stats.print_stats(int(os.environ.get("PROFILE_ROWS", "45")))
+            if os.environ.get("PROFILE_CALLERS"):
+                stats.print_callers(os.environ["PROFILE_CALLERS"])
         cpu: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         for _ in range(args.batches):
             for name, c, path in targets:

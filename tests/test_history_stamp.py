@@ -194,3 +194,26 @@ def test_practice_question_page_is_memoized_with_a_fresh_clock_and_own_token(app
     db.session.add(Star(user_id=user.id, question_id=qs[0].id))
     db.session.commit()
     assert "已收藏" in client.get(f"/practice/s/{ps.id}").get_data(as_text=True)  # a star moves the stamp on
+
+
+def test_a_set_moved_on_elsewhere_shows_its_new_place_at_once(app, loaded):
+    """The practice page's memo key reads nothing of the set: any change to it (another device's 下一题, a
+    new round, the guarded skip of a retired question) moves the learner's stamp on in its transaction."""
+    from training.models import PracticeSession
+    user = make_user(username="moved-on@example.com")
+    qs = single_choice(2)
+    ps = make_practice_set(user, [q.id for q in qs])
+    client = app.test_client()
+    Auth(client).login(user.username)
+    shown = 'name="question_id" value="{}"'.format
+    assert shown(qs[0].id) in client.get(f"/practice/s/{ps.id}").get_data(as_text=True)
+    before = stamp(user)
+    db.session.execute(update(PracticeSession).where(PracticeSession.id == ps.id).values(position=1))
+    db.session.commit()
+    assert stamp(user) > before
+    page = client.get(f"/practice/s/{ps.id}").get_data(as_text=True)
+    assert shown(qs[1].id) in page and shown(qs[0].id) not in page
+    other = make_user(username="not-the-owner@example.com")
+    intruder = app.test_client()
+    Auth(intruder).login(other.username)
+    assert intruder.get(f"/practice/s/{ps.id}").status_code == 403  # the memo is the owner's only

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from support import Auth, make_user
 from training import create_app
-from training.access import _columns_statement, _user_row_statement
+from training.access import _user_row_statement
 from training.config import TestConfig
 from training.content.sync import sync_content
 from training.dbconn import own_connections, read_row
@@ -29,8 +29,8 @@ def test_read_row_gives_what_the_session_gives(app, loaded, users):
     db.session.add(ps)
     db.session.commit()
     for statement, params in ((_user_row_statement(), {"user_id": user.id}),
-                              (_columns_statement(PracticeSession, ("position", "question_ids", "updated_at")),
-                               {"item_id": ps.id})):
+                              (db.select(PracticeSession.position, PracticeSession.question_ids,
+                                         PracticeSession.updated_at).where(PracticeSession.id == ps.id), {})):
         through_session = dict(db.session.execute(statement, params).first()._mapping)
         plain = read_row(statement, params)
         assert plain == through_session

@@ -155,20 +155,3 @@ def _require_own(row, message: str):
 def get_owned_or_404(model, item_id: int, message: str = OTHERS_ROW):
     """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
     return _require_own(row_by_id(model, item_id), message)
-
-
-@cache
-def _columns_statement(model, columns: tuple[str, ...]) -> Select:
-    table = model.__table__
-    return select(table.c.user_id, *(table.c[c] for c in columns)).where(table.c.id == bindparam("item_id"))
-
-
-def owned_columns_or_404(model, item_id: int, columns: tuple[str, ...], message: str = OTHERS_ROW):
-    """Some columns of a row that belongs to the current user, read by one plain statement (dbconn.read_row:
-    no ORM object or session, for a memo's key), with get_owned_or_404's answers: 404 if unknown, 403 if
-    someone else's."""
-    from types import SimpleNamespace
-
-    from .dbconn import read_row
-    row = read_row(_columns_statement(model, columns), {"item_id": item_id}) if is_row_id(item_id) else None
-    return _require_own(SimpleNamespace(**row) if row is not None else None, message)

@@ -194,12 +194,21 @@ def _plain(statement, dialect) -> tuple:
     return compiled.string, compiled
 
 
-@cache
-def _readers(statement, dialect, type_codes: tuple) -> tuple:
-    """Each column's name and result processor for the types the driver reported (what SQLAlchemy does to
-    a raw value: text to datetime on SQLite, a role to its Role, JSON text to a list, numeric to float …)."""
-    return tuple((c.name, c.type.dialect_impl(dialect).result_processor(dialect, code))
-                 for c, code in zip(statement.selected_columns, type_codes, strict=True))
+_READERS: dict = {}
+
+
+def _readers(statement, dialect, cursor) -> tuple:
+    """Each column's name and result processor for the types the driver reported on the statement's first
+    run (what SQLAlchemy does to a raw value: text to datetime on SQLite, a role to its Role, JSON text to
+    a list, numeric to float …). Kept per statement: its columns' types do not change while the app runs,
+    and reading a cursor's description costs psycopg more than the query itself."""
+    key = (statement, dialect)
+    readers = _READERS.get(key)
+    if readers is None:
+        readers = _READERS[key] = tuple(
+            (c.name, c.type.dialect_impl(dialect).result_processor(dialect, d[1]))
+            for c, d in zip(statement.selected_columns, cursor.description, strict=True))
+    return readers
 
 
 def _parameters(compiled, params: dict):
@@ -221,7 +230,7 @@ def read_row(statement, params: dict) -> dict | None:
                 raw = cur.fetchone()
                 if raw is None:
                     return None
-                columns = _readers(statement, dialect, tuple(d[1] for d in cur.description))
+                columns = _readers(statement, dialect, cur)
                 return {name: (read(value) if read is not None else value)
                         for (name, read), value in zip(columns, raw, strict=True)}
     except dialect.loaded_dbapi.Error:  # the connection is dropped; the session's attempt below says why

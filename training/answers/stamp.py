@@ -1,7 +1,8 @@
 """users.history_stamp: a number that changes whenever anything a learner's personal pages are computed
-from changes (answers, key-point results, review cards, mock exams, 答辩 rehearsals, class memberships, stars).
+from changes (answers, key-point results, review cards, mock exams, 答辩 rehearsals, class memberships, stars,
+practice sets).
 
-Personal pages and regions (学习进度, the home page's 今日复习) are memoized per worker under the
+Personal pages and regions (学习进度, the home page's 今日复习, a practice set's page) are memoized per worker under the
 learner's id and this stamp: the user loader reads the users row on every request anyway, so checking
 that a memo is still right costs no query. The stamp is bumped in the same transaction as the change,
 by two session hooks, so no write path has to remember it:
@@ -22,10 +23,12 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..models import (
-    Classroom, DefenseSession, ExamAttempt, KeypointResult, Membership, PointCard, Response, ReviewCard, Star, User,
+    Classroom, DefenseSession, ExamAttempt, KeypointResult, Membership, PointCard, PracticeSession, Response,
+    ReviewCard, Star, User,
 )
 
-TRACKED = (Response, KeypointResult, ReviewCard, PointCard, ExamAttempt, DefenseSession, Membership, Star)
+TRACKED = (Response, KeypointResult, ReviewCard, PointCard, ExamAttempt, DefenseSession, Membership, Star,
+           PracticeSession)
 TRACKED_TABLES = {m.__table__.name: m for m in TRACKED}
 
 

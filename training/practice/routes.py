@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam
 from wtforms.fields.choices import SelectChoice
 
-from ..access import get_owned_or_404, login_required, own_user_row, owned_columns_or_404
+from ..access import get_owned_or_404, login_required, own_user_row
 from ..answers.reviews import day_ends, due_cases, record_review, review_counts, set_retention
 from ..answers.stamp import history_key
 from ..answers.store import claim, insert_once
@@ -233,24 +233,20 @@ def own_session(session_id: int) -> PracticeSession:
     return get_owned_or_404(PracticeSession, session_id, OTHERS_SET)
 
 
-SET_PLACE = ("position", "question_ids", "round", "memorize", "updated_at")  # what the memo key reads of a set
-
-
-def question_memo_key() -> tuple | None:
-    """A set's current question page is memoized under everything it shows: the learner and their history
-    stamp (an answer or a star moves it on), and the set's place, round, mode and last change. The CSRF
-    token and the clock the answer time is measured from are slots, filled per request."""
-    session_id = request.view_args["session_id"]
-    ps = owned_columns_or_404(PracticeSession, session_id, SET_PLACE, OTHERS_SET)
-    if ps.position >= len(ps.question_ids):
-        return None
-    return (*history_key(current_user), session_id, ps.position, ps.round, ps.memorize, ps.updated_at)
+def question_memo_key() -> tuple:
+    """A set's page (its current question, or the summary at the end) is memoized under the learner and
+    their history stamp, which moves on with every change to their sets (place, round, mode: a tracked
+    table, answers/stamp.py), answers and stars, and with the set's id. No query: the users row is read
+    anyway. A hit can only be the same learner's page of a set they were shown before, so it is theirs;
+    anyone else's request misses and meets the view's 404 or 403. The CSRF token and the clock the answer
+    time is measured from are slots, filled per request."""
+    return (*history_key(current_user), request.view_args["session_id"])
 
 
 @bp.route("/s/<int:session_id>")
 @login_required
-@personal_page(question_memo_key)  # reads; its one write (skip a retired question) is a single guarded UPDATE
-def show(session_id: int):
+@personal_page(question_memo_key, read_only=False)  # a miss may skip a retired question: in a transaction,
+def show(session_id: int):                         # with the stamp that the skip moves on
     """The current question of a set (its feedback if already answered this round; the summary at the end)."""
     ps = own_session(session_id)
     if ps.position >= len(ps.question_ids):
