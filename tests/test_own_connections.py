@@ -45,27 +45,38 @@ def forget_per_request_state() -> None:  # as conftest's: requests inside the te
 
 @pytest.fixture
 def served_app(request, tmp_path, shipped_content):
-    """An app as served: a database the threads' own connections can open (a SQLite file, or the PostgreSQL
-    test database through fresh_app, which gives it back afterwards), read-only views in autocommit, real
-    transactions."""
-    context = None
-    if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
-        app = request.getfixturevalue("fresh_app")
+    """An app as served: a database the threads' own connections can open, read-only views in autocommit,
+    real transactions. On PostgreSQL, the shared test database with its content (committed by content_app)
+    and a user of this test's own, deleted afterwards; on SQLite, a file of its own."""
+    postgres = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
+    if postgres:
+        request.getfixturevalue("content_app")  # the schema and content are there
+        url = TestConfig.SQLALCHEMY_DATABASE_URI
     else:
-        app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'served.sqlite'}"})
-        app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
-        context = app.app_context()
-        context.push()
-        db.create_all()
-    app.config["READ_ONLY_AUTOCOMMIT"] = True
-    sync_content(db.session, shipped_content)
-    db.session.commit()
-    make_user(username="own@example.com", nickname="自有连接")
-    db.session.remove()
-    yield app
-    db.session.remove()
-    if context is not None:
+        url = f"sqlite:///{tmp_path / 'served.sqlite'}"
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": url, "READ_ONLY_AUTOCOMMIT": True})
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
+    context = app.app_context()
+    context.push()
+    try:
+        if not postgres:
+            db.create_all()
+            sync_content(db.session, shipped_content)
+            db.session.commit()
+        make_user(username="own@example.com", nickname="自有连接")
+        db.session.remove()
+        yield app
+    finally:
+        db.session.remove()
+        if postgres:
+            db.session.execute(db.delete(User).where(User.username == "own@example.com"))
+            db.session.commit()
+            db.session.remove()
+        conn = getattr(own_connections(app).local, "conn", None)
+        if conn is not None:
+            conn.close()
+        db.engine.dispose()
         context.pop()
 
 
