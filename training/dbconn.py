@@ -7,9 +7,8 @@ teardown cost the app more CPU than the rest of the request. Three rules bring i
 and almost no work:
 
 - **Reads made on nearly every request go on the thread's own connection** (OwnConnections, read_row):
-  the signed-in user's row, the content version of the page cache, the practice page's memo key. One
-  autocommit DBAPI connection per worker thread, outside the pool, one prepared statement, no session.
-
+  the signed-in user's row and the page cache's content version. One autocommit DBAPI connection per
+  worker thread, outside the pool, one prepared statement, no session.
 - **Ping only a connection that sat idle.** A connection checked in less than POOL_PING_IDLE_SECONDS
   ago was working a moment ago; one that idled longer (across a database restart, say) is pinged
   before use and replaced if dead, as pool_pre_ping would. A connection that dies while busy fails
@@ -17,10 +16,10 @@ and almost no work:
   other connections with it, so the next request connects afresh: no app restart.
 - **Read-only views run in autocommit.** A view marked with read_only() (it and everything it
   calls only SELECT) gets its session's connection in AUTOCOMMIT on GET and HEAD: no BEGIN, no
-  ROLLBACK, and no checkout at all until the view first uses the session. Each statement then sees the latest committed data, which is all a page of reads needs.
-  Every view that writes keeps its transaction; a write from a read-only view commits statement by
-  statement, so a view may carry the mark only if any write it makes is one self-contained statement
-  (the practice page's guarded UPDATE that skips a retired question), never two that belong together.
+  ROLLBACK, and no checkout at all until the view first uses the session. Each statement then sees
+  the latest committed data, which is all a page of reads needs. Every view that writes keeps its
+  transaction (the practice page, which may skip a retired question, is not marked): a write from a
+  marked view would commit statement by statement.
 """
 from __future__ import annotations
 
@@ -39,8 +38,7 @@ READ_ONLY = "_read_only_view"
 
 
 def read_only(view: Callable) -> Callable:
-    """Mark a view that reads (and writes at most one self-contained statement): on GET and HEAD it runs
-    without a transaction."""
+    """Mark a view that only reads: on GET and HEAD it runs without a transaction."""
     setattr(view, READ_ONLY, True)
     return view
 
@@ -161,19 +159,17 @@ class OwnConnections:
                 return
             try:
                 conn = self.local.conn = self._connect()
+                self.local.cur = conn.cursor() if conn is not None else None  # one per connection, reused
             except Exception:  # noqa: BLE001  the server is away: the usual way answers (and reports it)
+                conn = self.local.conn = None
                 self.local.retry_at = time.monotonic() + RETRY_SECONDS
             if conn is None:
                 yield None
                 return
         try:
-            cur = conn.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
+            yield self.local.cur
         except Exception:
-            self.local.conn = None
+            self.local.conn = self.local.cur = None
             conn.close()
             raise
 
@@ -227,9 +223,10 @@ def read_row(statement, params: dict) -> dict | None:
             if cur is not None:
                 sql, compiled = _plain(statement, dialect)
                 cur.execute(sql, _parameters(compiled, params))
-                raw = cur.fetchone()
-                if raw is None:
+                rows = cur.fetchall()  # to the end: a SQLite statement left unfinished would hold its read lock
+                if not rows:
                     return None
+                raw = rows[0]
                 columns = _readers(statement, dialect, cur)
                 return {name: (read(value) if read is not None else value)
                         for (name, read), value in zip(columns, raw, strict=True)}
