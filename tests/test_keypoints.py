@@ -64,7 +64,11 @@ def _evaluate(dataset: str, content):
     from support import CONTENT
     from training.grading.evaluation import evaluate, key_points_by_case, material_by_case
     samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8"))
-    return samples, *evaluate(samples, key_points_by_case(content.cases), material_by_case(content.cases))
+    points = key_points_by_case(content.cases)
+    for case in content.cases:  # with the paragraph under each point, as the app's case payloads carry it
+        for point, kp in zip(points[case.id], case.key_points, strict=True):
+            point["explanation_md"] = kp.explanation_md
+    return samples, *evaluate(samples, points, material_by_case(content.cases))
 
 
 def test_matcher_on_the_hand_labelled_answers(shipped_content):
@@ -72,14 +76,16 @@ def test_matcher_on_the_hand_labelled_answers(shipped_content):
     this guards them from regressing. The hints of its cases were tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers.yaml", shipped_content)
     assert len(samples) >= 40
-    assert overall.precision >= 0.97 and overall.recall >= 0.95  # round 4: 1.00 and 0.96
+    # round 4: 1.00 and 0.96 (rules); round 6's learned decision, fit on all development sets: 0.98 and 0.93
+    # (cross-validated, leaving the case out: 0.98 and 0.92; bench/matcher_cv.py)
+    assert overall.precision >= 0.97 and overall.recall >= 0.92
 
 
 def test_matcher_on_the_independently_labelled_answers(shipped_content):
     """Written blind (no matcher, no hints); the hints of its six cases were later tuned against it."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_independent.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.96 and overall.recall >= 0.94  # round 4: 0.98 and 0.95
+    assert overall.precision >= 0.97 and overall.recall >= 0.91  # round 4: 0.98 and 0.95; round 6: 0.99 and 0.92
     assert by_style["negation"].precision >= 0.85  # measured 0.94
 
 
@@ -142,7 +148,8 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     keyword dumps written as lines of terms); after round 2 P 0.76, R 0.95; after round 4 P 0.82, R 0.96."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev2.yaml", shipped_content)
     assert len(samples) == 208
-    assert overall.precision >= 0.82 and overall.recall >= 0.94  # round 4: 0.822 and 0.955; round 5: 0.827, 0.953
+    # round 4: 0.822 and 0.955; round 5: 0.827, 0.953; round 6 (learned decision): 0.94 and 0.955
+    assert overall.precision >= 0.93 and overall.recall >= 0.94
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
     assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 2  # round 4: 10 and 2
@@ -524,7 +531,7 @@ def test_matcher_on_the_third_development_set(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
-    assert overall.precision >= 0.89 and overall.recall >= 0.95  # round 4: 0.903 and 0.966
+    assert overall.precision >= 0.96 and overall.recall >= 0.96  # round 4: 0.903 and 0.966; round 6: 0.97 and 0.97
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
     assert by_style["keyword_dump"].fp <= 3 and by_style["rejection"].precision >= 0.85  # round 4: 3
 
@@ -773,6 +780,9 @@ def test_matcher_on_the_fourth_development_set(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev4.yaml", shipped_content)
     assert len(samples) == 140
-    assert overall.precision >= 0.71 and overall.recall >= 0.90  # round 5: 0.718 and 0.912
+    # round 5: 0.718 and 0.912; round 6 (learned decision, fit on it among others): 0.86 and 0.915, cross-validated
+    # leaving its case out 0.85 and 0.91
+    assert overall.precision >= 0.85 and overall.recall >= 0.90
     assert by_style["complete"].recall >= 0.97
-    assert by_style["slogan_dump"].fp <= 4 and by_style["keyword_dump"].fp <= 7  # round 5: 4 and 7 (19, 14 before)
+    assert by_style["slogan_dump"].fp <= 2 and by_style["keyword_dump"].fp <= 8  # round 5: 4 and 7 (19, 14 before)
+    assert by_style["wrong_definition"].fp <= 11 and by_style["partial"].fp <= 2  # round 5: 25 and 13

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
+from . import keypoint_model
 from .synonyms import expand
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
@@ -144,6 +145,10 @@ class PointSuggestion:
     spans: list[tuple[int, int]] = field(default_factory=list)  # where `found` is, in the original answer
     negated_spans: list[tuple[int, int]] = field(default_factory=list)
     reason: str = "none"  # a key of REASONS
+    features: dict = field(default_factory=dict)  # the evidence the decision weighed (keypoint_model's docstring)
+    probability: float | None = None  # the learned decision's, when suggest_points made it
+    # what suggest_points compares across the case's points: evidence clauses, their bigrams, the explanation's
+    evidence: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def share(self) -> float:
@@ -578,7 +583,8 @@ def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> boo
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "",
-                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
+                  shared: frozenset[str] = frozenset(), others: re.Pattern | None = None,
+                  explanation: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
 
@@ -675,6 +681,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     unexplained = covered and EXPLAIN and not any(
         explains(text, a, b, terms, credited, g) for a, b, g in credited)
     covered = covered and not unexplained
+    features = _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms,
+                                  wrong_definition, rejected, refused, skipped, needed, specific, enough,
+                                  material, others, explanation)
+    features["rule"] = float(covered)
+    evidence = {k: features.pop(k) for k in ("_ev", "_exset")}
     if covered:
         reason = "covered"
     elif unexplained:
@@ -689,7 +700,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         reason = "terms_only"
     else:
         reason = "none"
-    return PointSuggestion(index, covered, found, negated, len(hints), spans, negated_spans, reason)
+    return PointSuggestion(index, covered, found, negated, len(hints), spans, negated_spans, reason, features,
+                           None, evidence)
 
 
 # Recital of the case material: a clause that mostly copies the question or its background (AHT从400秒降到
@@ -840,6 +852,30 @@ def _own_terms(groups: tuple[tuple[str, ...], ...]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
+@lru_cache(maxsize=64)
+def _explain_breaks(text: str) -> list[int]:
+    """Where explains()' clause breaks (EXPLAIN_BREAK) are in a text."""
+    return [m.start() for m in EXPLAIN_BREAK.finditer(text)]
+
+
+def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tuple[int, int, bool, int]:
+    """The clause explains() judges around text[start:end] (after any "heading："): its bounds, whether it holds
+    an EXPLAIN_MARKERS word, and how many characters of its own it has beside the point's terms and empty words."""
+    left = start
+    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
+        left -= 1
+    m = EXPLAIN_BREAK.search(text, end)
+    right = m.start() if m else len(text)
+    clause = text[left:right]
+    colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
+    if colon >= 0:  # "heading: what is said about it": only what is said counts
+        left += colon + (2 if clause[colon] == "—" else 1)
+        clause = text[left:right]
+    clause = EXPLAIN_NUMBERING.sub("", clause)
+    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
+    return left, right, bool(EXPLAIN_MARKERS.search(clause)), own
+
+
 def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), group: int = -1) -> bool:
     """Does the clause around text[start:end] say something beyond the point's terms and empty words?
     `credited` holds (start, end, group) of the point's other hits: two of its parts joined in one clause by
@@ -882,16 +918,177 @@ def _shared_hints(key_points: list[dict]) -> frozenset[str]:
     return frozenset(w for w, n in seen.items() if n > 1)
 
 
+_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+
+
+def _grams(text: str) -> frozenset[str]:
+    """The character bigrams of a normalised text's letters, digits and Chinese characters (punctuation dropped)."""
+    chars = "".join(_CJK_OR_WORD.findall(text))
+    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
+
+
+@lru_cache(maxsize=256)
+def _bigrams(text: str) -> frozenset[str]:
+    """_grams, cached: the answer, the labels, the explanations and the material recur across one answer's points."""
+    return _grams(text)
+
+
+@lru_cache(maxsize=256)
+def _own_bigrams(explanation: str, material: str) -> frozenset[str]:
+    """The explanation's bigrams that the case material does not hold: what the point adds to the case."""
+    return _bigrams(explanation) - _bigrams(material) if material else _bigrams(explanation)
+
+
+def _clause_of(text: str, pos: int) -> tuple[int, int]:
+    return _clause_bounds(text, pos, pos)
+
+
+def _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms, wrong_definition,
+                       rejected, refused, skipped, needed, specific, enough, material, others, explanation) -> dict:
+    """What the answer offers as evidence for one point, as numbers (see keypoint_model.FEATURES)."""
+    n = len(hints) or 1
+    explained_groups, strength, marker = set(), 0, False
+    clauses, judged = set(), {}
+    breaks = _explain_breaks(text)
+    for a, b, g in credited:
+        i = bisect_left(breaks, a)
+        key = (breaks[i - 1] if i else -1, breaks[bisect_left(breaks, b)] if bisect_left(breaks, b) < len(breaks) else len(text))
+        if key not in judged:  # every hit of one clause is judged alike
+            judged[key] = _explaining_clause(text, a, b, terms)[2:]
+        has_marker, own = judged[key]
+        if has_marker or own >= EXPLAIN_MIN:
+            explained_groups.add(g)
+        strength = max(strength, own)
+        marker = marker or has_marker
+        clauses.add(_clause_of(text, a))
+    ev_chars = sum(r - l for l, r in clauses)
+    shared_clauses = sum(bool(others and others.search(text, l, r)) for l, r in clauses)
+    label_grams = _bigrams(normalise(label))
+    ev_text = "|".join(text[l:r] for l, r in clauses)
+    defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
+    in_material = sum(bool(material) and any(not o[3] and text[o[0]:o[1]] in material for o in occ)
+                      for _, _, occ, *_ in per_group)
+    ex = _bigrams(explanation) if explanation else frozenset()
+    ev = _grams(ev_text)
+    ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
+    return {
+        "_ev": ev,
+        "_exset": ex,
+        "ex_ev": len(ev & ex) / len(ev) if ev else 0.0,
+        "ex_cov": len(ev & ex) / len(ex) if ex else 0.0,
+        "ex_ans": len(_bigrams(text) & ex) / len(ex) if ex else 0.0,
+        "ex_dens": len(_bigrams(text) & ex) / len(_bigrams(text)) if ex and _bigrams(text) else 0.0,
+        "ex_own_cov": len(ev & ex_own) / len(ex_own) if ex_own else 0.0,
+        "groups": float(len(hints)),
+        "found": float(len(found)),
+        "share": len(found) / n,
+        "enough": float(enough),
+        "over_needed": float(len(found) - needed),
+        "specific": float(specific),
+        "own_words": float(len(hint_words)),
+        "negated": float(len(negated)),
+        "rejected": float(rejected),
+        "refused": float(refused),
+        "wrong_definition": float(len(wrong_definition)),
+        "skipped": float(skipped),
+        "explained": float(len(explained_groups)),
+        "explained_share": len(explained_groups) / n,
+        "strength": float(min(strength, 20)),
+        "marker": float(marker),
+        "clauses": float(len(clauses)),
+        "ev_share": ev_chars / max(len(text), 1),
+        "shared_clauses": shared_clauses / len(clauses) if clauses else 0.0,
+        "label_overlap": len(label_grams & _bigrams(text)) / len(label_grams) if label_grams else 0.0,
+        "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
+        "defined": float(defined),
+        "in_material": float(in_material),
+    }
+
+
+def _explanation(point: dict) -> str:
+    """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_md or
+    explanation_html, as content payloads carry it)."""
+    raw = point.get("explanation_md") or point.get("explanation_html") or point.get("explanation") or ""
+    return normalise(_TAG.sub(" ", raw)) if raw else ""
+
+
+def _exhorts(clause: str) -> bool:
+    """Does the clause open, after a subject and a modal, with an empty verb or an adverb of zeal (see _ZEAL)?"""
+    return bool(EXHORT_CLAUSE.match(_LEAD.sub("", clause, count=1)))
+
+
+def _answer_features(text: str) -> dict:
+    """How terse and how hortatory the answer is as a whole: the mean length of its units between 、，。 and
+    brackets, and the share of its clauses that open with an exhortation."""
+    units = [u for u in EXPLAIN_BREAK.split(text) if u.strip()]
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    return {"unit_len": math.log1p(sum(map(len, units)) / len(units)) if units else 0.0,
+            "zeal_share": sum(map(_exhorts, clauses)) / len(clauses) if clauses else 0.0}
+
+
+def _span_share(spans: list[tuple[int, int]], length: int) -> float:
+    covered = set()
+    for a, b in spans:
+        covered.update(range(a, b))
+    return len(covered) / max(length, 1)
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
-    skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
-            + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
+    text = normalised[0]
+    parts = {"list": recital_spans(answer, key_points), "terms": _to_normalised(term_list_spans(answer), normalised[1]),
+             "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
+    skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
-            for i, p in enumerate(key_points)]
+    words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
+    out = []
+    for i, p in enumerate(key_points):
+        others = _words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+        out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
+                                 others, _explanation(p)))
+    for s in out:
+        ev = s.evidence["_ev"]
+        best = max((len(ev & o.evidence["_exset"]) for o in out), default=0)
+        s.features["ex_best"] = float(bool(ev) and bool(s.evidence["_exset"]) and len(ev & s.evidence["_exset"]) >= best)
+    top = max((s.features["ex_ans"] for s in out), default=0.0)
+    for s in out:
+        s.features["ex_ans_rel"] = s.features["ex_ans"] / top if top else 0.0
+    answer_level = {f"{k}_share": _span_share(v, len(text)) for k, v in parts.items()}
+    answer_level["length"] = math.log1p(len(text))
+    answer_level.update(_answer_features(text))
+    answer_level["points"] = float(len(key_points))
+    answer_level["rule_credited"] = sum(s.covered for s in out) / max(len(out), 1)
+    learned = keypoint_model.ENABLED and bool(key_points) and all(_explanation(p) for p in key_points)
+    for s in out:
+        s.features.update(answer_level)
+        if learned:
+            _decide(s)
+    return out
+
+
+def _decide(s: PointSuggestion) -> None:
+    """The learned decision replaces the rules' yes/no (keypoint_model); a refusal's reason is the rules' own when
+    they refused too, else it follows the feature that weighed most against the point."""
+    s.covered, s.probability = keypoint_model.decide(s.features)
+    if s.covered:
+        s.reason = "covered"
+    elif s.features["rule"]:
+        s.reason = keypoint_model.refusal_reason(s.features)
+
+
+@lru_cache(maxsize=256)
+def _point_words(points: tuple) -> list[set[str]]:
+    """Each point's hint words (as written, at least two characters), for telling whose clause a clause is."""
+    return [{w.lstrip(REQUIRES_NEGATION) for g in groups for w in map(hint_word, g) if len(w.lstrip(REQUIRES_NEGATION)) >= 2}
+            for groups in points]
+
+
+@lru_cache(maxsize=1024)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
@@ -917,7 +1114,8 @@ def pick_followup(key_points: list[dict], followups: list[dict], covered: list[b
 
 def evaluate_file(data: dict) -> list[list[str]]:
     """The stable evaluation entry: `data` is {"points": [{"key", "label", "weight", "hints"}], "answers": [text]}
-    and optionally "material" (the case's question and background, for the recital rule),
+    and optionally "material" (the case's question and background, for the recital rule) and, per point,
+    "explanation" (the paragraph under it in the case file: with every point's, the learned decision is made),
     hints as one line in content/FORMAT.md's syntax (道歉/致歉，倾听/听完). Returns, per answer, the keys
     of the points the matcher would credit, in the points' order."""
     from ..content.source import Report, parse_hints
@@ -927,7 +1125,8 @@ def evaluate_file(data: dict) -> list[list[str]]:
         hints = p["hints"] if isinstance(p["hints"], list) else parse_hints(str(p["hints"]), n, report, f"要点 {n}")
         if report.problems:
             raise ValueError("; ".join(pr.message for pr in report.problems))
-        points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints})
+        points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints,
+                       "explanation": str(p.get("explanation") or "")})
     material = str(data.get("material") or "")
     return [[points[s.index]["key"] for s in suggest_points(answer, points, material) if s.covered]
             for answer in data["answers"]]
