@@ -53,7 +53,7 @@ EXPLAINED_FEATURES = HINT_FEATURES + ["ex_ev", "ex_ans_rel", "ex_best"]
 def points_with_explanations(content) -> dict[str, list[dict]]:
     """{case id: key points as the matcher takes them, with the paragraph under each point}."""
     return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints,
-                    "explanation_md": p.explanation_md} for p in c.key_points] for c in content.cases}
+                    "explanation_html": p.explanation_html} for p in c.key_points] for c in content.cases}
 
 
 def rows_of(sets=DEV_SETS) -> list[dict]:

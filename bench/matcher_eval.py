@@ -56,7 +56,7 @@ def main() -> int:
     if "--hints-only" not in sys.argv:
         for case in content.cases:
             for point, kp in zip(points[case.id], case.key_points, strict=True):
-                point["explanation_md"] = kp.explanation_md
+                point["explanation_html"] = kp.explanation_html
     overall, by_style, misses = evaluate(samples, points, material_by_case(content.cases))
     print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
           f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")

@@ -22,6 +22,7 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
     marker            1 if an evidence clause holds a reason / example / figure / order marker
     negated           groups found only where negated or dismissed
     rejected, refused groups whose negation rejects the point as a course of action (keypoints' rule counts)
+    enough, over_needed   the rules' share test passed; found - the groups it needs
     wrong_definition  groups whose term the answer defines with nothing else of the point (_wrongly_defined)
     defined           groups with a credited occurrence followed by a definition (就是 / 是指 / 是…的…)
     skipped           groups found only inside skipped material (name lists, term lines, recital, slogans)
@@ -31,16 +32,23 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
     label_overlap_ev  share of the label's character bigrams found in the evidence clauses
     in_material       groups whose credited words are also in the case's question / background
     specific, own_words   a hint of SPECIFIC+ characters carries the point; groups credited by the author's own words
+    label_overlap     share of the label's bigrams found anywhere in the answer
+    points            how many points the case has
     length            log(1 + characters of the answer)
+    unit_len          log(1 + mean length of the answer's units between 、，。 and brackets): terse term lists are short
+    zeal_share        share of the answer's clauses that open with an exhortation (keypoints' _ZEAL / _EXHORT words)
     list_share, terms_share, recited_share, slogan_share
                       share of the answer's characters in name lists, term lines, recited material, slogan runs
     rule_credited     share of the case's points the hand rules credit in this answer
     ex_ev             share of the evidence clauses' character bigrams found in the point's explanation
     ex_cov            share of the explanation's bigrams found in the evidence clauses
     ex_ans            share of the explanation's bigrams found anywhere in the answer
+    ex_ans_rel        ex_ans / the highest ex_ans among the case's points in this answer (length does not count)
+    ex_dens           share of the answer's bigrams found in the explanation
     ex_own_cov        as ex_cov, for the explanation's bigrams not in the case material
     ex_best           1 if no other point's explanation shares more bigrams with this point's evidence clauses
-A point with no found group is never credited (the model is neither fit nor applied there).
+A point with no found group is never credited (the model is neither fit nor applied there). Not every feature is
+weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses.
 """
 from __future__ import annotations
 

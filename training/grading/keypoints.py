@@ -16,6 +16,7 @@ them honest.
 """
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -1008,8 +1009,8 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
 def _explanation(point: dict) -> str:
     """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_md or
     explanation_html, as content payloads carry it)."""
-    raw = point.get("explanation_md") or point.get("explanation_html") or point.get("explanation") or ""
-    return normalise(_TAG.sub(" ", raw)) if raw else ""
+    raw = point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or ""
+    return normalise(html.unescape(_TAG.sub(" ", raw))) if raw else ""
 
 
 def _exhorts(clause: str) -> bool:
