@@ -47,7 +47,11 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
     ex_dens           share of the answer's bigrams found in the explanation
     ex_own_cov        as ex_cov, for the explanation's bigrams not in the case material
     ex_best           1 if no other point's explanation shares more bigrams with this point's evidence clauses
-A point with no found group is never credited (the model is neither fit nor applied there). Not every feature is
+    ex_margin         (mine - rival) / (mine + rival + 4): mine = bigrams the evidence clauses share with this point's
+                      explanation, rival = the most they share with another point's (softer than ex_best for short
+                      evidence)
+A point with no found group, or none in a clause that explains, is never credited (the model is neither fit nor
+applied there). Not every feature is
 weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses.
 """
 from __future__ import annotations
@@ -83,10 +87,12 @@ def probability(features: dict, model: dict) -> float:
 
 
 def decide(features: dict) -> tuple[bool, float]:
-    """(credited, probability) for one point's features; never credited without a found group."""
+    """(credited, probability) for one point's features. Never credited without a found group in a clause that
+    explains: a point only named, however strongly the rest of the evidence pulls, is not made (the rules' own
+    veto, keypoints.explains; as a feature instead it let keyword dumps through)."""
     model = load()
     p = probability(features, model)
-    return features.get("found", 0) > 0 and p >= model["threshold"], p
+    return features["found"] > 0 and features["explained"] > 0 and p >= model["threshold"], p
 
 
 def against(features: dict) -> str:

@@ -682,11 +682,12 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     unexplained = covered and EXPLAIN and not any(
         explains(text, a, b, terms, credited, g) for a, b, g in credited)
     covered = covered and not unexplained
+    # the evidence the learned decision weighs, when there is one to make (the point's explanation is known)
     features = _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms,
                                   wrong_definition, rejected, refused, skipped, needed, specific, enough,
-                                  material, others, explanation)
+                                  material, others, explanation) if explanation else {}
     features["rule"] = float(covered)
-    evidence = {k: features.pop(k) for k in ("_ev", "_exset")}
+    evidence = {k: features.pop(k) for k in ("_ev", "_exset") if k in features}
     if covered:
         reason = "covered"
     elif unexplained:
@@ -1044,16 +1045,23 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
+    explanations = [_explanation(p) for p in key_points]
+    if not (key_points and all(explanations)):  # the rules decide (keypoint_model's docstring)
+        return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
+                for i, p in enumerate(key_points)]
     words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
     out = []
     for i, p in enumerate(key_points):
         others = _words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
         out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
-                                 others, _explanation(p)))
+                                 others, explanations[i]))
     for s in out:
         ev = s.evidence["_ev"]
         best = max((len(ev & o.evidence["_exset"]) for o in out), default=0)
         s.features["ex_best"] = float(bool(ev) and bool(s.evidence["_exset"]) and len(ev & s.evidence["_exset"]) >= best)
+        mine = len(ev & s.evidence["_exset"])
+        rival = max((len(ev & o.evidence["_exset"]) for o in out if o is not s), default=0)
+        s.features["ex_margin"] = (mine - rival) / (mine + rival + 4)
     top = max((s.features["ex_ans"] for s in out), default=0.0)
     for s in out:
         s.features["ex_ans_rel"] = s.features["ex_ans"] / top if top else 0.0
@@ -1062,10 +1070,9 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level.update(_answer_features(text))
     answer_level["points"] = float(len(key_points))
     answer_level["rule_credited"] = sum(s.covered for s in out) / max(len(out), 1)
-    learned = keypoint_model.ENABLED and bool(key_points) and all(_explanation(p) for p in key_points)
     for s in out:
         s.features.update(answer_level)
-        if learned:
+        if keypoint_model.ENABLED:
             _decide(s)
     return out
 
