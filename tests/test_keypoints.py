@@ -844,6 +844,13 @@ def test_without_explanations_the_rules_decide(shipped_content):
         assert s.probability is None and s.covered == bool(s.features["rule"])
 
 
+def test_a_placeholder_explanation_leaves_the_decision_to_the_rules():
+    points = [{"key": k, "label": k, "hints": [["说法一", "说法二"], ["另一组"], ["第三组"], ["第四组"]],
+               "explanation": "这个要点的完整说明。"} for k in ("p1", "p2")]
+    s = suggest_points("说法一很重要，另一组也要做，第三组和第四组都有。", points)
+    assert [p.covered for p in s] == [True, True] and all(p.probability is None for p in s)
+
+
 def test_a_bare_keyword_dump_earns_nothing_under_the_model(shipped_content):
     points, material = _case_points(shipped_content, "case-quality-servqual-4s-shop")
     dump = "有形性、可靠性、响应性、保证性、移情性、休息区、一次修好、等待时间、专业能力、个性化服务"

@@ -8,11 +8,19 @@ characters within one clause (升级投诉 ~ 升级和反复投诉). An occurren
 negates it (没有道歉, 不会先道歉, 道歉就不必了), when a dismissal follows it, in the
 same clause or in the comment after a topic (至于奖惩，我觉得没必要写; 首问负责制这些
 大家都知道), or when it sits in a bare list reciting the names of several points
-(有形性、可靠性、响应性、保证性、移情性). A point is suggested as covered when enough
+(有形性、可靠性、响应性、保证性、移情性). By the hand rules a point is covered when enough
 of its groups are found and the answer does not reject as much of it as it makes (a negation that only
-describes, 录音不是全量, rejects nothing). The
-candidate confirms or corrects every suggestion; this only saves them work and keeps
-them honest.
+describes, 录音不是全量, rejects nothing).
+
+When suggest_points is given the points' explanations (the paragraph under each point in its case file, as the
+app's case payloads carry them), the rules become evidence: per point it computes features (share of groups
+found, groups found in clauses that explain, negations, recited / listed / slogan material, evidence clauses
+shared with other points, how much of the point's own explanation the evidence says; keypoint_model's docstring)
+and a logistic regression fit on every hand-labelled development answer (keypoint_model.py, bench/matcher_cv.py)
+decides. A point found only in clauses that say nothing beyond its terms is never credited. Without the
+explanations (a follow-up's hints, the CLI without them) the rules decide.
+
+The candidate confirms or corrects every suggestion; this only saves them work and keeps them honest.
 """
 from __future__ import annotations
 
@@ -1007,6 +1015,11 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     }
 
 
+# Shorter than this, an explanation is a placeholder (a new draft's 这个要点的完整说明。), not evidence: the shipped
+# cases' shortest is 21 characters.
+EXPLANATION_MIN = 16
+
+
 def _explanation(point: dict) -> str:
     """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_md or
     explanation_html, as content payloads carry it)."""
@@ -1046,7 +1059,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
     explanations = [_explanation(p) for p in key_points]
-    if not (key_points and all(explanations)):  # the rules decide (keypoint_model's docstring)
+    if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
         return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                 for i, p in enumerate(key_points)]
     words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
