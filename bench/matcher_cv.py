@@ -42,7 +42,7 @@ LAMBDA = 10.0  # L2 penalty on the standardised coefficients
 THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(9)]
 MIN_RECALL = 0.90
 # The features each model weighs (see keypoint_model's docstring). Fewer than the extractors offer: those whose
-# coefficient stayed near zero in CV (found, explained, strength, clauses, in_material, ex_cov) are left out, and
+# coefficient stayed near zero in CV (found, explained, strength, clauses, ex_cov) are left out, and
 # the explanation's coverage by the whole answer (ex_ans, ex_own_cov) is taken relative to the answer's best covered
 # point (ex_ans_rel): absolute coverage grows with an answer's length and made short answers lose their points.
 HINT_FEATURES = ["rule", "share", "explained_share", "marker", "negated", "refused", "wrong_definition", "skipped",

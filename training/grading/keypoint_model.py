@@ -30,7 +30,6 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
     ev_share          characters of those clauses / characters of the answer
     shared_clauses    share of those clauses that also hold a hint word (2+ characters) of another point of the case
     label_overlap_ev  share of the label's character bigrams found in the evidence clauses
-    in_material       groups whose credited words are also in the case's question / background
     specific, own_words   a hint of SPECIFIC+ characters carries the point; groups credited by the author's own words
     label_overlap     share of the label's bigrams found anywhere in the answer
     points            how many points the case has
@@ -70,7 +69,7 @@ REASON_OF = {
     "wrong_definition": "wrong_definition", "defined": "wrong_definition",
     "skipped": "terms_only", "explained": "terms_only", "explained_share": "terms_only", "strength": "terms_only",
     "marker": "terms_only", "list_share": "terms_only", "terms_share": "terms_only", "recited_share": "terms_only",
-    "slogan_share": "terms_only", "in_material": "terms_only",
+    "slogan_share": "terms_only", "zeal_share": "terms_only",
 }
 
 

@@ -976,8 +976,6 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     label_grams = _bigrams(normalise(label))
     ev_text = "|".join(text[l:r] for l, r in clauses)
     defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
-    in_material = sum(bool(material) and any(not o[3] and text[o[0]:o[1]] in material for o in occ)
-                      for _, _, occ, *_ in per_group)
     ex = _bigrams(explanation) if explanation else frozenset()
     ev = _grams(ev_text)
     ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
@@ -1011,7 +1009,6 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "label_overlap": len(label_grams & _bigrams(text)) / len(label_grams) if label_grams else 0.0,
         "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
         "defined": float(defined),
-        "in_material": float(in_material),
     }
 
 
@@ -1021,9 +1018,13 @@ EXPLANATION_MIN = 16
 
 
 def _explanation(point: dict) -> str:
-    """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_md or
-    explanation_html, as content payloads carry it)."""
-    raw = point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or ""
+    """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_html as
+    content payloads carry it, explanation_md, or explanation)."""
+    return _explanation_text(point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or "")
+
+
+@lru_cache(maxsize=1024)
+def _explanation_text(raw: str) -> str:
     return normalise(html.unescape(_TAG.sub(" ", raw))) if raw else ""
 
 
