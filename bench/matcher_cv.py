@@ -4,8 +4,9 @@ shipped coefficients (keypoint_model.json) on all of them.
 
 For each case: fit on the answers to all other cases, predict that case's answers; the predictions of all cases are
 pooled and scored (precision / recall / F1 overall, per style and per set). The threshold is reported as a curve; the
-shipped one is the pooled-CV F1 maximum among thresholds keeping every set's recall >= 0.90, and a nested figure (each case
-judged with the threshold chosen on the other cases' out-of-fold predictions) shows what choosing it costs.
+shipped one is the pooled-CV F1 maximum among thresholds keeping every set's recall >= 0.90, and a nested
+figure (each case judged with the threshold chosen on the other cases' out-of-fold predictions) shows what
+choosing it costs. --by-set leaves a whole answer set out instead (another writer, another style).
 Pure Python (Newton's method on an L2-regularised logistic regression): no dependency beyond the app's.
 
     .venv/bin/python bench/matcher_cv.py               # CV figures of the shipped model's features

@@ -874,8 +874,7 @@ def test_a_wrong_definition_in_the_points_own_words_earns_nothing(shipped_conten
     assert not s.covered and s.probability < 0.5 and s.reason in REASONS and s.reason != "covered"
 
 
-def test_the_cli_takes_explanations(tmp_path, shipped_content):
-    import json
+def test_the_cli_takes_explanations(shipped_content):
     from training.grading.keypoints import evaluate_file
     points, material = _case_points(shipped_content, "case-strategy-swot-defense")
     reversed_ = "SWOT 里 S 和 W 是外部环境带来的，O 和 T 是企业内部的，企业能完全控制机会和威胁。"

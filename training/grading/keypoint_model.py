@@ -8,7 +8,8 @@ leave-one-case-out cross-validation). Pure Python, no dependency: a dot product 
 The model is used when the caller passes the points' explanations (the paragraph under a point in its case file:
 explanation_md / explanation_html, as content payloads carry them, or "explanation"). Without them (a bare {"key",
 "label", "weight", "hints"} point, e.g. the stable CLI without "explanation", or a follow-up's hints), or with one
-shorter than keypoints.EXPLANATION_MIN (a new draft's placeholder), the hand rules decide: a model over the hint features alone did not beat them in cross-validation (F1 0.895 against 0.894).
+shorter than keypoints.EXPLANATION_MIN (a new draft's placeholder), the hand rules decide: a model over the hint
+features alone did not beat them in cross-validation (F1 0.895 against 0.894).
 
 The features (all per answer and point; "groups" are the point's hint groups, "found" those with an occurrence that
 is neither negated nor in skipped material; clauses split at ，。；！？ and line breaks):
@@ -97,7 +98,8 @@ def decide(features: dict) -> tuple[bool, float]:
 def against(features: dict) -> str:
     """The feature that weighs most against the point, measured from the mean of the development candidates."""
     model = load()
-    pulls = [(c * (features[f] - m), f) for f, c, m in zip(model["features"], model["coef"], model["mean"], strict=True)]
+    pulls = [(c * (features[f] - m), f)
+             for f, c, m in zip(model["features"], model["coef"], model["mean"], strict=True)]
     return min(pulls)[1]
 
 

@@ -961,8 +961,8 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     clauses, judged = set(), {}
     breaks = _explain_breaks(text)
     for a, b, g in credited:
-        i = bisect_left(breaks, a)
-        key = (breaks[i - 1] if i else -1, breaks[bisect_left(breaks, b)] if bisect_left(breaks, b) < len(breaks) else len(text))
+        i, j = bisect_left(breaks, a), bisect_left(breaks, b)
+        key = (breaks[i - 1] if i else -1, breaks[j] if j < len(breaks) else len(text))
         if key not in judged:  # every hit of one clause is judged alike
             judged[key] = _explaining_clause(text, a, b, terms)[2:]
         has_marker, own = judged[key]
@@ -971,10 +971,10 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         strength = max(strength, own)
         marker = marker or has_marker
         clauses.add(_clause_of(text, a))
-    ev_chars = sum(r - l for l, r in clauses)
-    shared_clauses = sum(bool(others and others.search(text, l, r)) for l, r in clauses)
+    ev_chars = sum(right - left for left, right in clauses)
+    shared_clauses = sum(bool(others and others.search(text, left, right)) for left, right in clauses)
     label_grams = _bigrams(normalise(label))
-    ev_text = "|".join(text[l:r] for l, r in clauses)
+    ev_text = "|".join(text[left:right] for left, right in clauses)
     defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
     ex = _bigrams(explanation) if explanation else frozenset()
     ev = _grams(ev_text)
@@ -1020,7 +1020,8 @@ EXPLANATION_MIN = 16
 def _explanation(point: dict) -> str:
     """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_html as
     content payloads carry it, explanation_md, or explanation)."""
-    return _explanation_text(point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or "")
+    raw = point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or ""
+    return _explanation_text(raw)
 
 
 @lru_cache(maxsize=1024)
@@ -1072,8 +1073,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     for s in out:
         ev = s.evidence["_ev"]
         best = max((len(ev & o.evidence["_exset"]) for o in out), default=0)
-        s.features["ex_best"] = float(bool(ev) and bool(s.evidence["_exset"]) and len(ev & s.evidence["_exset"]) >= best)
         mine = len(ev & s.evidence["_exset"])
+        s.features["ex_best"] = float(bool(ev) and bool(s.evidence["_exset"]) and mine >= best)
         rival = max((len(ev & o.evidence["_exset"]) for o in out if o is not s), default=0)
         s.features["ex_margin"] = (mine - rival) / (mine + rival + 4)
     top = max((s.features["ex_ans"] for s in out), default=0.0)
@@ -1104,7 +1105,7 @@ def _decide(s: PointSuggestion) -> None:
 @lru_cache(maxsize=256)
 def _point_words(points: tuple) -> list[set[str]]:
     """Each point's hint words (as written, at least two characters), for telling whose clause a clause is."""
-    return [{w.lstrip(REQUIRES_NEGATION) for g in groups for w in map(hint_word, g) if len(w.lstrip(REQUIRES_NEGATION)) >= 2}
+    return [{w for g in groups for w in (h.lstrip(REQUIRES_NEGATION) for h in map(hint_word, g)) if len(w) >= 2}
             for groups in points]
 
 
