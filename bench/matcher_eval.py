@@ -13,6 +13,12 @@ Development sets (written blind, then used to tune the matcher and their cases' 
     .venv/bin/python bench/matcher_eval.py --misses   # also every wrong suggestion
     .venv/bin/python bench/matcher_eval.py --no-synonyms   # without 同义词词林 expansion
     .venv/bin/python bench/matcher_eval.py --no-explain    # without the explanation-density rule
+    .venv/bin/python bench/matcher_eval.py --rules         # the hand rules' decision, not the learned one
+    .venv/bin/python bench/matcher_eval.py --hints-only    # points without their explanations (the other model)
+
+The points are passed with their explanations (the paragraph under each point), as the app's case payloads carry
+them: the learned decision (training/grading/keypoint_model.py) weighs how much of it the answer says. Its
+cross-validated figures come from bench/matcher_cv.py; on the development sets it was fit on, these are in-sample.
 """
 from __future__ import annotations
 
@@ -33,6 +39,9 @@ def main() -> int:
     if "--no-synonyms" in sys.argv:  # the matcher without 同义词词林 expansion, for comparison
         from training.grading import keypoints
         keypoints.USE_SYNONYMS = False
+    if "--rules" in sys.argv:  # the hand rules' yes/no (before the learned decision)
+        from training.grading import keypoint_model
+        keypoint_model.ENABLED = False
     if "--no-explain" in sys.argv:  # credit hints however bare their clause (the rule before round 5)
         from training.grading import keypoints
         keypoints.EXPLAIN = False
@@ -44,6 +53,10 @@ def main() -> int:
     samples = yaml.safe_load(text)
     content = read_content(os.path.join(_ROOT, "content"))
     points = key_points_by_case(content.cases)
+    if "--hints-only" not in sys.argv:
+        for case in content.cases:
+            for point, kp in zip(points[case.id], case.key_points, strict=True):
+                point["explanation_html"] = kp.explanation_html
     overall, by_style, misses = evaluate(samples, points, material_by_case(content.cases))
     print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
           f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")

@@ -8,14 +8,23 @@ characters within one clause (升级投诉 ~ 升级和反复投诉). An occurren
 negates it (没有道歉, 不会先道歉, 道歉就不必了), when a dismissal follows it, in the
 same clause or in the comment after a topic (至于奖惩，我觉得没必要写; 首问负责制这些
 大家都知道), or when it sits in a bare list reciting the names of several points
-(有形性、可靠性、响应性、保证性、移情性). A point is suggested as covered when enough
+(有形性、可靠性、响应性、保证性、移情性). By the hand rules a point is covered when enough
 of its groups are found and the answer does not reject as much of it as it makes (a negation that only
-describes, 录音不是全量, rejects nothing). The
-candidate confirms or corrects every suggestion; this only saves them work and keeps
-them honest.
+describes, 录音不是全量, rejects nothing).
+
+When suggest_points is given the points' explanations (the paragraph under each point in its case file, as the
+app's case payloads carry them), the rules become evidence: per point it computes features (share of groups
+found, groups found in clauses that explain, negations, recited / listed / slogan material, evidence clauses
+shared with other points, how much of the point's own explanation the evidence says; keypoint_model's docstring)
+and a logistic regression fit on every hand-labelled development answer (keypoint_model.py, bench/matcher_cv.py)
+decides. A point found only in clauses that say nothing beyond its terms is never credited. Without the
+explanations (a follow-up's hints, the CLI without them) the rules decide.
+
+The candidate confirms or corrects every suggestion; this only saves them work and keeps them honest.
 """
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -25,6 +34,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
+from . import keypoint_model
 from .synonyms import expand
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
@@ -144,6 +154,10 @@ class PointSuggestion:
     spans: list[tuple[int, int]] = field(default_factory=list)  # where `found` is, in the original answer
     negated_spans: list[tuple[int, int]] = field(default_factory=list)
     reason: str = "none"  # a key of REASONS
+    features: dict = field(default_factory=dict)  # the evidence the decision weighed (keypoint_model's docstring)
+    probability: float | None = None  # the learned decision's, when suggest_points made it
+    # what suggest_points compares across the case's points: evidence clauses, their bigrams, the explanation's
+    evidence: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def share(self) -> float:
@@ -578,7 +592,8 @@ def _told_together(text: str, places: list[tuple[int, int]], needed: int) -> boo
 def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = "",
                   skip: list[tuple[int, int]] | None = None,
                   normalised: tuple[str, list[int]] | None = None, material: str = "",
-                  shared: frozenset[str] = frozenset()) -> PointSuggestion:
+                  shared: frozenset[str] = frozenset(), others: re.Pattern | None = None,
+                  explanation: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
     about_absence = bool(ABSENCE.search(label))
 
@@ -675,6 +690,12 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     unexplained = covered and EXPLAIN and not any(
         explains(text, a, b, terms, credited, g) for a, b, g in credited)
     covered = covered and not unexplained
+    # the evidence the learned decision weighs, when there is one to make (the point's explanation is known)
+    features = _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms,
+                                  wrong_definition, rejected, refused, skipped, needed, specific, enough,
+                                  material, others, explanation) if explanation else {}
+    features["rule"] = float(covered)
+    evidence = {k: features.pop(k) for k in ("_ev", "_exset") if k in features}
     if covered:
         reason = "covered"
     elif unexplained:
@@ -689,7 +710,8 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         reason = "terms_only"
     else:
         reason = "none"
-    return PointSuggestion(index, covered, found, negated, len(hints), spans, negated_spans, reason)
+    return PointSuggestion(index, covered, found, negated, len(hints), spans, negated_spans, reason, features,
+                           None, evidence)
 
 
 # Recital of the case material: a clause that mostly copies the question or its background (AHT从400秒降到
@@ -840,6 +862,30 @@ def _own_terms(groups: tuple[tuple[str, ...], ...]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
+@lru_cache(maxsize=64)
+def _explain_breaks(text: str) -> list[int]:
+    """Where explains()' clause breaks (EXPLAIN_BREAK) are in a text."""
+    return [m.start() for m in EXPLAIN_BREAK.finditer(text)]
+
+
+def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tuple[int, int, bool, int]:
+    """The clause explains() judges around text[start:end] (after any "heading："): its bounds, whether it holds
+    an EXPLAIN_MARKERS word, and how many characters of its own it has beside the point's terms and empty words."""
+    left = start
+    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
+        left -= 1
+    m = EXPLAIN_BREAK.search(text, end)
+    right = m.start() if m else len(text)
+    clause = text[left:right]
+    colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
+    if colon >= 0:  # "heading: what is said about it": only what is said counts
+        left += colon + (2 if clause[colon] == "—" else 1)
+        clause = text[left:right]
+    clause = EXPLAIN_NUMBERING.sub("", clause)
+    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
+    return left, right, bool(EXPLAIN_MARKERS.search(clause)), own
+
+
 def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), group: int = -1) -> bool:
     """Does the clause around text[start:end] say something beyond the point's terms and empty words?
     `credited` holds (start, end, group) of the point's other hits: two of its parts joined in one clause by
@@ -882,16 +928,190 @@ def _shared_hints(key_points: list[dict]) -> frozenset[str]:
     return frozenset(w for w, n in seen.items() if n > 1)
 
 
+_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+
+
+def _grams(text: str) -> frozenset[str]:
+    """The character bigrams of a normalised text's letters, digits and Chinese characters (punctuation dropped)."""
+    chars = "".join(_CJK_OR_WORD.findall(text))
+    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
+
+
+@lru_cache(maxsize=256)
+def _bigrams(text: str) -> frozenset[str]:
+    """_grams, cached: the answer, the labels, the explanations and the material recur across one answer's points."""
+    return _grams(text)
+
+
+@lru_cache(maxsize=256)
+def _own_bigrams(explanation: str, material: str) -> frozenset[str]:
+    """The explanation's bigrams that the case material does not hold: what the point adds to the case."""
+    return _bigrams(explanation) - _bigrams(material) if material else _bigrams(explanation)
+
+
+def _clause_of(text: str, pos: int) -> tuple[int, int]:
+    return _clause_bounds(text, pos, pos)
+
+
+def _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms, wrong_definition,
+                       rejected, refused, skipped, needed, specific, enough, material, others, explanation) -> dict:
+    """What the answer offers as evidence for one point, as numbers (see keypoint_model.FEATURES)."""
+    n = len(hints) or 1
+    explained_groups, strength, marker = set(), 0, False
+    clauses, judged = set(), {}
+    breaks = _explain_breaks(text)
+    for a, b, g in credited:
+        i, j = bisect_left(breaks, a), bisect_left(breaks, b)
+        key = (breaks[i - 1] if i else -1, breaks[j] if j < len(breaks) else len(text))
+        if key not in judged:  # every hit of one clause is judged alike
+            judged[key] = _explaining_clause(text, a, b, terms)[2:]
+        has_marker, own = judged[key]
+        if has_marker or own >= EXPLAIN_MIN:
+            explained_groups.add(g)
+        strength = max(strength, own)
+        marker = marker or has_marker
+        clauses.add(_clause_of(text, a))
+    ev_chars = sum(right - left for left, right in clauses)
+    shared_clauses = sum(bool(others and others.search(text, left, right)) for left, right in clauses)
+    label_grams = _bigrams(normalise(label))
+    ev_text = "|".join(text[left:right] for left, right in clauses)
+    defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
+    ex = _bigrams(explanation) if explanation else frozenset()
+    ev = _grams(ev_text)
+    ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
+    return {
+        "_ev": ev,
+        "_exset": ex,
+        "ex_ev": len(ev & ex) / len(ev) if ev else 0.0,
+        "ex_cov": len(ev & ex) / len(ex) if ex else 0.0,
+        "ex_ans": len(_bigrams(text) & ex) / len(ex) if ex else 0.0,
+        "ex_dens": len(_bigrams(text) & ex) / len(_bigrams(text)) if ex and _bigrams(text) else 0.0,
+        "ex_own_cov": len(ev & ex_own) / len(ex_own) if ex_own else 0.0,
+        "groups": float(len(hints)),
+        "found": float(len(found)),
+        "share": len(found) / n,
+        "enough": float(enough),
+        "over_needed": float(len(found) - needed),
+        "specific": float(specific),
+        "own_words": float(len(hint_words)),
+        "negated": float(len(negated)),
+        "rejected": float(rejected),
+        "refused": float(refused),
+        "wrong_definition": float(len(wrong_definition)),
+        "skipped": float(skipped),
+        "explained": float(len(explained_groups)),
+        "explained_share": len(explained_groups) / n,
+        "strength": float(min(strength, 20)),
+        "marker": float(marker),
+        "clauses": float(len(clauses)),
+        "ev_share": ev_chars / max(len(text), 1),
+        "shared_clauses": shared_clauses / len(clauses) if clauses else 0.0,
+        "label_overlap": len(label_grams & _bigrams(text)) / len(label_grams) if label_grams else 0.0,
+        "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
+        "defined": float(defined),
+    }
+
+
+# Shorter than this, an explanation is a placeholder (a new draft's 这个要点的完整说明。), not evidence: the shipped
+# cases' shortest is 21 characters.
+EXPLANATION_MIN = 16
+
+
+def _explanation(point: dict) -> str:
+    """The paragraph under a point in its case file, normalised, when the caller passed it (explanation_html as
+    content payloads carry it, explanation_md, or explanation)."""
+    raw = point.get("explanation_html") or point.get("explanation_md") or point.get("explanation") or ""
+    return _explanation_text(raw)
+
+
+@lru_cache(maxsize=1024)
+def _explanation_text(raw: str) -> str:
+    return normalise(html.unescape(_TAG.sub(" ", raw))) if raw else ""
+
+
+def _exhorts(clause: str) -> bool:
+    """Does the clause open, after a subject and a modal, with an empty verb or an adverb of zeal (see _ZEAL)?"""
+    return bool(EXHORT_CLAUSE.match(_LEAD.sub("", clause, count=1)))
+
+
+def _answer_features(text: str) -> dict:
+    """How terse and how hortatory the answer is as a whole: the mean length of its units between 、，。 and
+    brackets, and the share of its clauses that open with an exhortation."""
+    units = [u for u in EXPLAIN_BREAK.split(text) if u.strip()]
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    return {"unit_len": math.log1p(sum(map(len, units)) / len(units)) if units else 0.0,
+            "zeal_share": sum(map(_exhorts, clauses)) / len(clauses) if clauses else 0.0}
+
+
+def _span_share(spans: list[tuple[int, int]], length: int) -> float:
+    covered = set()
+    for a, b in spans:
+        covered.update(range(a, b))
+    return len(covered) / max(length, 1)
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
-    skip = (recital_spans(answer, key_points) + _to_normalised(term_list_spans(answer), normalised[1])
-            + recited_spans(normalised[0], material) + slogan_spans(normalised[0]))
+    text = normalised[0]
+    parts = {"list": recital_spans(answer, key_points), "terms": _to_normalised(term_list_spans(answer), normalised[1]),
+             "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
+    skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(key_points)
-    return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
-            for i, p in enumerate(key_points)]
+    explanations = [_explanation(p) for p in key_points]
+    if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
+        return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
+                for i, p in enumerate(key_points)]
+    words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
+    out = []
+    for i, p in enumerate(key_points):
+        others = _words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+        out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
+                                 others, explanations[i]))
+    for s in out:
+        ev = s.evidence["_ev"]
+        best = max((len(ev & o.evidence["_exset"]) for o in out), default=0)
+        mine = len(ev & s.evidence["_exset"])
+        s.features["ex_best"] = float(bool(ev) and bool(s.evidence["_exset"]) and mine >= best)
+        rival = max((len(ev & o.evidence["_exset"]) for o in out if o is not s), default=0)
+        s.features["ex_margin"] = (mine - rival) / (mine + rival + 4)
+    top = max((s.features["ex_ans"] for s in out), default=0.0)
+    for s in out:
+        s.features["ex_ans_rel"] = s.features["ex_ans"] / top if top else 0.0
+    answer_level = {f"{k}_share": _span_share(v, len(text)) for k, v in parts.items()}
+    answer_level["length"] = math.log1p(len(text))
+    answer_level.update(_answer_features(text))
+    answer_level["points"] = float(len(key_points))
+    answer_level["rule_credited"] = sum(s.covered for s in out) / max(len(out), 1)
+    for s in out:
+        s.features.update(answer_level)
+        if keypoint_model.ENABLED:
+            _decide(s)
+    return out
+
+
+def _decide(s: PointSuggestion) -> None:
+    """The learned decision replaces the rules' yes/no (keypoint_model); a refusal's reason is the rules' own when
+    they refused too, else it follows the feature that weighed most against the point."""
+    s.covered, s.probability = keypoint_model.decide(s.features)
+    if s.covered:
+        s.reason = "covered"
+    elif s.features["rule"]:
+        s.reason = keypoint_model.refusal_reason(s.features)
+
+
+@lru_cache(maxsize=256)
+def _point_words(points: tuple) -> list[set[str]]:
+    """Each point's hint words (as written, at least two characters), for telling whose clause a clause is."""
+    return [{w for g in groups for w in (h.lstrip(REQUIRES_NEGATION) for h in map(hint_word, g)) if len(w) >= 2}
+            for groups in points]
+
+
+@lru_cache(maxsize=1024)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
@@ -917,7 +1137,8 @@ def pick_followup(key_points: list[dict], followups: list[dict], covered: list[b
 
 def evaluate_file(data: dict) -> list[list[str]]:
     """The stable evaluation entry: `data` is {"points": [{"key", "label", "weight", "hints"}], "answers": [text]}
-    and optionally "material" (the case's question and background, for the recital rule),
+    and optionally "material" (the case's question and background, for the recital rule) and, per point,
+    "explanation" (the paragraph under it in the case file: with every point's, the learned decision is made),
     hints as one line in content/FORMAT.md's syntax (道歉/致歉，倾听/听完). Returns, per answer, the keys
     of the points the matcher would credit, in the points' order."""
     from ..content.source import Report, parse_hints
@@ -927,7 +1148,8 @@ def evaluate_file(data: dict) -> list[list[str]]:
         hints = p["hints"] if isinstance(p["hints"], list) else parse_hints(str(p["hints"]), n, report, f"要点 {n}")
         if report.problems:
             raise ValueError("; ".join(pr.message for pr in report.problems))
-        points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints})
+        points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints,
+                       "explanation": str(p.get("explanation") or "")})
     material = str(data.get("material") or "")
     return [[points[s.index]["key"] for s in suggest_points(answer, points, material) if s.covered]
             for answer in data["answers"]]

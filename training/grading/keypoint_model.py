@@ -1,0 +1,108 @@
+"""The learned decision of the key-point matcher: is a point made, given the evidence keypoints.py found?
+
+keypoints.suggest_points computes, per (answer, point), a dict of evidence features with the hand rules as
+extractors; this module weighs them with a logistic regression whose coefficients are stored beside it in
+keypoint_model.json (fit by bench/matcher_cv.py --write on every hand-labelled development answer; judged there by
+leave-one-case-out cross-validation). Pure Python, no dependency: a dot product and a sigmoid.
+
+The model is used when the caller passes the points' explanations (the paragraph under a point in its case file:
+explanation_md / explanation_html, as content payloads carry them, or "explanation"). Without them (a bare {"key",
+"label", "weight", "hints"} point, e.g. the stable CLI without "explanation", or a follow-up's hints), or with one
+shorter than keypoints.EXPLANATION_MIN (a new draft's placeholder), the hand rules decide: a model over the hint
+features alone did not beat them in cross-validation (F1 0.895 against 0.894).
+
+The features (all per answer and point; "groups" are the point's hint groups, "found" those with an occurrence that
+is neither negated nor in skipped material; clauses split at ，。；！？ and line breaks):
+    rule              1 if the hand rules credit the point (share, rejections, explanation density), else 0
+    share             found groups / groups
+    found, groups     their counts
+    explained         found groups with an occurrence in a clause that explains (keypoints.explains' own test:
+                      an EXPLAIN_MARKERS word or EXPLAIN_MIN characters beside the point's terms and empty words)
+    explained_share   explained / groups
+    strength          the most characters of its own (as above) any evidence clause has, at most 20
+    marker            1 if an evidence clause holds a reason / example / figure / order marker
+    negated           groups found only where negated or dismissed
+    rejected, refused groups whose negation rejects the point as a course of action (keypoints' rule counts)
+    enough, over_needed   the rules' share test passed; found - the groups it needs
+    wrong_definition  groups whose term the answer defines with nothing else of the point (_wrongly_defined)
+    defined           groups with a credited occurrence followed by a definition (就是 / 是指 / 是…的…)
+    skipped           groups found only inside skipped material (name lists, term lines, recital, slogans)
+    clauses           distinct clauses holding credited occurrences
+    ev_share          characters of those clauses / characters of the answer
+    shared_clauses    share of those clauses that also hold a hint word (2+ characters) of another point of the case
+    label_overlap_ev  share of the label's character bigrams found in the evidence clauses
+    specific, own_words   a hint of SPECIFIC+ characters carries the point; groups credited by the author's own words
+    label_overlap     share of the label's bigrams found anywhere in the answer
+    points            how many points the case has
+    length            log(1 + characters of the answer)
+    unit_len          log(1 + mean length of the answer's units between 、，。 and brackets): terse term lists are short
+    zeal_share        share of the answer's clauses that open with an exhortation (keypoints' _ZEAL / _EXHORT words)
+    list_share, terms_share, recited_share, slogan_share
+                      share of the answer's characters in name lists, term lines, recited material, slogan runs
+    rule_credited     share of the case's points the hand rules credit in this answer
+    ex_ev             share of the evidence clauses' character bigrams found in the point's explanation
+    ex_cov            share of the explanation's bigrams found in the evidence clauses
+    ex_ans            share of the explanation's bigrams found anywhere in the answer
+    ex_ans_rel        ex_ans / the highest ex_ans among the case's points in this answer (length does not count)
+    ex_dens           share of the answer's bigrams found in the explanation
+    ex_own_cov        as ex_cov, for the explanation's bigrams not in the case material
+    ex_best           1 if no other point's explanation shares more bigrams with this point's evidence clauses
+    ex_margin         (mine - rival) / (mine + rival + 4): mine = bigrams the evidence clauses share with this point's
+                      explanation, rival = the most they share with another point's (softer than ex_best for short
+                      evidence)
+A point with no found group, or none in a clause that explains, is never credited (the model is neither fit nor
+applied there). Not every feature is
+weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from functools import lru_cache
+
+MODEL_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keypoint_model.json")
+ENABLED = True  # bench/matcher_eval.py --rules turns it off: the hand rules' decision alone
+
+# Which REASONS key (keypoints.REASONS) explains a refusal, by the feature that weighed most against the point.
+REASON_OF = {
+    "negated": "opposite", "rejected": "opposite", "refused": "opposite",
+    "wrong_definition": "wrong_definition", "defined": "wrong_definition",
+    "skipped": "terms_only", "explained": "terms_only", "explained_share": "terms_only", "strength": "terms_only",
+    "marker": "terms_only", "list_share": "terms_only", "terms_share": "terms_only", "recited_share": "terms_only",
+    "slogan_share": "terms_only", "zeal_share": "terms_only",
+}
+
+
+@lru_cache(maxsize=4)
+def load(path: str = MODEL_FILE) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def probability(features: dict, model: dict) -> float:
+    """The model's probability that the point is made."""
+    z = model["bias"] + sum(c * features[f] for f, c in zip(model["features"], model["coef"], strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def decide(features: dict) -> tuple[bool, float]:
+    """(credited, probability) for one point's features. Never credited without a found group in a clause that
+    explains: a point only named, however strongly the rest of the evidence pulls, is not made (the rules' own
+    veto, keypoints.explains; as a feature instead it let keyword dumps through)."""
+    model = load()
+    p = probability(features, model)
+    return features["found"] > 0 and features["explained"] > 0 and p >= model["threshold"], p
+
+
+def against(features: dict) -> str:
+    """The feature that weighs most against the point, measured from the mean of the development candidates."""
+    model = load()
+    pulls = [(c * (features[f] - m), f)
+             for f, c, m in zip(model["features"], model["coef"], model["mean"], strict=True)]
+    return min(pulls)[1]
+
+
+def refusal_reason(features: dict) -> str:
+    """The REASONS key for a point the model refuses although its hints were found."""
+    return REASON_OF.get(against(features), "partial")
