@@ -31,7 +31,7 @@ import yaml  # noqa: E402
 
 from training.content.validate import read_content  # noqa: E402
 from training.grading import keypoint_model  # noqa: E402
-from training.grading.evaluation import frozen_body_ok, material_by_case, truth_indexes  # noqa: E402
+from training.grading.evaluation import frozen_body_ok, key_points_by_case, material_by_case, truth_indexes  # noqa: E402
 from training.grading.keypoints import suggest_points  # noqa: E402
 
 DEV_SETS = ("matcher_answers.yaml", "matcher_answers_independent.yaml", "matcher_answers_dev2.yaml",
@@ -57,8 +57,7 @@ EXPLAINED_FEATURES = HINT_FEATURES + ["ex_ev", "ex_ans_rel", "ex_best", "ex_marg
 
 def points_with_explanations(content) -> dict[str, list[dict]]:
     """{case id: key points as the matcher takes them, with the paragraph under each point}."""
-    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints,
-                    "explanation_html": p.explanation_html} for p in c.key_points] for c in content.cases}
+    return key_points_by_case(content.cases)
 
 
 def rows_of(sets=DEV_SETS) -> list[dict]:

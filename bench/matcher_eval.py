@@ -2,8 +2,8 @@
 A set with a "# sha256 of everything below this line:" header line is frozen: the script refuses to
 measure it if its body was edited since. Other sets: --set matcher_answers_independent.yaml (written blind, hints later tuned on it) and
 --set matcher_answers_heldout.yaml / matcher_answers_heldout2.yaml / matcher_answers_heldout3.yaml /
-matcher_answers_heldout4.yaml (written blind, never used to tune hints or the matcher: the honest figures;
-the third and fourth are frozen):
+matcher_answers_heldout4.yaml / matcher_answers_heldout5.yaml (written blind, never used to tune hints or the
+matcher: the honest figures; the third, fourth and fifth are frozen):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
 Development sets (written blind, then used to tune the matcher and their cases' hints; both frozen):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev2.yaml
@@ -52,11 +52,7 @@ def main() -> int:
         return 2
     samples = yaml.safe_load(text)
     content = read_content(os.path.join(_ROOT, "content"))
-    points = key_points_by_case(content.cases)
-    if "--hints-only" not in sys.argv:
-        for case in content.cases:
-            for point, kp in zip(points[case.id], case.key_points, strict=True):
-                point["explanation_html"] = kp.explanation_html
+    points = key_points_by_case(content.cases, explanations="--hints-only" not in sys.argv)
     overall, by_style, misses = evaluate(samples, points, material_by_case(content.cases))
     print(f"labelled answers: {len(samples)} over {len({s['case'] for s in samples})} cases; "
           f"suggestions judged: {overall.tp + overall.fp} made, {overall.tp + overall.fn} truly covered")

@@ -64,10 +64,7 @@ def _evaluate(dataset: str, content):
     from support import CONTENT
     from training.grading.evaluation import evaluate, key_points_by_case, material_by_case
     samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8"))
-    points = key_points_by_case(content.cases)
-    for case in content.cases:  # with the paragraph under each point, as the app's case payloads carry it
-        for point, kp in zip(points[case.id], case.key_points, strict=True):
-            point["explanation_html"] = kp.explanation_html
+    points = key_points_by_case(content.cases)  # with their explanations, as the app passes them
     return samples, *evaluate(samples, points, material_by_case(content.cases))
 
 
@@ -94,7 +91,9 @@ def test_matcher_on_the_held_out_answers(shipped_content):
     one matcher change (qualified names such as 管理者认知差距 in a recital) followed from its misses."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.76 and overall.recall >= 0.84  # measured 0.79 and 0.86 (round 3; 0.79/0.84 round 2)
+    # measured 0.79 and 0.86 (round 3; 0.79/0.84 round 2); 0.84/0.85 after round 5; round 6 (the learned
+    # decision, fit on the development sets only): 0.89 and 0.91
+    assert overall.precision >= 0.87 and overall.recall >= 0.89
     assert by_style["structured"].recall >= 0.95  # a complete textbook answer is recognised in full
 
 
@@ -103,7 +102,8 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
     saw it. Measured P 0.71, R 0.77 on the hints before that review, P 0.79, R 0.87 after."""
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout2.yaml", shipped_content)
     assert len(samples) >= 48
-    assert overall.precision >= 0.80 and overall.recall >= 0.84  # measured 0.82 and 0.86 (round 3; 0.83/0.86 round 2)
+    # measured 0.82 and 0.86 (round 3; 0.83/0.86 round 2); 0.84/0.84 after round 5; round 6: 0.87 and 0.88
+    assert overall.precision >= 0.85 and overall.recall >= 0.86
     assert by_style["structured"].recall >= 0.95
 
 
@@ -119,7 +119,9 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
     assert len(samples) == 132
     # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2); round 4's rejection and definition rules
-    # traded recall for precision: 0.82 and 0.897 (252 of 281 points; the same trade on every held-out set)
+    # traded recall for precision: 0.82 and 0.897 (252 of 281 points; the same trade on every held-out set);
+    # round 5 0.83/0.89; round 6 0.82/0.90 (more recital and partial points right, more wrong definitions and
+    # reversed claims credited: 22 and 15 false credits, from 15 and 10)
     assert overall.precision >= 0.81 and overall.recall >= 0.89
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
@@ -130,16 +132,35 @@ def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
     without hint lines, frozen by its checksum before the matcher was run on it; never used for tuning.
     First reading (round 3 matcher): P 0.69, R 0.95, with 25 points credited to keyword dumps.
     After round 4: P 0.72, R 0.93 (keyword dumps 23, wrong definitions 19, rejections 14 false credits).
-    After round 5 (a hint counts only in a clause that says something): P 0.74, R 0.92, keyword dumps 12."""
+    After round 5 (a hint counts only in a clause that says something): P 0.74, R 0.92, keyword dumps 12.
+    After round 6 (the learned decision over the rules' evidence): P 0.86, R 0.955, keyword dumps still 12."""
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout4.yaml").read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_heldout4.yaml", shipped_content)
     assert len(samples) == 144
-    assert overall.precision >= 0.73 and overall.recall >= 0.91
-    assert by_style["complete"].recall >= 0.93
+    assert overall.precision >= 0.84 and overall.recall >= 0.93
+    assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp <= 12
+
+
+def test_the_fifth_held_out_set_is_frozen_and_measured(shipped_content):
+    """Written blind on 2026-12-01 (15 cases no development set uses, 10 styles, 150 answers) from case extracts
+    without hint lines, frozen by its checksum before the matcher was run on it; never used for tuning.
+    First reading (round 5 matcher): P 0.78, R 0.90 (wrong definitions 27 false credits, recitals 12, rambling
+    15). After round 6 (the learned decision): P 0.81, R 0.91 (recitals 0, partial answers 1; wrong definitions
+    in the point's own words 37: the family the next round has to take on)."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout5.yaml").read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout5.yaml", shipped_content)
+    assert len(samples) == 150
+    assert overall.precision >= 0.79 and overall.recall >= 0.89
+    assert by_style["complete"].recall >= 0.95
+    assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing
+    assert by_style["recital"].fp <= 2
 
 
 def test_matcher_on_the_blind_development_set(shipped_content):

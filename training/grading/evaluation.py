@@ -24,9 +24,11 @@ class Tally:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def key_points_by_case(cases: Iterable[Any]) -> dict[str, list[dict]]:
-    """{case id: key points as the matcher takes them} for parsed content cases."""
-    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints} for p in c.key_points]
+def key_points_by_case(cases: Iterable[Any], explanations: bool = True) -> dict[str, list[dict]]:
+    """{case id: key points as the matcher takes them} for parsed content cases: with the paragraph under each
+    point, as the app's case payloads carry it (the learned decision weighs it), unless explanations=False."""
+    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints}
+                   | ({"explanation_html": p.explanation_html} if explanations else {}) for p in c.key_points]
             for c in cases}
 
 
