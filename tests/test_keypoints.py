@@ -68,6 +68,18 @@ def _evaluate(dataset: str, content):
     return samples, *evaluate(samples, points, material_by_case(content.cases))
 
 
+def _frozen(dataset: str, size: int, content):
+    """A frozen labelled set: its body still matches the checksum in its header, it holds `size` answers, and
+    the matcher's figures on it (overall, per style)."""
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    text = (CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8")
+    assert frozen_body_ok(text) is True
+    samples, overall, by_style, _ = _evaluate(dataset, content)
+    assert len(samples) == size
+    return overall, by_style
+
+
 def test_matcher_on_the_hand_labelled_answers(shipped_content):
     """The figures in the closing note come from bench/matcher_eval.py over the same file;
     this guards them from regressing. The hints of its cases were tuned against it."""
@@ -112,12 +124,7 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     checksum in its header. First reading, before any change to the matcher: P 0.66, R 0.93
     (keyword_dump, wrong_definition and reversed answers credited with every point they name).
     After the keyword-dump rule (half the items of a 、-list are names): P 0.76, R 0.93."""
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
-    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout3.yaml").read_text(encoding="utf-8")
-    assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout3.yaml", shipped_content)
-    assert len(samples) == 132
+    overall, by_style = _frozen("matcher_answers_heldout3.yaml", 132, shipped_content)
     # measured 0.79 and 0.92 after round 3 (0.80/0.91 round 2); round 4's rejection and definition rules
     # traded recall for precision: 0.82 and 0.897 (252 of 281 points; the same trade on every held-out set);
     # round 5 0.83/0.89; round 6 0.82/0.90 (more recital and partial points right, more wrong definitions and
@@ -134,12 +141,7 @@ def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
     After round 4: P 0.72, R 0.93 (keyword dumps 23, wrong definitions 19, rejections 14 false credits).
     After round 5 (a hint counts only in a clause that says something): P 0.74, R 0.92, keyword dumps 12.
     After round 6 (the learned decision over the rules' evidence): P 0.86, R 0.955, keyword dumps still 12."""
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
-    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout4.yaml").read_text(encoding="utf-8")
-    assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout4.yaml", shipped_content)
-    assert len(samples) == 144
+    overall, by_style = _frozen("matcher_answers_heldout4.yaml", 144, shipped_content)
     assert overall.precision >= 0.84 and overall.recall >= 0.93
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp <= 12
@@ -151,12 +153,7 @@ def test_the_fifth_held_out_set_is_frozen_and_measured(shipped_content):
     First reading (round 5 matcher): P 0.78, R 0.90 (wrong definitions 27 false credits, recitals 12, rambling
     15). After round 6 (the learned decision): P 0.81, R 0.91 (recitals 0, partial answers 1; wrong definitions
     in the point's own words 37: the family the next round has to take on)."""
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
-    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_heldout5.yaml").read_text(encoding="utf-8")
-    assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate("matcher_answers_heldout5.yaml", shipped_content)
-    assert len(samples) == 150
+    overall, by_style = _frozen("matcher_answers_heldout5.yaml", 150, shipped_content)
     assert overall.precision >= 0.79 and overall.recall >= 0.89
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp == 0  # a list of bare terms earns nothing

@@ -890,24 +890,12 @@ def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), gr
     """Does the clause around text[start:end] say something beyond the point's terms and empty words?
     `credited` holds (start, end, group) of the point's other hits: two of its parts joined in one clause by
     words of their own (第二天主动回访说明疑点) say something even when every word is a hint."""
-    left = start
-    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
-        left -= 1
-    m = EXPLAIN_BREAK.search(text, end)
-    right = m.start() if m else len(text)
-    clause = text[left:right]
-    colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
-    if colon >= 0:  # "heading: what is said about it": only what is said counts
-        left += colon + (2 if clause[colon] == "—" else 1)
-        clause = text[left:right]
-    clause = EXPLAIN_NUMBERING.sub("", clause)
-    if EXPLAIN_MARKERS.search(clause):
-        return True
-    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
-    if own >= EXPLAIN_MIN:
+    left, right, has_marker, own = _explaining_clause(text, start, end, terms)
+    if has_marker or own >= EXPLAIN_MIN:
         return True
     if left > start:  # the hit is the heading, and what follows it says nothing
         return False
+    clause = EXPLAIN_NUMBERING.sub("", text[left:right])
     return (end - start >= EXPLAIN_LONG and len(clause) - (end - start) >= 2) or any(
         g != group and left <= a and b <= right and (own or _related(text, (start, end), (a, b)))
         for a, b, g in credited)
