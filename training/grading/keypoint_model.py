@@ -50,8 +50,17 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
     ex_margin         (mine - rival) / (mine + rival + 4): mine = bigrams the evidence clauses share with this point's
                       explanation, rival = the most they share with another point's (softer than ex_best for short
                       evidence)
+    claim_novel       the largest share of an evidence clause's claim (what follows 就是 / 是指 / 属于 / 导致 …)
+                      whose bigrams the explanation never uses (keypoints.claims_against)
+    claim_split       claims whose subject and body the explanation says in different sentences or lines: a subject
+                      given another's property, an example put in the wrong category
+    claim_wrong       claims about a subject the explanation speaks of whose body it mostly does not say: a wrong
+                      definition in the point's own terms
 A point with no found group, or none in a clause that explains, is never credited (the model is neither fit nor
-applied there). Not every feature is
+applied there). With "veto_only" in the model file (round 7, shipped) the model decides only the points the hand
+rules credit: it may withdraw a credit, never add one the rules refused. The overlap features reward a wrong
+definition that reuses the explanation's words, and on every blind held-out set of round 6 the model credited more
+wrong definitions than the rules; in cross-validation the veto cost no F1 (bench/matcher_cv.py). Not every feature is
 weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses.
 """
 from __future__ import annotations
@@ -89,10 +98,12 @@ def probability(features: dict, model: dict) -> float:
 def decide(features: dict) -> tuple[bool, float]:
     """(credited, probability) for one point's features. Never credited without a found group in a clause that
     explains: a point only named, however strongly the rest of the evidence pulls, is not made (the rules' own
-    veto, keypoints.explains; as a feature instead it let keyword dumps through)."""
+    veto, keypoints.explains; as a feature instead it let keyword dumps through). A veto-only model (the shipped
+    one) never credits a point the rules refuse."""
     model = load()
     p = probability(features, model)
-    return features["found"] > 0 and features["explained"] > 0 and p >= model["threshold"], p
+    allowed = features["found"] > 0 and features["explained"] > 0 and (features["rule"] or not model.get("veto_only"))
+    return allowed and p >= model["threshold"], p
 
 
 def against(features: dict) -> str:
