@@ -948,13 +948,20 @@ def test_a_claim_is_held_against_the_points_explanation(shipped_content, case_id
 
 
 def test_a_wrong_definition_in_the_explanations_words_is_refused_and_the_right_one_credited(shipped_content):
-    points, material = _case_points(shipped_content, "case-relationship-internal-customers")
-    wrong = "内部客户是指企业员工及其家属购买本公司产品的情况，他们在内部价格上享受优惠，这就是内部客户的判断方法。"
-    right = "内部客户是指企业内部接收我们工作成果的部门和员工，判断方法是看工作成果交给谁，下一道工序就是自己的客户。"
-    s = suggest_points(wrong, points, material)[1]
-    assert not s.covered and s.features["claim_wrong"] >= 1
-    s = suggest_points(right, points, material)[1]
-    assert s.covered and s.features["claim_wrong"] == 0 and s.features["claim_split"] == 0
+    """dev2 #56 (wrong_definition): 系统化改造法 defined as pulling the old process down, the explanation's
+    全新设计法. The rules credit it from its terms (改造法, 原来的流程); without the claim features the model did
+    too (0.48). The same answer with the right definition in the same words is credited."""
+    points, material = _case_points(shipped_content, "case-process-repair-optimization")
+    head = ("从顾客角度看，增值环节就是能让企业多收钱的环节，比如上门费、配件费，所以这些环节要多设；非增值环节就是免费的"
+            "环节，比如回访，应该取消。方法上我选系统化改造法，")
+    tail = ("\n落地方面，要先画出新的流程图，对坐席、网点师傅和回访人员分别培训，同时修改考核办法；先在一两个地区试点，"
+            "上线后跟踪投诉量和修复时长，有问题再调整，持续改进。")
+    wrong = suggest_points(head + "系统化改造法就是把原来的流程全部推倒，买一套新的信息系统从头再来。" + tail,
+                           points, material)[2]
+    assert wrong.features["rule"] and wrong.features["claim_wrong"] == 1 and not wrong.covered
+    right = suggest_points(head + "系统化改造法就是在现有流程的基础上消除浪费、简化和整合环节，风险小、见效快。" + tail,
+                           points, material)[2]
+    assert right.covered and right.features["claim_wrong"] == 0 and right.features["claim_split"] == 0
 
 
 def test_the_shipped_model_only_withdraws_the_rules_credits(shipped_content):

@@ -77,6 +77,7 @@ ENABLED = True  # bench/matcher_eval.py --rules turns it off: the hand rules' de
 REASON_OF = {
     "negated": "opposite", "rejected": "opposite", "refused": "opposite",
     "wrong_definition": "wrong_definition", "defined": "wrong_definition",
+    "claim_novel": "wrong_definition", "claim_split": "wrong_definition", "claim_wrong": "wrong_definition",
     "skipped": "terms_only", "explained": "terms_only", "explained_share": "terms_only", "strength": "terms_only",
     "marker": "terms_only", "list_share": "terms_only", "terms_share": "terms_only", "recited_share": "terms_only",
     "slogan_share": "terms_only", "zeal_share": "terms_only",
