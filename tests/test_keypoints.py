@@ -184,7 +184,8 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
     assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 3  # round 4: 10 and 2; round 6: 0, 3
-    assert by_style["reversed"].fp <= 11 and by_style["wrong_definition"].fp <= 16  # round 4: 11 and 16
+    # round 4: 11 and 16; round 6: 9 and 5; round 7 (claims held against the explanation): 8 and 5
+    assert by_style["reversed"].fp <= 8 and by_style["wrong_definition"].fp <= 5
 
 
 def test_an_edited_frozen_set_is_noticed():
@@ -562,7 +563,9 @@ def test_matcher_on_the_third_development_set(shipped_content):
     assert frozen_body_ok(text) is True
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
-    assert overall.precision >= 0.94 and overall.recall >= 0.96  # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97
+    # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97; round 7: 0.955 and 0.971
+    assert overall.precision >= 0.95 and overall.recall >= 0.95
+    assert by_style["wrong_definition"].fp <= 2  # round 6: 3
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
     assert by_style["keyword_dump"].fp <= 3 and by_style["rejection"].precision >= 0.85  # round 4: 3
 
@@ -813,10 +816,11 @@ def test_matcher_on_the_fourth_development_set(shipped_content):
     assert len(samples) == 140
     # round 5: 0.718 and 0.912; round 6 (learned decision, fit on it among others): 0.846 and 0.932, cross-validated
     # leaving its case out 0.85 and 0.93
-    assert overall.precision >= 0.84 and overall.recall >= 0.91
+    # round 7 (claims held against the explanation): 0.852 and 0.939
+    assert overall.precision >= 0.84 and overall.recall >= 0.92
     assert by_style["complete"].recall >= 0.97
     assert by_style["slogan_dump"].fp <= 2 and by_style["keyword_dump"].fp <= 7  # round 5: 4 and 7 (19, 14 before)
-    assert by_style["wrong_definition"].fp <= 13 and by_style["partial"].fp <= 2  # round 5: 25 and 13
+    assert by_style["wrong_definition"].fp <= 12 and by_style["partial"].fp <= 2  # round 5: 25 and 13; round 6: 13
 
 
 # Round 6: the learned decision (training/grading/keypoint_model.py) over the rules' evidence features.
@@ -914,3 +918,62 @@ def test_the_cli_takes_explanations(shipped_content):
     for p, q in zip(data["points"], points):
         p["explanation"] = q["explanation_html"]
     assert "p3" not in evaluate_file(data)[0]
+
+
+# Round 7: a claim in the point's own words held against its explanation (keypoints.claims_against), and a model
+# that may only withdraw the rules' credits.
+def _explanation_of(content, case_id: str, index: int) -> str:
+    from training.grading.keypoints import _explanation
+    case = next(c for c in content.cases if c.id == case_id)
+    return _explanation({"explanation_html": case.key_points[index].explanation_html})
+
+
+@pytest.mark.parametrize("case_id, index, answer, novel, split, wrong", [
+    # a wrong definition with the point's terms, and the right one with the same terms
+    ("case-relationship-internal-customers", 1, "内部客户是指企业员工及其家属购买本公司产品的情况", 0.5, 0, 1),
+    ("case-relationship-internal-customers", 1, "内部客户是指企业内部接收我们工作成果的部门和员工", 0.0, 0, 0),
+    ("case-callcenter-fcr-drop", 0, "首次解决率就是客户第一次打进来就被接通的比例", 0.5, 0, 1),
+    ("case-callcenter-fcr-drop", 0, "首次解决率就是客户第一次联系就把问题解决的比例", 0.0, 0, 0),
+    # an example put in another's category, and in its own
+    ("case-relationship-gym-churn", 0, "排队、热水不稳属于竞争对手的新诱惑", 0.0, 1, 0),
+    ("case-relationship-gym-churn", 0, "排队、热水不稳属于服务质量不稳定", 0.0, 0, 0),
+    ("case-relationship-gym-churn", 0, "自助健身房属于内部服务意识淡薄", 0.0, 1, 0),
+    ("case-relationship-gym-churn", 0, "自助健身房属于竞争对手的新诱惑", 0.0, 0, 0),
+])
+def test_a_claim_is_held_against_the_points_explanation(shipped_content, case_id, index, answer, novel, split,
+                                                        wrong):
+    from training.grading.keypoints import claims_against
+    got = claims_against([normalise(answer)], _explanation_of(shipped_content, case_id, index))
+    assert (got[0] >= 0.5) == (novel >= 0.5) and got[1:] == (split, wrong)
+
+
+def test_a_wrong_definition_in_the_explanations_words_is_refused_and_the_right_one_credited(shipped_content):
+    """dev2 #56 (wrong_definition): 系统化改造法 defined as pulling the old process down, the explanation's
+    全新设计法. The rules credit it from its terms (改造法, 原来的流程); without the claim features the model did
+    too (0.48). The same answer with the right definition in the same words is credited."""
+    points, material = _case_points(shipped_content, "case-process-repair-optimization")
+    head = ("从顾客角度看，增值环节就是能让企业多收钱的环节，比如上门费、配件费，所以这些环节要多设；非增值环节就是免费的"
+            "环节，比如回访，应该取消。方法上我选系统化改造法，")
+    tail = ("\n落地方面，要先画出新的流程图，对坐席、网点师傅和回访人员分别培训，同时修改考核办法；先在一两个地区试点，"
+            "上线后跟踪投诉量和修复时长，有问题再调整，持续改进。")
+    wrong = suggest_points(head + "系统化改造法就是把原来的流程全部推倒，买一套新的信息系统从头再来。" + tail,
+                           points, material)[2]
+    assert wrong.features["rule"] and wrong.features["claim_wrong"] == 1 and not wrong.covered
+    right = suggest_points(head + "系统化改造法就是在现有流程的基础上消除浪费、简化和整合环节，风险小、见效快。" + tail,
+                           points, material)[2]
+    assert right.covered and right.features["claim_wrong"] == 0 and right.features["claim_split"] == 0
+
+
+def test_a_veto_only_model_only_withdraws_the_rules_credits(shipped_content, monkeypatch):
+    """bench/matcher_cv.py fits either kind; a model file with "veto_only" never credits a point the rules refuse.
+    The shipped model is additive: in cross-validation the claim features kept more of the points made (R 0.946
+    against 0.932 veto-only) and still cut wrong-definition and reversed credits."""
+    from training.grading import keypoint_model
+    shipped = keypoint_model.load()
+    assert shipped.get("veto_only") is False
+    monkeypatch.setattr(keypoint_model, "load", lambda *a: {**shipped, "veto_only": True})
+    points, material = _case_points(shipped_content, "case-callcenter-fcr-drop")
+    for s in suggest_points(FCR_ANSWER, points, material):
+        f = dict(s.features, rule=0.0)
+        assert keypoint_model.decide(f)[0] is False
+        assert not s.covered or s.features["rule"]

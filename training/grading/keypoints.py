@@ -937,6 +937,62 @@ def _own_bigrams(explanation: str, material: str) -> frozenset[str]:
     return _bigrams(explanation) - _bigrams(material) if material else _bigrams(explanation)
 
 
+# A claim in the point's own words that says something else. A wrong definition written with the point's terms and
+# much of its explanation's wording (首次解决率就是客户第一次打进来就被接通的比例, where the explanation says 第一次联系
+# 就解决问题的比例) scores high on every overlap feature; so does an example put in the wrong category (排队、热水不稳属于
+# 竞争对手的新诱惑, where the explanation puts 排队 under 服务质量不稳定 and 自助健身房 under 竞争对手的新诱惑). An evidence
+# clause that says what something is, belongs to or leads to (CLAIM) is cut at that word: its head names the subject,
+# its body what is claimed of it, and both are held against the point's explanation (claims_against).
+CLAIM = re.compile(r"就是|是指|指的是|意思是|说的是|是说|属于|归为|归于|对应|算是|导致|造成|带来|使得|说明|即(?![使可便时将刻])")
+_EX_UNIT = re.compile(r"[。；;！？!?\n]")  # the explanation's sentences, and the lines of an enumeration
+CLAIM_MIN = 3  # bigrams a head or body must share with an explanation unit to be placed there
+CLAIM_HEAD = 2  # bigrams a claim's head shares with the explanation: a subject the explanation speaks of
+CLAIM_NOVEL = 0.5  # share of a claim's body the explanation does not hold: it says something else
+
+
+@lru_cache(maxsize=256)
+def _explanation_units(explanation: str) -> tuple[frozenset[str], ...]:
+    """The explanation's sentences and lines (an enumeration's items: 排队、热水不稳——产品或服务质量不稳定), as bigrams."""
+    return tuple(g for g in (_grams(u) for u in _EX_UNIT.split(explanation)) if g)
+
+
+def _placed(grams: frozenset[str], units: tuple[frozenset[str], ...]) -> int:
+    """The unit sharing the most bigrams (at least CLAIM_MIN) with `grams`, else -1."""
+    best, most = -1, CLAIM_MIN - 1
+    for i, u in enumerate(units):
+        n = len(grams & u)
+        if n > most:
+            best, most = i, n
+    return best
+
+
+def claims_against(clauses: list[str], explanation: str) -> tuple[float, int, int]:
+    """How the claims of the evidence clauses stand against the point's explanation:
+    (novel) the largest share of a claim's body whose bigrams the explanation never uses;
+    (split) claims whose head and body the explanation says in different units, the body not in the head's:
+            a subject given another subject's property (排队 put under 竞争对手的新诱惑);
+    (wrong) claims about a subject the explanation speaks of (CLAIM_HEAD) whose body it mostly does not say
+            (CLAIM_NOVEL): 内部客户是指企业员工及其家属购买本公司产品的情况.
+    A right definition in the explanation's words scores 0 on all three; one in the answer's own words raises novel
+    only, which the model weighs against the rest of the evidence."""
+    units = _explanation_units(explanation)
+    ex = _bigrams(explanation)
+    novel, split, wrong = 0.0, 0, 0
+    for clause in clauses:
+        m = CLAIM.search(clause)
+        if not m:
+            continue
+        head, body = _grams(clause[:m.start()]), _grams(clause[m.end():])
+        if len(body) < 2:
+            continue
+        share = len(body - ex) / len(body)
+        novel = max(novel, share)
+        wrong += len(head & ex) >= CLAIM_HEAD and share >= CLAIM_NOVEL
+        h, b = _placed(head, units), _placed(body, units)
+        split += h >= 0 and b >= 0 and h != b and len(body & units[h]) < CLAIM_MIN
+    return novel, split, wrong
+
+
 def _clause_of(text: str, pos: int) -> tuple[int, int]:
     return _clause_bounds(text, pos, pos)
 
@@ -967,7 +1023,12 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     ex = _bigrams(explanation) if explanation else frozenset()
     ev = _grams(ev_text)
     ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
+    claim_novel, claim_split, claim_wrong = claims_against([text[left:right] for left, right in sorted(clauses)],
+                                                           explanation) if explanation else (0.0, 0, 0)
     return {
+        "claim_novel": claim_novel,
+        "claim_split": float(claim_split),
+        "claim_wrong": float(claim_wrong),
         "_ev": ev,
         "_exset": ex,
         "ex_ev": len(ev & ex) / len(ev) if ev else 0.0,
