@@ -68,16 +68,11 @@ if os.environ.get("MATCHER_CV_EXTRA"):  # experiments: more features, comma-sepa
 VETO_ONLY = "--veto-only" in sys.argv
 
 
-def points_with_explanations(content) -> dict[str, list[dict]]:
-    """{case id: key points as the matcher takes them, with the paragraph under each point}."""
-    return key_points_by_case(content.cases)
-
-
 def rows_of(sets=DEV_SETS) -> list[dict]:
     """One row per (answer, point): the evidence features, the label and where it comes from."""
     assert not any("heldout" in s for s in sets), "the held-out sets judge the result; they are never fit or tuned on"
     content = read_content(os.path.join(_ROOT, "content"))
-    points_of, material_of = points_with_explanations(content), material_by_case(content.cases)
+    points_of, material_of = key_points_by_case(content.cases), material_by_case(content.cases)
     rows = []
     for name in sets:
         text = open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8").read()

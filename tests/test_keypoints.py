@@ -830,11 +830,9 @@ def test_matcher_on_the_fourth_development_set(shipped_content):
 
 # Round 6: the learned decision (training/grading/keypoint_model.py) over the rules' evidence features.
 def _case_points(content, case_id: str, explained: bool = True) -> tuple[list[dict], str]:
-    from training.grading.evaluation import material_by_case
+    from training.grading.evaluation import key_points_by_case, material_by_case
     case = next(c for c in content.cases if c.id == case_id)
-    points = [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints}
-              | ({"explanation_html": p.explanation_html} if explained else {}) for p in case.key_points]
-    return points, material_by_case([case])[case_id]
+    return key_points_by_case([case], explanations=explained)[case_id], material_by_case([case])[case_id]
 
 
 FCR_ANSWER = ("平均处理时长是每通电话占用座席的时间，包括通话、保持和话后处理；首次解决率是客户第一次来电就把问题解决的"

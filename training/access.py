@@ -111,8 +111,9 @@ def signed_in_user(user_id: int):
     The users row is read by one plain statement on the thread's own connection (dbconn.read_row: no
     pool, no ORM session, no transaction); while it equals the row this worker last saw, the User built
     from that row is handed out again, detached from any session, so a request that only reads the user
-    pays one small SELECT and builds no ORM object (about a quarter of a cached page's cost). Any change to the row (a new session token at logout or a password change, a new role,
-    a disabled account, the history stamp) gives a different row and a fresh User. The snapshot refuses
+    pays one small SELECT and builds no ORM object (about a quarter of a cached page's cost). Any change
+    to the row (a new session token at logout or a password change, a new role, a disabled account, the
+    history stamp) gives a different row and a fresh User. The snapshot refuses
     writes: code that changes the account loads it with own_user_row()."""
     from .models import User
     from .pagecache import touch, trim
@@ -140,18 +141,12 @@ def own_user_row():
     return db.session.get(User, current_user.id)
 
 
-OTHERS_ROW = "这条记录属于另一位用户。"
-
-
-def _require_own(row, message: str):
+def get_owned_or_404(model, item_id: int, message: str = "这条记录属于另一位用户。"):
+    """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
     from .errors import user_abort
+    row = row_by_id(model, item_id)
     if row is None:
         user_abort(404, "没有找到这条记录：链接可能有误，或它已被删除。")
     if row.user_id != current_user.id:
         user_abort(403, message)
     return row
-
-
-def get_owned_or_404(model, item_id: int, message: str = OTHERS_ROW):
-    """A row of model by id that belongs to the current user: 404 if unknown, 403 if someone else's."""
-    return _require_own(row_by_id(model, item_id), message)

@@ -41,6 +41,7 @@ from .errors import database_unavailable
 from .extensions import db
 from .models import ContentState
 
+
 @cache
 def _version_statement():
     return select(ContentState.version).where(ContentState.id == 1)
@@ -104,7 +105,7 @@ class PageCache:
         now = time.monotonic()
         if self.version is None or now - self.checked_at >= self.check_seconds:
             row = read_row(_version_statement(), {})
-            version = (row["version"] if row is not None else 0) or 0
+            version = row["version"] or 0 if row is not None else 0
             if version != self.version:
                 self.pages.clear()
                 self.derived.clear()
