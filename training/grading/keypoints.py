@@ -108,16 +108,22 @@ YES_NO = re.compile(r"(.)[不没]\1")
 _DROPPED = " \t\u3000"
 
 
+class _NormalChars(dict):
+    """Each character's normal form (NFKC, case-folded, without the dropped spaces), computed once per character."""
+
+    def __missing__(self, ch: str) -> str:
+        form = self[ch] = "".join(n for n in unicodedata.normalize("NFKC", ch).casefold() if n not in _DROPPED)
+        return form
+
+
+_NORMAL_CHARS = _NormalChars()
+
+
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
     """normalise(text) and, for each of its characters, the index of the original character it came
     from, so that what the matcher found can be shown in the candidate's own words."""
-    out, where = [], []
-    for i, ch in enumerate(text):
-        for n in unicodedata.normalize("NFKC", ch).casefold():
-            if n not in _DROPPED:
-                out.append(n)
-                where.append(i)
-    return "".join(out), where
+    forms = [_NORMAL_CHARS[ch] for ch in text]
+    return "".join(forms), [i for i, form in enumerate(forms) for _ in form]
 
 
 def hint_word(raw: str) -> str:
@@ -169,7 +175,14 @@ class PointSuggestion:
 
 
 def _exact(word: str, text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+    spans, n = [], len(word)
+    if not n:
+        return []
+    i = text.find(word)
+    while i != -1:
+        spans.append((i, i + n))
+        i = text.find(word, i + n)
+    return spans
 
 
 @lru_cache(maxsize=8192)
@@ -185,12 +198,14 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = _exact(word, text)
     if spans or len(word) < 3:
         return spans
-    # the extra character is never a negator: 要不道歉 is not 要道歉, 统一不了口径 not 统一口径
-    pattern = "".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？不没未别无]?")
-                      for i, ch in enumerate(word))
-    spans = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() - m.start() <= len(word) + 1]
-    if spans or len(word) < TYPO_MIN:
-        return spans
+    present = sum(ch in text for ch in word)
+    if present == len(word):
+        spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
+                 if m.end() - m.start() <= len(word) + 1]
+        if spans or len(word) < TYPO_MIN:
+            return spans
+    elif len(word) < TYPO_MIN:
+        return []  # a near match needs every character of the word
     spans = _split_occurrences(word, text)
     if spans:
         return spans
@@ -199,7 +214,7 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
     # second is right: only windows where one of them sits are tried.
     n = len(word)
-    if sum(ch in text for ch in word) < n - 1:
+    if present < n - 1:
         return []  # all but one of the word's characters must be there: most words are ruled out at once
     starts = set()
     for offset in (0, 1):
@@ -210,10 +225,20 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
             j = text.find(word[offset], j + 1)
     found = []
     for i in sorted(starts):
+        if text[i + n - 1] != word[-1] and text[i + n - 2] != word[-2]:
+            continue  # with one wrong character, one of the last two is right
         wrong = [(a, b) for a, b in zip(text[i:i + n], word, strict=True) if a != b]
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _near_pattern(word: str) -> re.Pattern:
+    """The word's characters in order with at most one character between them; the extra character is never a
+    negator (要不道歉 is not 要道歉, 统一不了口径 not 统一口径)."""
+    return re.compile("".join(re.escape(ch) + ("" if i == len(word) - 1 else r"[^,.;!?，。；！？不没未别无]?")
+                              for i, ch in enumerate(word)))
 
 
 SPLIT_MIN = 4  # hints this long may be matched in pieces (听录音打分 ≈ 抽听录音和聊天记录打分)
@@ -313,9 +338,14 @@ def _same_claim(text: str, rejected_end: int, start: int) -> bool:
     return not SENTENCE_BREAK.search(between) and not CONTRAST.search(between)
 
 
+_DISMISSAL_CUE = re.compile("|".join(map(re.escape, EMPTY_TALK + AFTER_NEGATORS)))
+
+
 def _dismissed_after(after: str) -> bool:
     """Does the text after a word (in its clause) dismiss it? See AFTER_NEGATORS and WEAK_AFTER.
     A yes/no question (值不值, 要不要) dismisses nothing."""
+    if not _DISMISSAL_CUE.search(after):
+        return False  # nothing below can match (a quick test: most clauses dismiss nothing)
     after = YES_NO.sub("###", after)
     if any(e in after for e in EMPTY_TALK):
         return True
@@ -357,6 +387,10 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
     return False
 
 
+_ANY_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
+_ANY_PROHIBITOR = re.compile("|".join(map(re.escape, NEGATORS + PROHIBITORS)))
+
+
 def is_negated(text: str, start: int, end: int, word: str, absence: bool = False, prohibit: bool = False) -> bool:
     """Is the occurrence text[start:end] negated or dismissed within its clause?
 
@@ -365,7 +399,7 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     With `prohibit` the point forbids the word (a hint written -诱导), so what prevents it
     (避免诱导, 防止引导, 杜绝暗示) rejects it too.
     """
-    if any(word.startswith(n) for n in NEGATORS):  # the hint itself is a negative phrase (不推诿)
+    if word.startswith(NEGATORS):  # the hint itself is a negative phrase (不推诿)
         return False
     left, right = _clause_bounds(text, start, end)
     before = text[max(left, start - NEGATION_WINDOW):start]
@@ -378,6 +412,9 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
         return True
     if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
         return False
+    negators = NEGATORS + PROHIBITORS if prohibit else NEGATORS
+    if not (_ANY_PROHIBITOR if prohibit else _ANY_NEGATOR).search(before):
+        return _rejected_course(text, left, start)  # the clean-up below only ever removes negators
     # In a list of faults (质量不稳定、服务差) a negator inside one item does not reach the next.
     items = text[left:start].split("、")
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
@@ -389,7 +426,7 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     # 的 before a negator makes a noun of what it negates (为遇到的不愉快真诚致歉): it does not reach the word
     preceded = text[start - len(cleaned) - 1:start - len(cleaned)] if start - len(cleaned) > left else ""
     cleaned = NOMINAL_NEGATION.sub(lambda m: "#" * len(m.group()), preceded + cleaned)[len(preceded):]
-    if any(n in cleaned for n in NEGATORS + (PROHIBITORS if prohibit else ())):
+    if any(n in cleaned for n in negators):
         return True
     return _rejected_course(text, left, start)
 
