@@ -387,6 +387,7 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
     return False
 
 
+_ANY_DOUBLE_NEGATION = re.compile("|".join(map(re.escape, DOUBLE_NEGATION)))
 _ANY_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
 _ANY_PROHIBITOR = re.compile("|".join(map(re.escape, NEGATORS + PROHIBITORS)))
 
@@ -410,7 +411,7 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
         after += "|" + text[right + 1:stop.start() if stop else len(text)]
     if _dismissed_after(after) or _dismissed_by_later_clause(text, right):
         return True
-    if any(d in text[max(left, start - NEGATION_WINDOW - 2):start] for d in DOUBLE_NEGATION):
+    if _ANY_DOUBLE_NEGATION.search(text, max(left, start - NEGATION_WINDOW - 2), start):
         return False
     negators = NEGATORS + PROHIBITORS if prohibit else NEGATORS
     if not (_ANY_PROHIBITOR if prohibit else _ANY_NEGATOR).search(before):
@@ -1030,6 +1031,226 @@ def claims_against(clauses: list[str], explanation: str) -> tuple[float, int, in
     return novel, split, wrong
 
 
+# The claim's polarity held against the explanation, clause by clause. A wrong definition in the point's own
+# words often keeps every term and turns one thing round: a negation dropped or added (企业控制不了 / 企业能完全控制;
+# 还包括其他行业 / 其他行业不构成竞争) or a word put for its opposite (越晚代价越高 / 越早代价越高; 企业内部 / 企业外部).
+# Each clause of the answer close to the explanation's words is held against the explanation's sentence and clause
+# sharing the most bigrams with it (claims_turned), and the two are compared.
+PAIR_MIN = 3
+_PAIR_BREAK = re.compile(r"[,.;!?\n，。；！？：:]")
+# Opposites a wrong claim swaps; each pair is two words a right claim in other words has no reason to exchange.
+OPPOSITES = tuple(tuple(p.split("/")) for p in (
+    "内部/外部", "对内/对外", "上升/下降", "提高/降低", "增加/减少", "增多/减少", "扩大/缩小", "延长/缩短", "变长/变短",
+    "越高/越低", "越多/越少", "越长/越短", "越早/越晚", "越大/越小", "越快/越慢", "前台/后台", "事前/事后", "事先/事后",
+    "主动/被动", "优势/劣势", "机会/威胁", "长期/短期", "直接/间接", "集中/分散", "正面/负面", "积极/消极",
+    "有形/无形", "显性/隐性", "宏观/微观", "定量/定性", "开放式/封闭式", "上级/下级", "横向/纵向", "提前/事后",
+    "先/后", "高于/低于", "多于/少于", "超过/不到", "之前/之后", "以前/以后", "可控/不可控", "能控制/控制不了",
+    "个人/团队", "物质/精神", "短板/长处", "放大/缩小", "加快/放慢", "重视/忽视", "满意/不满",
+))
+# Single characters a swapped claim exchanges (计划在行动前写 / 计划在行动后写): only between paired clauses.
+OPPOSITE_CHARS = tuple(tuple(p) for p in ("前后", "早晚", "高低", "多少", "增减", "升降", "长短", "快慢", "内外", "先后", "大小",
+                                          "强弱", "难易", "主次", "优劣", "正反", "好坏", "进退", "攻守", "收支", "买卖"))
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CLAIM_NEGATORS = re.compile(r"不|没|未|无|别|勿|莫|并非|而非|拒绝|忽视|忽略")
+
+
+# Words holding a negator's character that say nothing negative of the claim (控制不了, 无法, 不够 do).
+POLARITY_NEUTRAL = ("不断", "不仅", "不但", "不少", "不同", "不管", "不论", "无论", "不只", "未来", "别人", "别的", "不久",
+                    "不好意思", "没关系", "无非", "莫过于", "不外乎", "少不了", "免不了", "离不开", "不得了", "了不起",
+                    "无条件", "不低于", "不少于", "不小于", "不高于", "不超过", "不多于", "不晚于", "不迟于")
+
+
+def _masked(clause: str) -> str:
+    """The clause with every negator's character that negates nothing (不断, 个别, 不得不, a yes/no question's 是不是)
+    masked by # (same length)."""
+    c = YES_NO.sub("###", clause)
+    for phrase in POLARITY_NEUTRAL + ENDS_IN_NEGATOR + DOUBLE_NEGATION:
+        if phrase in c:
+            c = c.replace(phrase, "#" * len(phrase))
+    return c
+
+
+def _negates(clause: str) -> bool:
+    """Does the clause say something negative (没有, 不能, 控制不了, 无法)?"""
+    return bool(_CLAIM_NEGATORS.search(_masked(clause)))
+
+
+# Where a negation reaches in its clause: what follows it (不是包含关系; 不必考虑替代者), and the verb just before a
+# potential complement (控制不了, 做不到).
+_AFTER_VERB = re.compile(r"[不没](?:了|到|住|起|上|出|动|成|好)")
+
+
+def _polar_grams(clause: str) -> dict[str, bool | None]:
+    """Each bigram of a clause (those holding a negator's character left out) with its polarity: True where a
+    negation reaches it, False where none does, None where it occurs both ways."""
+    c = _masked(clause)
+    m = _CLAIM_NEGATORS.search(c)
+    start = m.start() if m else len(c)
+    negated = set(range(start, len(c)))
+    for m in _AFTER_VERB.finditer(c):
+        negated.update(range(max(0, m.start() - 2), m.start()))
+    out: dict[str, bool | None] = {}
+    for k in range(len(clause) - 1):
+        g = clause[k:k + 2]
+        if not (_CJK_OR_WORD.match(g[0]) and _CJK_OR_WORD.match(g[1])) or "#" in c[k:k + 2] \
+                or _CLAIM_NEGATORS.match(c[k]) or _CLAIM_NEGATORS.match(c[k + 1]):
+            continue
+        neg = k in negated or k + 1 in negated
+        out[g] = neg if out.get(g, neg) == neg else None
+    return out
+
+
+@lru_cache(maxsize=256)
+def _explanation_sentences(explanation: str) -> tuple[tuple[frozenset[str], dict[str, bool]], ...]:
+    """Per sentence of the explanation: its bigrams, and each bigram's polarity (_polar_grams over its clauses; a
+    bigram said both ways is left out)."""
+    out = []
+    for sentence in _EX_UNIT.split(explanation):
+        polarity: dict[str, bool | None] = {}
+        for clause in _PAIR_BREAK.split(sentence):
+            for g, neg in _polar_grams(clause).items():
+                polarity[g] = neg if polarity.get(g, neg) == neg else None
+        if polarity:
+            out.append((_grams(sentence), {g: v for g, v in polarity.items() if v is not None}))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _explanation_clauses(explanation: str) -> tuple[tuple[frozenset[str], str], ...]:
+    return tuple((g, c) for c in _PAIR_BREAK.split(explanation) if (g := _grams(c)))
+
+
+TURNED_MIN = 2  # bigrams of a clause whose polarity differs from the explanation's: the claim is turned round
+OPPOSED_MIN = 2  # bigrams a clause shares with the explanation clause it is held against for swapped words
+
+
+# Held against the explanation is only a clause in its words: half its bigrams there. A right claim in other words
+# (不再按AHT排名发奖金 for 取消按AHT排名发奖金) is too far from it to tell a turned claim from a paraphrase.
+CLOSE = 0.5
+SUBJECT_BONUS = 1.5  # a claim is about its subject: the unit holding the clause's first bigram wins a tie
+
+
+def _best(grams: frozenset[str], units, least: int, subject: str = ""):
+    """The unit (its bigrams first) sharing the most bigrams with a clause (at least `least`, and CLOSE of the
+    clause's), its subject weighing SUBJECT_BONUS more."""
+    best, most, close = None, least - 0.5, max(least, CLOSE * len(grams))
+    for unit in units:
+        shared = len(grams & unit[0])
+        if shared >= close:
+            n = shared + (SUBJECT_BONUS if subject in unit[0] else 0.0)
+            if n > most:
+                best, most = unit, n
+    return best
+
+
+def _swapped(clause: str, theirs: str, pairs) -> bool:
+    return any((a in clause and b not in clause and b in theirs and a not in theirs)
+               or (b in clause and a not in clause and a in theirs and b not in theirs) for a, b in pairs)
+
+
+def _other_numbers(clause: str, theirs: str) -> bool:
+    """Does the clause give numbers its paired clause does not (80% 的客户贡献 80% 的利润 / 80% 来自 20%)?"""
+    mine = _NUMBER.findall(clause)
+    pool = _NUMBER.findall(theirs) if mine else []
+    if not pool:
+        return False
+    for n in mine:
+        if n not in pool:
+            return True
+        pool.remove(n)
+    return False
+
+
+def _subject(clause: str) -> str:
+    chars = "".join(_CJK_OR_WORD.findall(clause))
+    return chars[:2] if len(chars) >= 2 else "\0"
+
+
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    grams: frozenset[str]
+    polar: tuple[tuple[str, bool], ...]  # _polar_grams, those said one way only
+    subject: str
+    close: float  # the bigrams a unit must share with it to hold it against (_best, OPPOSED_MIN)
+    negates: bool
+    head: frozenset[str] | None  # the bigrams before and after its first COPULA, if one follows a subject
+    body: frozenset[str] | None
+
+
+@lru_cache(maxsize=8)
+def _answer_clauses(text: str) -> tuple[_Clause, ...]:
+    """The answer's clauses, read once per answer: every point holds them against its explanation."""
+    out = []
+    for c in _PAIR_BREAK.split(text):
+        grams = _grams(c)
+        if not grams:
+            continue
+        m = COPULA.search(c)
+        cut = m is not None and m.start() >= 2
+        out.append(_Clause(c, grams, tuple((k, v) for k, v in _polar_grams(c).items() if v is not None), _subject(c),
+                           max(OPPOSED_MIN, CLOSE * len(grams)), _negates(c), _grams(c[:m.start()]) if cut else None, _grams(c[m.end():]) if cut else None))
+    return tuple(out)
+
+
+def claims_turned(text: str, explanation: str) -> dict[str, int]:
+    """Counts over the answer's clauses (a wrong claim need not hold the hint words that credited the point: 时间上，
+    计划在行动后写), each held only where CLOSE of its bigrams are the explanation's:
+    claim_turned   clauses whose bigrams, in the explanation sentence sharing the most with them (PAIR_MIN), have the
+                   other polarity (_polar_grams; TURNED_MIN of them, more than agree): 包含关系而不是对立关系 /
+                   对立关系而不是包含关系. Each clause is also held against the explanation clause sharing the most
+                   bigrams with it (OPPOSED_MIN), and counted when
+    claim_negated  one of the two negates and the other does not (价值差别很大 / 价值差别不大);
+    claim_opposite it uses one word of an OPPOSITES pair where that clause uses the other;
+    claim_swapped  …one character of an OPPOSITE_CHARS pair (计划在行动前写 / 计划在行动后写);
+    claim_numbers  it gives numbers that clause does not."""
+    sentences, units = _explanation_sentences(explanation), _explanation_clauses(explanation)
+    every = _bigrams(explanation)
+    n = dict.fromkeys(("claim_turned", "claim_negated", "claim_opposite", "claim_swapped", "claim_numbers"), 0)
+    for c in _answer_clauses(text):
+        if len(c.grams & every) < c.close:
+            continue  # no unit of the explanation can be close enough
+        best = _best(c.grams, sentences, PAIR_MIN, c.subject)
+        if best is not None:
+            polar = [best[1][g] != neg for g, neg in c.polar if g in best[1]]
+            flipped = sum(polar)
+            n["claim_turned"] += flipped >= TURNED_MIN and flipped > len(polar) - flipped
+        near = _best(c.grams, units, OPPOSED_MIN, c.subject)
+        if near is not None:
+            n["claim_negated"] += c.negates != _negates(near[1])
+            n["claim_opposite"] += _swapped(c.text, near[1], OPPOSITES)
+            n["claim_swapped"] += _swapped(c.text, near[1], OPPOSITE_CHARS)
+            n["claim_numbers"] += _other_numbers(c.text, near[1])
+    return n
+
+
+# A claim with a bare copula (有形性是准确可靠地兑现承诺): its subject and what is said of it.
+COPULA = re.compile(r"(?<![不就还也都而但可总要只正若像凡即])是(?![否不])|[：:]|为(?=[^了])")
+
+
+def claims_split(text: str, explanation: str) -> int:
+    """Clauses cut at their first copula (COPULA) whose subject the explanation says in one sentence and whose body
+    in another, and not in the subject's: 可靠性是设施、环境等看得见的部分 where the explanation has 有形性（设施…）."""
+    units = _explanation_units(explanation)
+    every = _bigrams(explanation)
+    n = 0
+    for c in _answer_clauses(text):
+        if c.body is None or len(c.body & every) < CLAIM_MIN:
+            continue  # no unit can place the body
+        head, body = c.head, c.body
+        h, b = _placed_loose(head, units), _placed(body, units)
+        n += h >= 0 and b >= 0 and h != b and len(body & units[h]) < CLAIM_MIN
+    return n
+
+
+def _placed_loose(grams: frozenset[str], units: tuple[frozenset[str], ...]) -> int:
+    """The one unit holding all of a short subject's bigrams (有形性: 有形, 形性), else -1 (none, or several)."""
+    if not grams:
+        return -1
+    hits = [i for i, u in enumerate(units) if grams <= u]
+    return hits[0] if len(hits) == 1 else _placed(grams, units)
+
+
 def _clause_of(text: str, pos: int) -> tuple[int, int]:
     return _clause_bounds(text, pos, pos)
 
@@ -1062,7 +1283,10 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
     claim_novel, claim_split, claim_wrong = claims_against([text[left:right] for left, right in sorted(clauses)],
                                                            explanation) if explanation else (0.0, 0, 0)
+    turned = claims_turned(text, explanation) if explanation else {}
     return {
+        **{k: float(v) for k, v in turned.items()},
+        "claim_misplaced": float(claims_split(text, explanation)) if explanation else 0.0,
         "claim_novel": claim_novel,
         "claim_split": float(claim_split),
         "claim_wrong": float(claim_wrong),
@@ -1136,6 +1360,10 @@ def _span_share(spans: list[tuple[int, int]], length: int) -> float:
     return len(covered) / max(length, 1)
 
 
+CONTRADICTIONS = ("claim_negated", "claim_turned", "claim_opposite", "claim_swapped", "claim_numbers", "claim_misplaced",
+                  "claim_split", "claim_wrong")
+
+
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
     """One suggestion per key point ({"label", "weight", "hints"} as stored for a case); `material` is the
     case's question and background (text or HTML), whose recital earns nothing."""
@@ -1171,6 +1399,18 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level.update(_answer_features(text))
     answer_level["points"] = float(len(key_points))
     answer_level["rule_credited"] = sum(s.covered for s in out) / max(len(out), 1)
+    # How much of the answer contradicts the case's explanations: a wrong answer turns many claims round, a right one
+    # in its own words only a few, so summed over the points the noise of each point's count averages out.
+    contra = sum(s.features.get(k, 0.0) for s in out for k in CONTRADICTIONS)
+    clauses = _answer_clauses(text)
+    answer_level["contra_share"] = contra / max(len(clauses), 1)
+    # …and how much of it waves things away (不必考虑替代者, 分析了也没用, 回访没有必要): a wrong answer dismisses what the
+    # reference asks for, a right one says what to do
+    answer_level["dismiss_share"] = sum(bool(_normative(c.text) or _DISMISSAL_CUE.search(c.text)) for c in clauses) \
+        / max(len(clauses), 1)
+    all_groups = max(sum(s.features.get("groups", 0.0) for s in out), 1.0)
+    answer_level["negated_share"] = sum(s.features.get("negated", 0.0) for s in out) / all_groups
+    answer_level["contra_points"] = sum(any(s.features.get(k, 0.0) for k in CONTRADICTIONS) for s in out) / max(len(out), 1)
     for s in out:
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
