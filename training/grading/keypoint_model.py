@@ -56,13 +56,25 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
                       given another's property, an example put in the wrong category
     claim_wrong       claims about a subject the explanation speaks of whose body it mostly does not say: a wrong
                       definition in the point's own terms
+    contra_share      claims of the answer turned against the case's explanations, summed over its points, per clause
+                      of the answer: keypoints.claims_turned (a clause in the explanation's words with the other
+                      polarity, an opposite word or character swapped, other numbers) and claims_split / claims_against
+                      (a subject given another subject's body, a claim the explanation does not make)
+    contra_points     share of the case's points with at least one such claim
+    dismiss_share     share of the answer's clauses that wave something away (不必, 没必要, 只是口号, 分析了也没用 …)
+    negated_share     hint groups of all the case's points found only where negated or dismissed, over all their groups
+                      (the last four are the same for every point of an answer: how contrarian the whole answer is)
 A point with no found group, or none in a clause that explains, is never credited (the model is neither fit nor
 applied there). With "veto_only" in the model file the model decides only the points the hand rules credit: it
 may withdraw a credit, never add one the rules refused (bench/matcher_cv.py fits that kind unless --additive). The
 shipped model is additive (round 7): the overlap features reward a wrong definition that reuses the explanation's
 words, and the claim features (claim_novel, claim_split, claim_wrong) cut those credits in cross-validation while
 keeping the points made (leave one case out: F1 0.935, R 0.946; veto-only 0.932, R 0.932). Not every feature is
-weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses.
+weighed: bench/matcher_cv.py's EXPLAINED_FEATURES lists those the shipped model uses. Round 8 added the four
+whole-answer features: per point, claims held against the explanation fire on too few wrong definitions in the
+explanation's own words to tell them from right answers in other words, but summed over the answer, with the share of
+what it negates, they do (leaving the case out, with dev5 in the fit: F1 0.919 -> 0.924, wrong definitions and mixed
+answers credited 51 -> 31; the cost is recall on answers that make points by rejecting others).
 """
 from __future__ import annotations
 
@@ -82,6 +94,8 @@ REASON_OF = {
     "skipped": "terms_only", "explained": "terms_only", "explained_share": "terms_only", "strength": "terms_only",
     "marker": "terms_only", "list_share": "terms_only", "terms_share": "terms_only", "recited_share": "terms_only",
     "slogan_share": "terms_only", "zeal_share": "terms_only",
+    # the whole answer turns the case's claims round or waves them away (round 8)
+    "contra_share": "opposite", "contra_points": "opposite", "negated_share": "opposite", "dismiss_share": "opposite",
 }
 
 

@@ -15,8 +15,9 @@ describes, 录音不是全量, rejects nothing).
 When suggest_points is given the points' explanations (the paragraph under each point in its case file, as the
 app's case payloads carry them), the rules become evidence: per point it computes features (share of groups
 found, groups found in clauses that explain, negations, recited / listed / slogan material, evidence clauses
-shared with other points, how much of the point's own explanation the evidence says; keypoint_model's docstring)
-and a logistic regression fit on every hand-labelled development answer (keypoint_model.py, bench/matcher_cv.py)
+shared with other points, how much of the point's own explanation the evidence says, where the answer's claims
+turn the explanation round; and for the whole answer, how much of the case it negates or waves away:
+keypoint_model's docstring) and a logistic regression fit on every hand-labelled development answer (keypoint_model.py, bench/matcher_cv.py)
 decides. A point found only in clauses that say nothing beyond its terms is never credited. Without the
 explanations (a follow-up's hints, the CLI without them) the rules decide.
 
