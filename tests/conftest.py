@@ -12,11 +12,15 @@ everything against PostgreSQL; the default is in-memory SQLite.
 """
 from __future__ import annotations
 
+import inspect
+import re
+from pathlib import Path
+
 import pytest
 from flask import g
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from training import create_app
@@ -200,3 +204,63 @@ def as_role(app, users):
             assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
     return factory
+
+
+# ---------------------------------------------------------------- tests that open no database
+# A test that opens no database runs the same whatever TEST_DATABASE_URL says, so a second run on another
+# database tests nothing new: `-m "not database_free"` leaves them out (.ci/run's PostgreSQL suite does;
+# its SQLite suite, the README's command, runs them). The classification is conservative, and checked:
+# a test marked database_free that opens the test database fails (guard_database_free below).
+DATABASE_ROOTS = {"content_app", "fresh_database", "live_server"}  # every fixture that opens it starts here
+MAKES_AN_APP = re.compile(r"create_app|TestConfig|DATABASE_URL")  # in the module: it may open one itself
+RUNS_THE_APP = re.compile(r"create_app|TestConfig|DATABASE_URL|flask|bench|app_context")  # in a test or fixture
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "database_free: opens no database (set by tests/conftest.py, not by hand)")
+
+
+def opens_no_database(item) -> bool:
+    if DATABASE_ROOTS & set(getattr(item, "fixturenames", ())) or not hasattr(item, "function"):
+        return False
+    if MAKES_AN_APP.search(Path(item.module.__file__).read_text(encoding="utf-8")):
+        return False
+    info = item._fixtureinfo
+    for code in [item.function] + [d.func for name, defs in info.name2fixturedefs.items() for d in defs
+                                   if name != "guard_database_free"]:
+        try:
+            source_file = Path(inspect.getsourcefile(code) or "")
+        except TypeError:
+            return False
+        if TESTS in source_file.parents and RUNS_THE_APP.search(inspect.getsource(code)):
+            return False
+    return True
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if opens_no_database(item):
+            item.add_marker("database_free")
+
+
+@pytest.fixture(autouse=True)
+def guard_database_free(request):
+    """A test marked database_free must not open the test database: if it did, leaving it out of a run
+    on another database would lose coverage, so it fails here and the classification has to be fixed."""
+    if request.node.get_closest_marker("database_free") is None:
+        yield
+        return
+    test_url = make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
+    opened = []
+
+    def on_connect(conn):
+        if conn.engine.url == test_url:
+            opened.append(str(conn.engine.url))
+    event.listen(Engine, "engine_connect", on_connect)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "engine_connect", on_connect)
+    if opened:
+        pytest.fail(f"marked database_free but opened the test database ({opened[0]}): see opens_no_database")
