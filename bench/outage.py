@@ -34,6 +34,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import psycopg  # noqa: E402
@@ -152,9 +153,11 @@ def main() -> int:
                              f"`.exam-item[data-index=\"${{i}}\"] .saved-flag`).textContent === '已保存')", 15),
                   f"before the outage: {len(BEFORE)} items saved by the page")
             guest_urls = ("/areas/plan", "/kp/kp-plan-concept")
-            for _ in range(30):  # both workers cache the guest pages
-                for u in guest_urls:
-                    get(base + u)
+            # Both workers must cache the guest pages. One request after another may all be taken by the
+            # same worker (it happened on a busy machine: a 503 from the other one below); eight at a time
+            # keep one worker busy while the other accepts.
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda u: get(base + u), [u for _ in range(40) for u in guest_urls]))
             cookie = "; ".join(f"{c['name']}={c['value']}" for c in phone.cookies())
 
             print("stopping PostgreSQL")

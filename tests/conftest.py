@@ -3,17 +3,24 @@
 `app` is one app whose database holds the schema and the shipped content, built once per
 test session; every test runs inside a transaction that is rolled back at its end (the
 app's own commits become savepoints), so tests see the content and never each other.
-Tests that build or drop the schema themselves use `fresh_app` (an empty schema of their own).
+Tests that build or drop the schema themselves use `fresh_app`: an empty schema of their own, in a
+database beside the shared one (on PostgreSQL `<name>_fresh`, made for the session and dropped after it),
+so the shared database is never dropped under the tests and never has to be built again.
 
 Set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
 everything against PostgreSQL; the default is in-memory SQLite.
 """
 from __future__ import annotations
 
+import inspect
+import re
+from pathlib import Path
+
 import pytest
 from flask import g
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from training import create_app
@@ -43,8 +50,9 @@ def forget_per_request_state() -> None:
     g.pop("csrf_token", None)
 
 
-def build_app():
-    app = create_app(TestConfig)
+def build_app(url: str | None = None):
+    config = TestConfig if url is None else type("FreshConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(config)
     app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
     return app
 
@@ -68,13 +76,9 @@ def real_sqlite_transactions() -> None:
     event.listen(_db.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
 
 
-SHARED_BUILT: list[bool] = []  # non-empty once content_app has built the shared database
-
-
 @pytest.fixture(scope="session")
 def content_app(shipped_content):
     """The schema and the shipped content, built once per test session."""
-    SHARED_BUILT.append(True)
     app = build_app()
     with app.app_context():
         reset_schema()
@@ -114,10 +118,36 @@ def app(content_app):
             content_app.config.update(config)
 
 
+@pytest.fixture(scope="session")
+def fresh_database():
+    """The URL fresh_app's apps use: a database of their own beside content_app's, so dropping and building
+    the schema there leaves the shared one alone. In memory every app has its own already; a SQLite file
+    gets a sibling file; a PostgreSQL database a sibling database, made now and dropped at the end."""
+    url = make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
+    if in_memory():
+        yield TestConfig.SQLALCHEMY_DATABASE_URI
+    elif url.get_backend_name() == "sqlite":
+        yield url.set(database=f"{url.database}-fresh").render_as_string(hide_password=False)
+    elif url.get_backend_name() == "postgresql":
+        name = f"{url.database}_fresh"
+        server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with server.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.dispose()
+    else:
+        raise pytest.UsageError(f"TEST_DATABASE_URL: no database for fresh_app beside {url.get_backend_name()}")
+
+
 @pytest.fixture
-def fresh_app(shipped_content):
+def fresh_app(fresh_database):
     """An app on an empty schema of its own, for tests that load, build or drop the schema."""
-    app = build_app()
+    app = build_app(fresh_database)
     with app.app_context():
         reset_schema()
         limiter.reset()
@@ -125,12 +155,8 @@ def fresh_app(shipped_content):
             yield app
         finally:
             _db.session.remove()
-            if not in_memory() and SHARED_BUILT:  # the database content_app built: give it back as it was
-                reset_schema()
-                load_content(shipped_content)
-                _db.session.remove()
-            else:
-                _db.drop_all()
+            _db.drop_all()
+            _db.engine.dispose()
 
 
 @pytest.fixture
@@ -178,3 +204,63 @@ def as_role(app, users):
             assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
     return factory
+
+
+# ---------------------------------------------------------------- tests that open no database
+# A test that opens no database runs the same whatever TEST_DATABASE_URL says, so a second run on another
+# database tests nothing new: `-m "not database_free"` leaves them out (.ci/run's PostgreSQL suite does;
+# its SQLite suite, the README's command, runs them). The classification is conservative, and checked:
+# a test marked database_free that opens the test database fails (guard_database_free below).
+DATABASE_ROOTS = {"content_app", "fresh_database", "live_server"}  # every fixture that opens it starts here
+MAKES_AN_APP = re.compile(r"create_app|TestConfig|DATABASE_URL")  # in the module: it may open one itself
+RUNS_THE_APP = re.compile(r"create_app|TestConfig|DATABASE_URL|flask|bench|app_context")  # in a test or fixture
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "database_free: opens no database (set by tests/conftest.py, not by hand)")
+
+
+def opens_no_database(item) -> bool:
+    if DATABASE_ROOTS & set(getattr(item, "fixturenames", ())) or not hasattr(item, "function"):
+        return False
+    if MAKES_AN_APP.search(Path(item.module.__file__).read_text(encoding="utf-8")):
+        return False
+    info = item._fixtureinfo
+    for code in [item.function] + [d.func for name, defs in info.name2fixturedefs.items() for d in defs
+                                   if name != "guard_database_free"]:
+        try:
+            source_file = Path(inspect.getsourcefile(code) or "")
+        except TypeError:
+            return False
+        if TESTS in source_file.parents and RUNS_THE_APP.search(inspect.getsource(code)):
+            return False
+    return True
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if opens_no_database(item):
+            item.add_marker("database_free")
+
+
+@pytest.fixture(autouse=True)
+def guard_database_free(request):
+    """A test marked database_free must not open the test database: if it did, leaving it out of a run
+    on another database would lose coverage, so it fails here and the classification has to be fixed."""
+    if request.node.get_closest_marker("database_free") is None:
+        yield
+        return
+    test_url = make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
+    opened = []
+
+    def on_connect(conn):
+        if conn.engine.url == test_url:
+            opened.append(str(conn.engine.url))
+    event.listen(Engine, "engine_connect", on_connect)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "engine_connect", on_connect)
+    if opened:
+        pytest.fail(f"marked database_free but opened the test database ({opened[0]}): see opens_no_database")

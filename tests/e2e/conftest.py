@@ -2,6 +2,10 @@
 
 Skipped when /usr/bin/chromium is missing, unless E2E_REQUIRED=1 (as in .ci/run),
 in which case a missing browser is a failure, not a skip.
+
+Screenshots (test-artifacts/, /tmp/classes-shots/, …) are for a developer to look at; they assert
+nothing. E2E_SCREENSHOTS=0 leaves them out (.ci/run does: its clone is thrown away, and a full-page
+shot of a phone page at device scale 2 costs Chromium more than the steps around it).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from training.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "1") != "0"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -89,6 +94,21 @@ def browser():
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_left_out():
+    """With E2E_SCREENSHOTS=0, every page.screenshot(...) of the browser tests is a no-op."""
+    if SCREENSHOTS:
+        yield
+        return
+    from playwright.sync_api import Page
+    taken = Page.screenshot
+    Page.screenshot = lambda self, *args, **kwargs: b""
+    try:
+        yield
+    finally:
+        Page.screenshot = taken
 
 
 @pytest.fixture
