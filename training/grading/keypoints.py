@@ -1189,8 +1189,9 @@ def _answer_clauses(text: str) -> tuple[_Clause, ...]:
             continue
         m = COPULA.search(c)
         cut = m is not None and m.start() >= 2
-        out.append(_Clause(c, grams, tuple((k, v) for k, v in _polar_grams(c).items() if v is not None), _subject(c),
-                           max(OPPOSED_MIN, CLOSE * len(grams)), _negates(c), _grams(c[:m.start()]) if cut else None, _grams(c[m.end():]) if cut else None))
+        polar = tuple((k, v) for k, v in _polar_grams(c).items() if v is not None)
+        out.append(_Clause(c, grams, polar, _subject(c), max(OPPOSED_MIN, CLOSE * len(grams)), _negates(c),
+                           _grams(c[:m.start()]) if cut else None, _grams(c[m.end():]) if cut else None))
     return tuple(out)
 
 
@@ -1225,8 +1226,9 @@ def claims_turned(text: str, explanation: str) -> dict[str, int]:
     return n
 
 
-# A claim with a bare copula (有形性是准确可靠地兑现承诺): its subject and what is said of it.
-COPULA = re.compile(r"(?<![不就还也都而但可总要只正若像凡即])是(?![否不])|[：:]|为(?=[^了])")
+# A claim with a bare copula (有形性是准确可靠地兑现承诺): its subject and what is said of it. (A colon ends the
+# clause already: _PAIR_BREAK.)
+COPULA = re.compile(r"(?<![不就还也都而但可总要只正若像凡即])是(?![否不])|为(?=[^了])")
 
 
 def claims_split(text: str, explanation: str) -> int:
@@ -1361,8 +1363,8 @@ def _span_share(spans: list[tuple[int, int]], length: int) -> float:
     return len(covered) / max(length, 1)
 
 
-CONTRADICTIONS = ("claim_negated", "claim_turned", "claim_opposite", "claim_swapped", "claim_numbers", "claim_misplaced",
-                  "claim_split", "claim_wrong")
+CONTRADICTIONS = ("claim_negated", "claim_turned", "claim_opposite", "claim_swapped", "claim_numbers",
+                  "claim_misplaced", "claim_split", "claim_wrong")
 
 
 def suggest_points(answer: str, key_points: list[dict], material: str = "") -> list[PointSuggestion]:
@@ -1411,7 +1413,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
         / max(len(clauses), 1)
     all_groups = max(sum(s.features.get("groups", 0.0) for s in out), 1.0)
     answer_level["negated_share"] = sum(s.features.get("negated", 0.0) for s in out) / all_groups
-    answer_level["contra_points"] = sum(any(s.features.get(k, 0.0) for k in CONTRADICTIONS) for s in out) / max(len(out), 1)
+    answer_level["contra_points"] = sum(any(s.features.get(k, 0.0) for k in CONTRADICTIONS) for s in out) \
+        / max(len(out), 1)
     for s in out:
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
