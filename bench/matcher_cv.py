@@ -90,10 +90,10 @@ def rows_of(sets=DEV_SETS) -> list[dict]:
         text = open(os.path.join(_ROOT, "tests", "data", name), encoding="utf-8").read()
         assert frozen_body_ok(text) is not False, f"{name} was edited since it was frozen"
         for n, s in enumerate(yaml.safe_load(text)):
-            points = points_of[s["case"]]
-            truth = truth_indexes(s["covers"], points)
             if s.get("style") in LEFT_OUT_STYLES:
                 continue
+            points = points_of[s["case"]]
+            truth = truth_indexes(s["covers"], points)
             for p in suggest_points(s["answer"], points, material_of.get(s["case"], "")):
                 rows.append({"set": name, "n": n, "case": s["case"], "style": s.get("style", "?"), "point": p.index,
                              "y": int(p.index in truth), "f": p.features, "rule": bool(p.features["rule"])})

@@ -17,8 +17,8 @@ app's case payloads carry them), the rules become evidence: per point it compute
 found, groups found in clauses that explain, negations, recited / listed / slogan material, evidence clauses
 shared with other points, how much of the point's own explanation the evidence says, where the answer's claims
 turn the explanation round; and for the whole answer, how much of the case it negates or waves away:
-keypoint_model's docstring) and a logistic regression fit on every hand-labelled development answer (keypoint_model.py, bench/matcher_cv.py)
-decides. A point found only in clauses that say nothing beyond its terms is never credited. Without the
+keypoint_model's docstring) and a logistic regression fit on every hand-labelled development answer
+(keypoint_model.py, bench/matcher_cv.py) decides. A point found only in clauses that say nothing beyond its terms is never credited. Without the
 explanations (a follow-up's hints, the CLI without them) the rules decide.
 
 The candidate confirms or corrects every suggestion; this only saves them work and keeps them honest.
@@ -1027,9 +1027,15 @@ def claims_against(clauses: list[str], explanation: str) -> tuple[float, int, in
         share = len(body - ex) / len(body)
         novel = max(novel, share)
         wrong += len(head & ex) >= CLAIM_HEAD and share >= CLAIM_NOVEL
-        h, b = _placed(head, units), _placed(body, units)
-        split += h >= 0 and b >= 0 and h != b and len(body & units[h]) < CLAIM_MIN
+        split += _misplaced(head, body, units)
     return novel, split, wrong
+
+
+def _misplaced(head: frozenset[str], body: frozenset[str], units: tuple[frozenset[str], ...], place=_placed) -> bool:
+    """Does the explanation say the claim's subject (placed by `place`) in one unit and its body in another, not in
+    the subject's?"""
+    h, b = place(head, units), _placed(body, units)
+    return h >= 0 and b >= 0 and h != b and len(body & units[h]) < CLAIM_MIN
 
 
 # The claim's polarity held against the explanation, clause by clause. A wrong definition in the point's own
@@ -1045,14 +1051,15 @@ OPPOSITES = tuple(tuple(p.split("/")) for p in (
     "越高/越低", "越多/越少", "越长/越短", "越早/越晚", "越大/越小", "越快/越慢", "前台/后台", "事前/事后", "事先/事后",
     "主动/被动", "优势/劣势", "机会/威胁", "长期/短期", "直接/间接", "集中/分散", "正面/负面", "积极/消极",
     "有形/无形", "显性/隐性", "宏观/微观", "定量/定性", "开放式/封闭式", "上级/下级", "横向/纵向", "提前/事后",
-    "先/后", "高于/低于", "多于/少于", "超过/不到", "之前/之后", "以前/以后", "可控/不可控", "能控制/控制不了",
+    "先/后", "高于/低于", "多于/少于", "超过/不到", "之前/之后", "以前/以后", "能控制/控制不了",
     "个人/团队", "物质/精神", "短板/长处", "放大/缩小", "加快/放慢", "重视/忽视", "满意/不满",
 ))
 # Single characters a swapped claim exchanges (计划在行动前写 / 计划在行动后写): only between paired clauses.
 OPPOSITE_CHARS = tuple(tuple(p) for p in ("前后", "早晚", "高低", "多少", "增减", "升降", "长短", "快慢", "内外", "先后", "大小",
                                           "强弱", "难易", "主次", "优劣", "正反", "好坏", "进退", "攻守", "收支", "买卖"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_CLAIM_NEGATORS = re.compile(r"不|没|未|无|别|勿|莫|并非|而非|拒绝|忽视|忽略")
+# What negates a claim: NEGATORS, but 免得 (a purpose, 免得客户再跑一趟) says nothing negative of it.
+_CLAIM_NEGATORS = re.compile("|".join(map(re.escape, (n for n in NEGATORS if n != "免得"))))
 
 
 # Words holding a negator's character that say nothing negative of the claim (控制不了, 无法, 不够 do).
@@ -1117,8 +1124,9 @@ def _explanation_sentences(explanation: str) -> tuple[tuple[frozenset[str], dict
 
 
 @lru_cache(maxsize=256)
-def _explanation_clauses(explanation: str) -> tuple[tuple[frozenset[str], str], ...]:
-    return tuple((g, c) for c in _PAIR_BREAK.split(explanation) if (g := _grams(c)))
+def _explanation_clauses(explanation: str) -> tuple[tuple[frozenset[str], str, bool], ...]:
+    """Per clause of the explanation: its bigrams, its text, and whether it negates (_negates)."""
+    return tuple((g, c, _negates(c)) for c in _PAIR_BREAK.split(explanation) if (g := _grams(c)))
 
 
 TURNED_MIN = 2  # bigrams of a clause whose polarity differs from the explanation's: the claim is turned round
@@ -1219,7 +1227,7 @@ def claims_turned(text: str, explanation: str) -> dict[str, int]:
             n["claim_turned"] += flipped >= TURNED_MIN and flipped > len(polar) - flipped
         near = _best(c.grams, units, OPPOSED_MIN, c.subject)
         if near is not None:
-            n["claim_negated"] += c.negates != _negates(near[1])
+            n["claim_negated"] += c.negates != near[2]
             n["claim_opposite"] += _swapped(c.text, near[1], OPPOSITES)
             n["claim_swapped"] += _swapped(c.text, near[1], OPPOSITE_CHARS)
             n["claim_numbers"] += _other_numbers(c.text, near[1])
@@ -1240,9 +1248,7 @@ def claims_split(text: str, explanation: str) -> int:
     for c in _answer_clauses(text):
         if c.body is None or len(c.body & every) < CLAIM_MIN:
             continue  # no unit can place the body
-        head, body = c.head, c.body
-        h, b = _placed_loose(head, units), _placed(body, units)
-        n += h >= 0 and b >= 0 and h != b and len(body & units[h]) < CLAIM_MIN
+        n += _misplaced(c.head, c.body, units, _placed_loose)
     return n
 
 
@@ -1260,7 +1266,8 @@ def _clause_of(text: str, pos: int) -> tuple[int, int]:
 
 def _evidence_features(text, hints, label, per_group, found, negated, hint_words, credited, terms, wrong_definition,
                        rejected, refused, skipped, needed, specific, enough, material, others, explanation) -> dict:
-    """What the answer offers as evidence for one point, as numbers (see keypoint_model.FEATURES)."""
+    """What the answer offers as evidence for one point, as numbers (keypoint_model's docstring). Only for a
+    point whose explanation is known: without one, the rules decide and there is nothing to weigh."""
     n = len(hints) or 1
     explained_groups, strength, marker = set(), 0, False
     clauses, judged = set(), {}
@@ -1281,15 +1288,14 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     label_grams = _bigrams(normalise(label))
     ev_text = "|".join(text[left:right] for left, right in clauses)
     defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
-    ex = _bigrams(explanation) if explanation else frozenset()
+    ex = _bigrams(explanation)
     ev = _grams(ev_text)
-    ex_own = _own_bigrams(explanation, material) if explanation else frozenset()
+    ex_own = _own_bigrams(explanation, material)
     claim_novel, claim_split, claim_wrong = claims_against([text[left:right] for left, right in sorted(clauses)],
-                                                           explanation) if explanation else (0.0, 0, 0)
-    turned = claims_turned(text, explanation) if explanation else {}
+                                                           explanation)
     return {
-        **{k: float(v) for k, v in turned.items()},
-        "claim_misplaced": float(claims_split(text, explanation)) if explanation else 0.0,
+        **{k: float(v) for k, v in claims_turned(text, explanation).items()},
+        "claim_misplaced": float(claims_split(text, explanation)),
         "claim_novel": claim_novel,
         "claim_split": float(claim_split),
         "claim_wrong": float(claim_wrong),
