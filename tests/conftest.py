@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -221,10 +222,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "database_free: opens no database (set by tests/conftest.py, not by hand)")
 
 
+@cache
+def module_makes_an_app(path: str) -> bool:
+    """Read once per test module, not once per test."""
+    return bool(MAKES_AN_APP.search(Path(path).read_text(encoding="utf-8")))
+
+
 def opens_no_database(item) -> bool:
     if DATABASE_ROOTS & set(getattr(item, "fixturenames", ())) or not hasattr(item, "function"):
         return False
-    if MAKES_AN_APP.search(Path(item.module.__file__).read_text(encoding="utf-8")):
+    if module_makes_an_app(item.module.__file__):
         return False
     info = item._fixtureinfo
     for code in [item.function] + [d.func for name, defs in info.name2fixturedefs.items() for d in defs
