@@ -1075,3 +1075,39 @@ def test_a_veto_only_model_only_withdraws_the_rules_credits(shipped_content, mon
         f = dict(s.features, rule=0.0)
         assert keypoint_model.decide(f)[0] is False
         assert not s.covered or s.features["rule"]
+
+# Round 9: keyword dumps in the formats the term-line reader missed (dev3, dev4, dev5).
+
+@pytest.mark.parametrize("dump", [
+    # a heading with the items in parentheses, one per line
+    "现状诊断（顾客角度、不增值环节、交接断点）\n新流程（自动审核、上门取件、扫码验收、自动退款）\n配套措施（流程小组、电子工单、授权、时限）",
+    # "heading——items", two items at least
+    "有形性——休息区、设施\n可靠性——一次修好、结算准确\n响应性——等待时间、及时接待",
+    # a long list whose first item is longer than a short list's would be
+    "服务质量不稳定、缺乏创新、员工跳槽带走客户、竞争对手诱惑、市场波动",
+    # adverbs do not make an action list say something
+    "安抚情绪、主动回访、真诚致歉",
+])
+def test_term_lines_in_more_formats_are_dumps(dump):
+    from training.grading.keypoints import term_list_spans
+    assert term_list_spans(dump) == [(0, len(dump))]
+
+
+def test_a_sentence_that_lists_terms_is_a_dump_within_its_line():
+    from training.grading.keypoints import term_list_spans
+    line = "理论依据：差距模型、SERVQUAL、首问负责制、流程优化（消除 简化 整合 自动化）、平均处理时长（AHT）。这些理论都起到了指导作用。"
+    assert [line[a:b] for a, b in term_list_spans(line)] == [line[:line.index("。")]]
+    points = [{"key": "t", "label": "理论", "hints": [["SERVQUAL"], ["首问负责制"], ["流程优化"], ["差距模型"]]}]
+    assert not suggest_points(line, points)[0].covered
+
+
+@pytest.mark.parametrize("text", [
+    "按来源分三类：价值问题（设施、课程、对手更划算）、人的问题（服务意识差、教练把学员带走）、管理问题（资源偏向一头）",
+    "3. 看对手四方面：经营状况（规模、盈利）、促销策略（活动力度）、竞争策略（走价格还是服务路线）、服务手段（上门、延保）。",
+    "有形性——看得见的设施和仪表\n可靠性——说到做到\n响应性——愿意帮忙、很快",  # one item after a dash is a gloss
+    "目标：全员年内培训考核合格；投诉处理满意度78→85分以上；6月底前全员通过新系统操作考核。",
+    "一、SWOT 含义：把内部的优势（S）、劣势（W）和外部的机会（O）、威胁（T）放在一起分析。这样看得全。",
+])
+def test_glosses_in_parentheses_and_after_dashes_are_not_dumps(text):
+    from training.grading.keypoints import term_list_spans
+    assert term_list_spans(text) == []

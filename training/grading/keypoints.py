@@ -570,34 +570,75 @@ UNHEADED_TERM_MAX = 6  # …or this long as the first item of a list with no "he
 _SAYS = re.compile(r"[我你他她它吧呢吗啊了是哪]|怎么|什么|怎样|如何|为啥|因为|所以|如果|应该|可以|需要|必须|然后|能够|要把|一定|"
                    r"(?:改为|改成|包括|包含|采用|通过|做到|建立|实行|实施|开展|进行|推行|设立|确保)"
                    r"(?!方案|计划|细则|办法|情况|过程|步骤|阶段|效果|时间|人员|部门)|"
-                   r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|及时|主动|把|让)")
+                   r"^(?:先|再|后|又|接着|最后|马上|立即|立刻|把|让)")
 # Words that hold a pronoun's character without being one (推给其他部门).
 _NOT_PRONOUN = re.compile(r"其[他它余]")
 SAYING_SHARE = 0.25  # a line of bare terms may hold this share of items that look like actions (换个地方 先处理情绪 倾听 …)
 TERM_LINE_ITEMS = 3  # this many bare items on one line are a dump; fewer need a run of TERM_LINE_ITEMS such lines
+LONG_LIST = 5  # a list this long is a list, whatever the length of its first item (服务质量不稳定、缺乏创新、…)
+# Headings that are not "heading：": a line that is "heading（items）", or "heading——items" (two items at least).
+_PAREN_HEADING = re.compile(r"^[^，,：:（(]{1,10}[（(]([^（()）]+)[）)]$")
+_DASH_HEADING = re.compile(r"^[^，,：:—-]{1,10}(?:——|--)(.+)$")
+_PARENTHESIS = re.compile(r"[（(]([^（()）]*)[)）]")
+_LIST_SPLIT = re.compile(r"、")  # a sentence's list: spaces and dashes inside a sentence are not separators
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def _term_unit(raw: str, sentence: bool = False) -> int:
+    """The number of items of a unit that holds only bare items, else 0. A unit is a line; or, with `sentence`, one
+    sentence of a line of several, which counts only as "heading：" and a 、-list of terms."""
+    body = _NUMBERING.sub("", raw, count=1).strip()
+    headed = _HEADING.match(body)
+    min_items = TERM_LINE_ITEMS if sentence else 1
+    if headed:
+        body = body[headed.end():].strip()
+    elif sentence:
+        return 0
+    elif m := _PAREN_HEADING.match(body):  # 新流程（自动审核、上门取件、扫码验收）
+        body, headed = m.group(1), m
+    elif m := _DASH_HEADING.match(body):  # 可靠性——一次修好、结算准确; one item after the dash is a gloss
+        body, headed, min_items = m.group(1), m, 2
+    items = [i for i in (_LIST_SPLIT if sentence else _ITEM_SPLIT).split(body) if i]
+    # in a short list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
+    first_max = TERM_MAX if headed or len(items) < 2 or len(items) >= LONG_LIST else UNHEADED_TERM_MAX
+    too_long = sum(_term_length(i) > (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
+    saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
+    # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
+    bare = len(items) >= min_items and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) \
+        and saying <= SAYING_SHARE * len(items) and not too_long
+    return len(items) if bare else 0
+
+
+def _term_length(item: str) -> int:
+    """An item's length without a parenthesis that only abbreviates it (平均处理时长（AHT）) or lists more terms
+    (流程优化（消除 简化 整合 自动化）); a parenthesis that glosses (竞争策略（走价格还是服务路线）) counts."""
+    def bare(m: re.Match) -> str:
+        inner = m.group(1)
+        terms = [i for i in _ITEM_SPLIT.split(inner) if i]
+        abbreviation = inner.isascii() and inner.strip().isalnum()
+        listed = len(terms) >= 2 and all(len(i) <= UNHEADED_TERM_MAX and not _SAYS.search(i) for i in terms)
+        return "" if abbreviation or listed else m.group(0)
+    return len(_PARENTHESIS.sub(bare, item))
 
 
 def term_list_spans(answer: str) -> list[tuple[int, int]]:
     """Spans of the original answer that are lines of bare terms (see above): what they name earns nothing."""
-    units = []  # (start, end, number of items) of units that hold only bare items
+    units, spans = [], []  # units: (start, end, number of items) of lines that hold only bare items
     pos = 0
     for m in list(_UNIT_BREAK.finditer(answer)) + [None]:
         end = m.start() if m else len(answer)
         raw = answer[pos:end]
-        body = _NUMBERING.sub("", raw, count=1)
-        headed = _HEADING.match(body)
-        body = body[headed.end():].strip() if headed else body.strip()
-        items = [i for i in _ITEM_SPLIT.split(body) if i]
-        # in a list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
-        first_max = TERM_MAX if headed or len(items) < 2 else UNHEADED_TERM_MAX
-        saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
-        # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
-        bare = bool(items) and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) \
-            and saying <= SAYING_SHARE * len(items) and all(
-                len(i) <= (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
-        units.append((pos, end, len(items) if bare else 0))
+        units.append((pos, end, _term_unit(raw)))
+        if not units[-1][2] and _SENTENCE_END.search(raw.rstrip("。！？!? ")):
+            # a line of several sentences: one of them may be a list of terms on its own (理论依据：A、B、C、D。
+            # 这些理论都有运用。), though it joins no run
+            start = pos
+            for piece in _SENTENCE_END.split(raw):
+                if _term_unit(piece, sentence=True):
+                    spans.append((start, start + len(piece)))
+                start += len(piece) + 1
         pos = end + 1 if m else end
-    spans, run = [], []
+    run = []
     for unit in units + [(0, 0, 0)]:  # a sentinel ends the last run
         if unit[2]:
             run.append(unit)
@@ -607,7 +648,7 @@ def term_list_spans(answer: str) -> list[tuple[int, int]]:
         else:
             spans += [(a, b) for a, b, k in run if k >= TERM_LINE_ITEMS]
         run = []
-    return spans
+    return sorted(spans)
 
 
 def _to_normalised(spans: list[tuple[int, int]], where: list[int]) -> list[tuple[int, int]]:
