@@ -1081,8 +1081,8 @@ def test_a_veto_only_model_only_withdraws_the_rules_credits(shipped_content, mon
 @pytest.mark.parametrize("dump", [
     # a heading with the items in parentheses, one per line
     "现状诊断（顾客角度、不增值环节、交接断点）\n新流程（自动审核、上门取件、扫码验收、自动退款）\n配套措施（流程小组、电子工单、授权、时限）",
-    # "heading——items", two items at least
-    "有形性——休息区、设施\n可靠性——一次修好、结算准确\n响应性——等待时间、及时接待",
+    # "heading——items", two items at least; a line with one item joins the run but does not make one
+    "有形性——休息区、设施\n可靠性——一次修好、结算准确\n响应性——等待时间、及时接待\n移情性——个性化服务",
     # a long list whose first item is longer than a short list's would be
     "服务质量不稳定、缺乏创新、员工跳槽带走客户、竞争对手诱惑、市场波动",
     # adverbs do not make an action list say something

@@ -580,7 +580,8 @@ LONG_LIST = 5  # a list this long is a list, whatever the length of its first it
 _PAREN_HEADING = re.compile(r"^[^，,：:（(]{1,10}[（(]([^（()）]+)[）)]$")
 _DASH_HEADING = re.compile(r"^[^，,：:—-]{1,10}(?:——|--)(.+)$")
 _PARENTHESIS = re.compile(r"[（(]([^（()）]*)[)）]")
-_LIST_SPLIT = re.compile(r"、")  # a sentence's list: spaces and dashes inside a sentence are not separators
+_LIST_SPLIT = re.compile(r"、")
+WEAK_TERM_LINE = -1  # a sentence's list: spaces and dashes inside a sentence are not separators
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
 
@@ -589,24 +590,28 @@ def _term_unit(raw: str, sentence: bool = False) -> int:
     sentence of a line of several, which counts only as "heading：" and a 、-list of terms."""
     body = _NUMBERING.sub("", raw, count=1).strip()
     headed = _HEADING.match(body)
-    min_items = TERM_LINE_ITEMS if sentence else 1
+    min_items, glossed = (TERM_LINE_ITEMS if sentence else 1), False
     if headed:
         body = body[headed.end():].strip()
     elif sentence:
         return 0
     elif m := _PAREN_HEADING.match(body):  # 新流程（自动审核、上门取件、扫码验收）
         body, headed = m.group(1), m
-    elif m := _DASH_HEADING.match(body):  # 可靠性——一次修好、结算准确; one item after the dash is a gloss
-        body, headed, min_items = m.group(1), m, 2
+    elif m := _DASH_HEADING.match(body):  # 可靠性——一次修好、结算准确
+        body, headed, min_items, glossed = m.group(1), m, 2, True
     items = [i for i in (_LIST_SPLIT if sentence else _ITEM_SPLIT).split(body) if i]
     # in a short list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
     first_max = TERM_MAX if headed or len(items) < 2 or len(items) >= LONG_LIST else UNHEADED_TERM_MAX
     too_long = sum(_term_length(i) > (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
     saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
     # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
-    bare = len(items) >= min_items and not re.search(r"[，,。！？!?]", body.rstrip("。；;")) \
-        and saying <= SAYING_SHARE * len(items) and not too_long
-    return len(items) if bare else 0
+    bare = not re.search(r"[，,。！？!?]", body.rstrip("。；;")) and saying <= SAYING_SHARE * len(items) \
+        and not too_long
+    if bare and glossed and len(items) == 1:
+        # one item after a dash may gloss its term (有形性——看得见的设施和仪表): it joins a run of term lines
+        # (移情性——个性化服务 after four lines of them) but never makes one
+        return WEAK_TERM_LINE
+    return len(items) if bare and len(items) >= min_items else 0
 
 
 def _term_length(item: str) -> int:
@@ -643,7 +648,7 @@ def term_list_spans(answer: str) -> list[tuple[int, int]]:
         if unit[2]:
             run.append(unit)
             continue
-        if len(run) >= TERM_LINE_ITEMS:
+        if sum(k > 0 for _, _, k in run) >= TERM_LINE_ITEMS:
             spans.append((run[0][0], run[-1][1]))
         else:
             spans += [(a, b) for a, b, k in run if k >= TERM_LINE_ITEMS]
