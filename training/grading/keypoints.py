@@ -31,12 +31,13 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress
 
 from pypinyin import Style, pinyin
 
 from . import keypoint_model
-from .synonyms import expand
+from .synonyms import expand, synonyms
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
 # Share of a point's hint groups that must be found (at least one group always).
@@ -123,7 +124,9 @@ _NORMAL_CHARS = _NormalChars()
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
     """normalise(text) and, for each of its characters, the index of the original character it came
     from, so that what the matcher found can be shown in the candidate's own words."""
-    forms = [_NORMAL_CHARS[ch] for ch in text]
+    forms = list(map(_NORMAL_CHARS.__getitem__, text))
+    if max(map(len, forms), default=0) <= 1:  # nothing expanded: each kept character maps to itself
+        return "".join(forms), list(compress(range(len(forms)), forms))
     return "".join(forms), [i for i, form in enumerate(forms) for _ in form]
 
 
@@ -199,7 +202,7 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     spans = _exact(word, text)
     if spans or len(word) < 3:
         return spans
-    present = sum(ch in text for ch in word)
+    present = sum(map(_characters(text).__contains__, word))
     if present == len(word):
         spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
                  if m.end() - m.start() <= len(word) + 1]
@@ -232,6 +235,12 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
+
+
+@lru_cache(maxsize=2)
+def _characters(text: str) -> frozenset[str]:
+    """The characters of an answer, for ruling out near matches at once."""
+    return frozenset(text)
 
 
 @lru_cache(maxsize=8192)
@@ -272,6 +281,15 @@ def _split_occurrences(word: str, text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=16384)
+def warm() -> None:
+    """Read what the matcher reads once per process (the 词林 index, pinyin readings) now: a server does this at
+    start-up, before freezing what it built there out of the cyclic collector's way (app.py). Read on a first
+    answer instead, the index's objects stay where every full collection walks them, a pause of several
+    milliseconds in the middle of grading."""
+    synonyms("道歉")
+    _sounds("道")
+
+
 def _sounds(ch: str) -> frozenset[str]:
     """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters."""
     if not ("\u4e00" <= ch <= "\u9fff"):
@@ -481,10 +499,11 @@ NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qual
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
 
 
-def recital_spans(answer: str, key_points: list[dict]) -> list[tuple[int, int]]:
-    """Spans of the normalised answer that only list names: at least half the items are themselves
-    hint words (the rest may be any other bare terms), naming at least RECITAL_POINTS different points."""
-    text = normalise(answer)
+def recital_spans(answer: str, key_points: list[dict], text: str | None = None) -> list[tuple[int, int]]:
+    """Spans of the normalised answer (`text`, if the caller has it) that only list names: at least half the items
+    are themselves hint words (the rest may be any other bare terms), naming at least RECITAL_POINTS different
+    points."""
+    text = normalise(answer) if text is None else text
     owner: dict[str, set[int]] = {}
     for i, p in enumerate(key_points):
         for group in p.get("hints") or []:
@@ -1004,10 +1023,13 @@ def _shared_hints(key_points: list[dict]) -> frozenset[str]:
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]")
 
 
+_NOT_CJK_OR_WORD = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
+
+
 def _grams(text: str) -> frozenset[str]:
     """The character bigrams of a normalised text's letters, digits and Chinese characters (punctuation dropped)."""
-    chars = "".join(_CJK_OR_WORD.findall(text))
-    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
+    chars = _NOT_CJK_OR_WORD.sub("", text)
+    return frozenset(map(str.__add__, chars, chars[1:]))
 
 
 @lru_cache(maxsize=256)
@@ -1108,6 +1130,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CLAIM_NEGATORS = re.compile("|".join(map(re.escape, (n for n in NEGATORS if n != "免得"))))
 
 
+_SINGLE_NEGATORS = frozenset(n for n in NEGATORS if len(n) == 1)  # 不 没 未 无 别 勿 莫
 # Words holding a negator's character that say nothing negative of the claim (控制不了, 无法, 不够 do).
 POLARITY_NEUTRAL = ("不断", "不仅", "不但", "不少", "不同", "不管", "不论", "无论", "不只", "未来", "别人", "别的", "不久",
                     "不好意思", "没关系", "无非", "莫过于", "不外乎", "少不了", "免不了", "离不开", "不得了", "了不起",
@@ -1117,6 +1140,8 @@ POLARITY_NEUTRAL = ("不断", "不仅", "不但", "不少", "不同", "不管", 
 def _masked(clause: str) -> str:
     """The clause with every negator's character that negates nothing (不断, 个别, 不得不, a yes/no question's 是不是)
     masked by # (same length)."""
+    if _SINGLE_NEGATORS.isdisjoint(clause):  # every phrase masked holds one of them
+        return clause
     c = YES_NO.sub("###", clause)
     for phrase in POLARITY_NEUTRAL + ENDS_IN_NEGATOR + DOUBLE_NEGATION:
         if phrase in c:
@@ -1124,9 +1149,9 @@ def _masked(clause: str) -> str:
     return c
 
 
-def _negates(clause: str) -> bool:
-    """Does the clause say something negative (没有, 不能, 控制不了, 无法)?"""
-    return bool(_CLAIM_NEGATORS.search(_masked(clause)))
+def _negates(clause: str, masked: str | None = None) -> bool:
+    """Does the clause say something negative (没有, 不能, 控制不了, 无法)? `masked`: its _masked, if known."""
+    return bool(_CLAIM_NEGATORS.search(_masked(clause) if masked is None else masked))
 
 
 # Where a negation reaches in its clause: what follows it (不是包含关系; 不必考虑替代者), and the verb just before a
@@ -1134,23 +1159,32 @@ def _negates(clause: str) -> bool:
 _AFTER_VERB = re.compile(r"[不没](?:了|到|住|起|上|出|动|成|好)")
 
 
-def _polar_grams(clause: str) -> dict[str, bool | None]:
+_WORD_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]{2,}")  # runs of _CJK_OR_WORD characters, where bigrams are
+
+
+def _polar_grams(clause: str, masked: str | None = None) -> dict[str, bool | None]:
     """Each bigram of a clause (those holding a negator's character left out) with its polarity: True where a
-    negation reaches it, False where none does, None where it occurs both ways."""
-    c = _masked(clause)
+    negation reaches it, False where none does, None where it occurs both ways. `masked`: its _masked, if known."""
+    c = _masked(clause) if masked is None else masked
     m = _CLAIM_NEGATORS.search(c)
+    if m is None and _SINGLE_NEGATORS.isdisjoint(clause):  # most clauses: nothing negated, nothing masked
+        out = {}
+        for run in _WORD_RUN.findall(clause):
+            out.update(dict.fromkeys(map(str.__add__, run, run[1:]), False))
+        return out
     start = m.start() if m else len(c)
-    negated = set(range(start, len(c)))
-    for m in _AFTER_VERB.finditer(c):
-        negated.update(range(max(0, m.start() - 2), m.start()))
+    before = set()  # what a potential complement (控制不了) negates before the negation's start
+    for m in _AFTER_VERB.finditer(c, 0, start + 3):
+        before.update(range(max(0, m.start() - 2), m.start()))
     out: dict[str, bool | None] = {}
-    for k in range(len(clause) - 1):
-        g = clause[k:k + 2]
-        if not (_CJK_OR_WORD.match(g[0]) and _CJK_OR_WORD.match(g[1])) or "#" in c[k:k + 2] \
-                or _CLAIM_NEGATORS.match(c[k]) or _CLAIM_NEGATORS.match(c[k + 1]):
-            continue
-        neg = k in negated or k + 1 in negated
-        out[g] = neg if out.get(g, neg) == neg else None
+    for run in _WORD_RUN.finditer(clause):
+        for k in range(run.start(), run.end() - 1):
+            a, b = c[k], c[k + 1]
+            if a == "#" or b == "#" or a in _SINGLE_NEGATORS or b in _SINGLE_NEGATORS:
+                continue  # masked, or a negator's own character
+            g = clause[k:k + 2]
+            neg = k + 1 >= start or k in before or k + 1 in before
+            out[g] = neg if out.get(g, neg) == neg else None
     return out
 
 
@@ -1216,35 +1250,42 @@ def _other_numbers(clause: str, theirs: str) -> bool:
     return False
 
 
-def _subject(clause: str) -> str:
-    chars = "".join(_CJK_OR_WORD.findall(clause))
-    return chars[:2] if len(chars) >= 2 else "\0"
-
-
 @dataclass(frozen=True)
 class _Clause:
     text: str
     grams: frozenset[str]
-    polar: tuple[tuple[str, bool], ...]  # _polar_grams, those said one way only
     subject: str
     close: float  # the bigrams a unit must share with it to hold it against (_best, OPPOSED_MIN)
-    negates: bool
     head: frozenset[str] | None  # the bigrams before and after its first COPULA, if one follows a subject
     body: frozenset[str] | None
 
+    # Read only for the few clauses close to an explanation, when first asked for.
+    @cached_property
+    def masked(self) -> str:
+        return _masked(self.text)
 
-@lru_cache(maxsize=8)
+    @cached_property
+    def polar(self) -> tuple[tuple[str, bool], ...]:
+        """_polar_grams, those said one way only."""
+        return tuple((k, v) for k, v in _polar_grams(self.text, self.masked).items() if v is not None)
+
+    @cached_property
+    def negates(self) -> bool:
+        return _negates(self.text, self.masked)
+
+
+@lru_cache(maxsize=2)
 def _answer_clauses(text: str) -> tuple[_Clause, ...]:
     """The answer's clauses, read once per answer: every point holds them against its explanation."""
     out = []
     for c in _PAIR_BREAK.split(text):
-        grams = _grams(c)
-        if not grams:
-            continue
+        chars = _NOT_CJK_OR_WORD.sub("", c)
+        if len(chars) < 2:
+            continue  # no bigram
+        grams = frozenset(map(str.__add__, chars, chars[1:]))
         m = COPULA.search(c)
         cut = m is not None and m.start() >= 2
-        polar = tuple((k, v) for k, v in _polar_grams(c).items() if v is not None)
-        out.append(_Clause(c, grams, polar, _subject(c), max(OPPOSED_MIN, CLOSE * len(grams)), _negates(c),
+        out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams)),
                            _grams(c[:m.start()]) if cut else None, _grams(c[m.end():]) if cut else None))
     return tuple(out)
 
@@ -1424,7 +1465,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     text = normalised[0]
-    parts = {"list": recital_spans(answer, key_points), "terms": _to_normalised(term_list_spans(answer), normalised[1]),
+    parts = {"list": recital_spans(answer, key_points, text), "terms": _to_normalised(term_list_spans(answer), normalised[1]),
              "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
     skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
