@@ -290,8 +290,10 @@ def warm() -> None:
     _sounds("道")
 
 
+@lru_cache(maxsize=8192)
 def _sounds(ch: str) -> frozenset[str]:
-    """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters."""
+    """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters. Cached:
+    a few thousand characters ever occur, and pypinyin takes about 50 µs a character."""
     if not ("\u4e00" <= ch <= "\u9fff"):
         return frozenset()
     return frozenset(r for readings in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in readings)
@@ -1256,10 +1258,23 @@ class _Clause:
     grams: frozenset[str]
     subject: str
     close: float  # the bigrams a unit must share with it to hold it against (_best, OPPOSED_MIN)
-    head: frozenset[str] | None  # the bigrams before and after its first COPULA, if one follows a subject
-    body: frozenset[str] | None
 
     # Read only for the few clauses close to an explanation, when first asked for.
+    @cached_property
+    def _copula(self) -> re.Match | None:
+        m = COPULA.search(self.text)
+        return m if m is not None and m.start() >= 2 else None
+
+    @cached_property
+    def head(self) -> frozenset[str] | None:
+        """The bigrams before its first COPULA, if one follows a subject."""
+        return _grams(self.text[:self._copula.start()]) if self._copula else None
+
+    @cached_property
+    def body(self) -> frozenset[str] | None:
+        """…and those after it."""
+        return _grams(self.text[self._copula.end():]) if self._copula else None
+
     @cached_property
     def masked(self) -> str:
         return _masked(self.text)
@@ -1283,10 +1298,7 @@ def _answer_clauses(text: str) -> tuple[_Clause, ...]:
         if len(chars) < 2:
             continue  # no bigram
         grams = frozenset(map(str.__add__, chars, chars[1:]))
-        m = COPULA.search(c)
-        cut = m is not None and m.start() >= 2
-        out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams)),
-                           _grams(c[:m.start()]) if cut else None, _grams(c[m.end():]) if cut else None))
+        out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
     return tuple(out)
 
 
@@ -1333,7 +1345,7 @@ def claims_split(text: str, explanation: str) -> int:
     every = _bigrams(explanation)
     n = 0
     for c in _answer_clauses(text):
-        if c.body is None or len(c.body & every) < CLAIM_MIN:
+        if len(c.grams & every) < CLAIM_MIN or c.body is None or len(c.body & every) < CLAIM_MIN:
             continue  # no unit can place the body
         n += _misplaced(c.head, c.body, units, _placed_loose)
     return n
