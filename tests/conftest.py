@@ -13,6 +13,7 @@ everything against PostgreSQL; the default is in-memory SQLite.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -220,6 +221,8 @@ TESTS = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "database_free: opens no database (set by tests/conftest.py, not by hand)")
+    if os.environ.get("TEST_SHARD"):
+        config.pluginmanager.register(Shard(os.environ["TEST_SHARD"]), "test-shard")
 
 
 @cache
@@ -271,3 +274,45 @@ def guard_database_free(request):
         event.remove(Engine, "engine_connect", on_connect)
     if opened:
         pytest.fail(f"marked database_free but opened the test database ({opened[0]}): see opens_no_database")
+
+
+# ---------------------------------------------------------------- shards
+# TEST_SHARD=K/N runs the K-th of N shares of the tests this command selects (.ci/run runs each suite as two
+# processes, so a suite is not one long single-threaded chain on a two-core machine). Every selected test
+# lands in exactly one share: the same command collects the same list in every process, and the shares are
+# cut from it by a fixed rule (longest first, each to the lightest share so far, by the rough seconds below;
+# any other test counts as DEFAULT_SECONDS). Stale figures only unbalance the shares, they never lose a test.
+SHARD_SECONDS = {  # (SQLite, PostgreSQL) seconds, measured with --durations
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[admin]": (8.5, 10.5),
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[candidate]": (6.0, 7.0),
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[None]": (3.0, 3.0),
+    "tests/test_live_load.py::test_fifty_phones_lose_no_answer_and_count_none_twice": (0.0, 14.0),
+    "tests/test_races.py::test_twenty_simultaneous_identical_writes_leave_one_row_and_no_500": (0.0, 13.0),
+    "tests/test_classes_hostile.py::test_no_hostile_value_gets_a_server_error[owner]": (2.4, 3.3),
+    "tests/test_study.py::test_every_loaded_page_renders": (2.0, 3.4),
+}
+DEFAULT_SECONDS = (0.045, 0.1)
+
+
+class Shard:
+    def __init__(self, spec: str):
+        try:
+            self.k, self.n = (int(x) for x in spec.split("/"))
+        except ValueError:
+            raise pytest.UsageError(f"TEST_SHARD={spec!r}: want K/N, e.g. 1/2") from None
+        if not 1 <= self.k <= self.n:
+            raise pytest.UsageError(f"TEST_SHARD={spec!r}: K must be 1..N")
+
+    @pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs
+    def pytest_collection_modifyitems(self, config, items):
+        column = 1 if make_url(TestConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql" else 0
+        weight = [SHARD_SECONDS.get(item.nodeid, DEFAULT_SECONDS)[column] for item in items]
+        load, share = [0.0] * self.n, {}
+        for i in sorted(range(len(items)), key=lambda i: -weight[i]):  # stable: ties keep collection order
+            share[i] = min(range(self.n), key=lambda s: load[s])
+            load[share[i]] += weight[i]
+        keep = [item for i, item in enumerate(items) if share[i] == self.k - 1]
+        others = [item for i, item in enumerate(items) if share[i] != self.k - 1]
+        if others:
+            config.hook.pytest_deselected(items=others)
+            items[:] = keep
