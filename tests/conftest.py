@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -125,23 +126,53 @@ def app(content_app):
         shared = _db.session
         _db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
                                      scopefunc=_app_ctx_id)
-        limiter.reset()
-        cache = page_cache()
-        if cache is not None:
-            cache.clear()  # pages rendered from another test's (rolled back) data
-        content_app.extensions.get("personal_pages", {}).clear()
+        forget_cached_pages(content_app)
         # the signed-in user's row (dbconn.OwnConnections) is read on the test's connection, in its transaction
         content_app.extensions["own_connection"] = lambda: connection.connection.driver_connection
+        content_app.extensions["test_connection"] = connection  # for restore_point
         try:
             yield content_app
         finally:
             content_app.extensions.pop("own_connection", None)
+            content_app.extensions.pop("test_connection", None)
             _db.session.remove()
             _db.session = shared
             outer.rollback()
             connection.close()
             content_app.config.clear()
             content_app.config.update(config)
+
+
+def forget_cached_pages(app) -> None:
+    limiter.reset()
+    cache = page_cache()
+    if cache is not None:
+        cache.clear()  # pages rendered from another test's (rolled back) data
+    app.extensions.get("personal_pages", {}).clear()
+
+
+@pytest.fixture
+def restore_point(app):
+    """`with restore_point():` everything the block writes to the database is rolled back at its end, and the
+    caches the app fixture empties for each test are emptied again: what follows sees the data as it was before
+    the block, as a test of its own would. For checks that each need the same costly scene (built once, before
+    the first block) and would otherwise be separate tests building it again. ORM objects read before the block
+    may be expired by a commit inside it: take the plain values (ids) a block needs before it."""
+    connection = app.extensions["test_connection"]
+
+    @contextmanager
+    def point():
+        _db.session.commit()  # the session's own savepoint goes; the block's sessions nest inside this one
+        saved = connection.begin_nested()
+        try:
+            yield
+        finally:
+            _db.session.rollback()
+            _db.session.close()
+            saved.rollback()
+            forget_per_request_state()
+            forget_cached_pages(app)
+    return point
 
 
 @pytest.fixture(scope="session")
