@@ -13,16 +13,22 @@ everything against PostgreSQL; the default is in-memory SQLite.
 from __future__ import annotations
 
 import inspect
+import os
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.test import run_wsgi_app
+from werkzeug.wsgi import get_current_url
 
 from training import create_app
 from training.config import TestConfig
@@ -51,9 +57,29 @@ def forget_per_request_state() -> None:
     g.pop("csrf_token", None)
 
 
+class Client(FlaskClient):
+    """The test client, minus werkzeug working out each request's whole URL twice (query string percent-decoded)
+    only to match and store cookies by host and path: with the query string left out, the same cookies go both
+    ways. (A GET of tests/test_hostile.py, a 5 000-character encoded value in its query, spent a third of its
+    time there.) Built on werkzeug's own cookie methods, pinned in requirements.txt."""
+
+    def run_wsgi_app(self, environ, buffered=False):
+        bare = {**environ, "QUERY_STRING": ""}
+        self._add_cookies_to_wsgi(bare)
+        if "HTTP_COOKIE" in bare:
+            environ["HTTP_COOKIE"] = bare["HTTP_COOKIE"]
+        else:
+            environ.pop("HTTP_COOKIE", None)
+        rv = run_wsgi_app(self.application, environ, buffered=buffered)
+        url = urlsplit(get_current_url(bare))
+        self._update_cookies_from_response(url.hostname or "localhost", url.path, rv[2].getlist("Set-Cookie"))
+        return rv
+
+
 def build_app(url: str | None = None):
     config = TestConfig if url is None else type("FreshConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
     app = create_app(config)
+    app.test_client_class = Client
     app.before_request_funcs.setdefault(None, []).insert(0, forget_per_request_state)
     return app
 
@@ -100,23 +126,53 @@ def app(content_app):
         shared = _db.session
         _db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
                                      scopefunc=_app_ctx_id)
-        limiter.reset()
-        cache = page_cache()
-        if cache is not None:
-            cache.clear()  # pages rendered from another test's (rolled back) data
-        content_app.extensions.get("personal_pages", {}).clear()
+        forget_cached_pages(content_app)
         # the signed-in user's row (dbconn.OwnConnections) is read on the test's connection, in its transaction
         content_app.extensions["own_connection"] = lambda: connection.connection.driver_connection
+        content_app.extensions["test_connection"] = connection  # for restore_point
         try:
             yield content_app
         finally:
             content_app.extensions.pop("own_connection", None)
+            content_app.extensions.pop("test_connection", None)
             _db.session.remove()
             _db.session = shared
             outer.rollback()
             connection.close()
             content_app.config.clear()
             content_app.config.update(config)
+
+
+def forget_cached_pages(app) -> None:
+    limiter.reset()
+    cache = page_cache()
+    if cache is not None:
+        cache.clear()  # pages rendered from another test's (rolled back) data
+    app.extensions.get("personal_pages", {}).clear()
+
+
+@pytest.fixture
+def restore_point(app):
+    """`with restore_point():` everything the block writes to the database is rolled back at its end, and the
+    caches the app fixture empties for each test are emptied again: what follows sees the data as it was before
+    the block, as a test of its own would. For checks that each need the same costly scene (built once, before
+    the first block) and would otherwise be separate tests building it again. ORM objects read before the block
+    may be expired by a commit inside it: take the plain values (ids) a block needs before it."""
+    connection = app.extensions["test_connection"]
+
+    @contextmanager
+    def point():
+        _db.session.commit()  # the session's own savepoint goes; the block's sessions nest inside this one
+        saved = connection.begin_nested()
+        try:
+            yield
+        finally:
+            _db.session.rollback()
+            _db.session.close()
+            saved.rollback()
+            forget_per_request_state()
+            forget_cached_pages(app)
+    return point
 
 
 @pytest.fixture(scope="session")
@@ -145,18 +201,72 @@ def fresh_database():
         raise pytest.UsageError(f"TEST_DATABASE_URL: no database for fresh_app beside {url.get_backend_name()}")
 
 
+# Everything in the public schema that a test's DDL could change: relations, columns (type, NOT NULL, default),
+# constraints, indexes, types and enum labels, triggers and functions. Equal fingerprints: the same schema.
+SCHEMA_FINGERPRINT = """
+SELECT md5(string_agg(x, E'\\n' ORDER BY x)) FROM (
+  SELECT concat_ws(' ', 'r', c.relname, c.relkind) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT concat_ws(' ', 'a', c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid))
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT concat_ws(' ', 'k', conrelid::regclass, conname, pg_get_constraintdef(oid))
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT concat_ws(' ', 'i', indexdef) FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL
+  SELECT concat_ws(' ', 't', t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder))
+  FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = 'public'::regnamespace
+  GROUP BY t.typname
+  UNION ALL
+  SELECT concat_ws(' ', 'g', pg_get_triggerdef(oid))
+  FROM pg_trigger WHERE tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+  UNION ALL
+  SELECT concat_ws(' ', 'f', oid::regprocedure, md5(prosrc)) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+) s(x)
+"""
+_built_schema: dict[str, str] = {}  # fresh database URL -> fingerprint of the schema reset_schema() built there
+
+
+def empty_fresh_schema(url: str) -> None:
+    """reset_schema(), or on PostgreSQL, when the schema is still exactly the one reset_schema() built there
+    last (the last test wrote rows, no DDL), the same result for less: every table emptied and every
+    sequence restarted, instead of dropping and creating some forty tables and their indexes."""
+    if _db.engine.dialect.name != "postgresql":
+        reset_schema()
+        return
+    with _db.engine.begin() as conn:
+        built = _built_schema.get(url)
+        if built is not None and built == conn.exec_driver_sql(SCHEMA_FINGERPRINT).scalar_one():
+            quote = conn.dialect.identifier_preparer.quote
+            for table in reversed(_db.metadata.sorted_tables):  # children first; DELETE: TRUNCATE costs more here
+                conn.exec_driver_sql(f"DELETE FROM {quote(table.name)}")
+            for (sequence,) in conn.exec_driver_sql(
+                    "SELECT relname FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"):
+                conn.exec_driver_sql(f"ALTER SEQUENCE {quote(sequence)} RESTART")
+            return
+    _built_schema.pop(url, None)
+    reset_schema()
+    with _db.engine.connect() as conn:
+        _built_schema[url] = conn.exec_driver_sql(SCHEMA_FINGERPRINT).scalar_one()
+
+
 @pytest.fixture
 def fresh_app(fresh_database):
     """An app on an empty schema of its own, for tests that load, build or drop the schema."""
     app = build_app(fresh_database)
     with app.app_context():
-        reset_schema()
+        empty_fresh_schema(fresh_database)
         limiter.reset()
         try:
             yield app
         finally:
             _db.session.remove()
-            _db.drop_all()
+            if _db.engine.dialect.name != "postgresql":
+                _db.drop_all()  # (on PostgreSQL the next fresh_app empties it, and the database goes at the end)
             _db.engine.dispose()
 
 
@@ -220,6 +330,8 @@ TESTS = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "database_free: opens no database (set by tests/conftest.py, not by hand)")
+    if os.environ.get("TEST_SHARD"):
+        config.pluginmanager.register(Shard(os.environ["TEST_SHARD"]), "test-shard")
 
 
 @cache
@@ -271,3 +383,45 @@ def guard_database_free(request):
         event.remove(Engine, "engine_connect", on_connect)
     if opened:
         pytest.fail(f"marked database_free but opened the test database ({opened[0]}): see opens_no_database")
+
+
+# ---------------------------------------------------------------- shards
+# TEST_SHARD=K/N runs the K-th of N shares of the tests this command selects (.ci/run runs each suite as two
+# processes, so a suite is not one long single-threaded chain on a two-core machine). Every selected test
+# lands in exactly one share: the same command collects the same list in every process, and the shares are
+# cut from it by a fixed rule (longest first, each to the lightest share so far, by the rough seconds below;
+# any other test counts as DEFAULT_SECONDS). Stale figures only unbalance the shares, they never lose a test.
+SHARD_SECONDS = {  # (SQLite, PostgreSQL) seconds, measured with --durations
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[admin]": (8.5, 10.5),
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[candidate]": (6.0, 7.0),
+    "tests/test_hostile.py::test_no_hostile_value_gets_a_server_error[None]": (3.0, 3.0),
+    "tests/test_live_load.py::test_fifty_phones_lose_no_answer_and_count_none_twice": (0.0, 14.0),
+    "tests/test_races.py::test_twenty_simultaneous_identical_writes_leave_one_row_and_no_500": (0.0, 13.0),
+    "tests/test_classes_hostile.py::test_no_hostile_value_gets_a_server_error[owner]": (2.4, 3.3),
+    "tests/test_study.py::test_every_loaded_page_renders": (2.0, 3.4),
+}
+DEFAULT_SECONDS = (0.045, 0.1)
+
+
+class Shard:
+    def __init__(self, spec: str):
+        try:
+            self.k, self.n = (int(x) for x in spec.split("/"))
+        except ValueError:
+            raise pytest.UsageError(f"TEST_SHARD={spec!r}: want K/N, e.g. 1/2") from None
+        if not 1 <= self.k <= self.n:
+            raise pytest.UsageError(f"TEST_SHARD={spec!r}: K must be 1..N")
+
+    @pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs
+    def pytest_collection_modifyitems(self, config, items):
+        column = 1 if make_url(TestConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql" else 0
+        weight = [SHARD_SECONDS.get(item.nodeid, DEFAULT_SECONDS)[column] for item in items]
+        load, share = [0.0] * self.n, {}
+        for i in sorted(range(len(items)), key=lambda i: -weight[i]):  # stable: ties keep collection order
+            share[i] = min(range(self.n), key=lambda s: load[s])
+            load[share[i]] += weight[i]
+        keep = [item for i, item in enumerate(items) if share[i] == self.k - 1]
+        others = [item for i, item in enumerate(items) if share[i] != self.k - 1]
+        if others:
+            config.hook.pytest_deselected(items=others)
+            items[:] = keep

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.orm import selectinload
 
 from training.dashboard.charts import ELEMENTS, area_chart, clean_svg, ticks
 from training.dashboard.export import readable_answer, safe_cell
@@ -33,6 +34,7 @@ def answer(user, ps, q: Question, response, right: bool, at: datetime | None = N
 
 def single_choice(n: int, topic_count: int = 1) -> list[Question]:
     qs = db.session.execute(db.select(Question).where(Question.qtype == "单选", Question.retired.is_(False))
+                            .options(selectinload(Question.topics))  # one query, not one per question
                             .order_by(Question.id)).scalars().all()
     return [q for q in qs if len(q.topics) == topic_count][:n]
 
