@@ -6,7 +6,8 @@ matcher_answers_heldout4.yaml / matcher_answers_heldout5.yaml / matcher_answers_
 matcher_answers_heldout7.yaml / matcher_answers_heldout8.yaml / matcher_answers_heldout9.yaml (written blind,
 never used to tune hints or the matcher: the honest figures; the third to ninth are frozen):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
-Development sets (written blind, then used to tune the matcher and their cases' hints; dev3 to dev5 frozen):
+Development sets (written blind, then used to tune the matcher and their cases' hints; dev3 to dev6 frozen, dev6
+not in the model's fit):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev2.yaml
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev5.yaml
 
