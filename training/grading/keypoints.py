@@ -280,7 +280,6 @@ def _split_occurrences(word: str, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() - m.start() <= 2 * len(word)]
 
 
-@lru_cache(maxsize=16384)
 def warm() -> None:
     """Read what the matcher reads once per process (the 词林 index, pinyin readings) now: a server does this at
     start-up, before freezing what it built there out of the cyclic collector's way (app.py). Read on a first
@@ -290,10 +289,9 @@ def warm() -> None:
     _sounds("道")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=16384)
 def _sounds(ch: str) -> frozenset[str]:
-    """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters. Cached:
-    a few thousand characters ever occur, and pypinyin takes about 50 µs a character."""
+    """Every toneless reading of a character (pypinyin's heteronyms); empty for non-Chinese characters."""
     if not ("\u4e00" <= ch <= "\u9fff"):
         return frozenset()
     return frozenset(r for readings in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in readings)
@@ -601,8 +599,8 @@ LONG_LIST = 5  # a list this long is a list, whatever the length of its first it
 _PAREN_HEADING = re.compile(r"^[^，,：:（(]{1,10}[（(]([^（()）]+)[）)]$")
 _DASH_HEADING = re.compile(r"^[^，,：:—-]{1,10}(?:——|--)(.+)$")
 _PARENTHESIS = re.compile(r"[（(]([^（()）]*)[)）]")
-_LIST_SPLIT = re.compile(r"、")
-WEAK_TERM_LINE = -1  # a sentence's list: spaces and dashes inside a sentence are not separators
+_LIST_SPLIT = re.compile(r"、")  # a sentence's list: spaces and dashes inside a sentence are not separators
+WEAK_TERM_LINE = -1  # _term_unit's count for a line that may join a run of term lines but never makes one
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
 
@@ -1023,8 +1021,6 @@ def _shared_hints(key_points: list[dict]) -> frozenset[str]:
 
 
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]")
-
-
 _NOT_CJK_OR_WORD = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 
 
@@ -1477,7 +1473,8 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     text = normalised[0]
-    parts = {"list": recital_spans(answer, key_points, text), "terms": _to_normalised(term_list_spans(answer), normalised[1]),
+    parts = {"list": recital_spans(answer, key_points, text),
+             "terms": _to_normalised(term_list_spans(answer), normalised[1]),
              "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
     skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
