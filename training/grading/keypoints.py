@@ -1020,13 +1020,19 @@ def _shared_hints(key_points: list[dict]) -> frozenset[str]:
     return frozenset(w for w, n in seen.items() if n > 1)
 
 
-_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]")
-_NOT_CJK_OR_WORD = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
+_WORD_CHARS = "\u4e00-\u9fffa-z0-9"  # a normalised text's letters, digits and Chinese characters
+_NOT_WORD_CHAR = re.compile(f"[^{_WORD_CHARS}]+")
 
 
-def _grams(text: str) -> frozenset[str]:
-    """The character bigrams of a normalised text's letters, digits and Chinese characters (punctuation dropped)."""
-    chars = _NOT_CJK_OR_WORD.sub("", text)
+def _word_chars(text: str) -> str:
+    """The text without punctuation and spaces: what its bigrams are made of."""
+    return _NOT_WORD_CHAR.sub("", text)
+
+
+def _grams(text: str, chars: str | None = None) -> frozenset[str]:
+    """The character bigrams of a normalised text's letters, digits and Chinese characters (punctuation dropped);
+    `chars`: its _word_chars, if known."""
+    chars = _word_chars(text) if chars is None else chars
     return frozenset(map(str.__add__, chars, chars[1:]))
 
 
@@ -1157,7 +1163,7 @@ def _negates(clause: str, masked: str | None = None) -> bool:
 _AFTER_VERB = re.compile(r"[不没](?:了|到|住|起|上|出|动|成|好)")
 
 
-_WORD_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]{2,}")  # runs of _CJK_OR_WORD characters, where bigrams are
+_WORD_RUN = re.compile(f"[{_WORD_CHARS}]{{2,}}")  # the runs of a clause that hold its bigrams
 
 
 def _polar_grams(clause: str, masked: str | None = None) -> dict[str, bool | None]:
@@ -1290,10 +1296,10 @@ def _answer_clauses(text: str) -> tuple[_Clause, ...]:
     """The answer's clauses, read once per answer: every point holds them against its explanation."""
     out = []
     for c in _PAIR_BREAK.split(text):
-        chars = _NOT_CJK_OR_WORD.sub("", c)
+        chars = _word_chars(c)
         if len(chars) < 2:
             continue  # no bigram
-        grams = frozenset(map(str.__add__, chars, chars[1:]))
+        grams = _grams(c, chars)
         out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
     return tuple(out)
 
