@@ -86,6 +86,8 @@ class KeyPoint:
     explanation_html: str
     hints: list[list[str]]
     line: int
+    # Common misconceptions (误区 line): per misconception its wordings, each "fragment…fragment" (parse_misconceptions)
+    misconceptions: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from .markdown import plain_text, render
 from .questions import parse_question
 from .source import (
     SUB_HEAD, KeyChecker, Line, Report, Source, block_text, check_id, first_line, id_list, meta_choice, meta_order,
-    meta_str, parse_hints, split_key, split_source, take_meta,
+    meta_str, parse_hints, parse_misconceptions, split_key, split_source, take_meta,
 )
 
 QUESTION_HEAD = re.compile(r"^##\s+(?P<rest>.*?)\s*$")
@@ -215,7 +215,7 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: K
         if not m:
             report.add(n, f"{what} 缺少分值，标题应写成 “### 要点名称（20分）”")
             continue
-        meta, rest = take_meta(block, {"提示词"}, report, what)
+        meta, rest = take_meta(block, {"提示词", "误区"}, report, what)
         label = m.group("label").strip()
         if "提示词" not in meta:
             report.add(n, f"要点 “{label}” 缺少 “提示词：” 行（关键词与同义词，用于提示答案覆盖了哪些要点）")
@@ -229,7 +229,9 @@ def _parse_key_points(case_id: str | None, head: int, lines: list[Line], keys: K
         if weight <= 0:
             report.add(n, f"要点 “{label}” 的分值必须大于 0")
         keys.take(n, key, "p", len(points) + 1)
-        points.append(KeyPoint("", label, weight, explanation, render(explanation), hints, n))
+        misconceptions = (parse_misconceptions(meta["误区"][1], meta["误区"][0], report, f"要点 “{label}”")
+                          if "误区" in meta else [])
+        points.append(KeyPoint("", label, weight, explanation, render(explanation), hints, n, misconceptions))
     if not points:
         report.add(head, f"案例 {case_id}：参考要点为空，至少写一个 “### 要点（分值分）”")
     elif sum(p.weight for p in points) != 100:

@@ -111,6 +111,8 @@ class KeyPointData:
     weight: int
     explanation_html: str
     hints: list[list[str]]
+    # common misconceptions (content/FORMAT.md, 误区): per misconception its wordings, "fragment…fragment"
+    misconceptions: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ class CasePayload:
                 "prompt_html": self.prompt_html, "background_html": self.background_html,
                 "key_points": [{"key": p.key, "label": p.label, "weight": p.weight,
                                 "explanation_html": p.explanation_html, "hints": _hints(p.hints)}
+                               # only when written: a case without 误区 keeps its fingerprint
+                               | ({"misconceptions": _hints(p.misconceptions)} if p.misconceptions else {})
                                for p in self.key_points],
                 "followups": [{"key": f.key, "question": f.question, "target": f.target,
                                "answer_html": f.answer_html, "hints": _hints(f.hints)} for f in self.followups]}
@@ -184,5 +188,6 @@ def case_payload(c: Any) -> CasePayload:
     """The payload of a parsed case (a CaseItem)."""
     return CasePayload(
         kind=c.kind, title=c.title, difficulty=c.difficulty, prompt_html=c.prompt_html, background_html=c.background_html,
-        key_points=tuple(KeyPointData(p.key, p.label, p.weight, p.explanation_html, p.hints) for p in c.key_points),
+        key_points=tuple(KeyPointData(p.key, p.label, p.weight, p.explanation_html, p.hints, p.misconceptions)
+                          for p in c.key_points),
         followups=tuple(FollowupData(f.key, f.question, f.target, f.answer_html, f.hints) for f in c.followups))

@@ -13,7 +13,7 @@ from .items import DEFAULT_ORDER, Problem
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 64
 FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
-META_LINE = re.compile(r"^(?P<key>知识点|提示词|针对|答案|类别)\s*[:：]\s*(?P<value>.*?)\s*$")
+META_LINE = re.compile(r"^(?P<key>知识点|提示词|误区|针对|答案|类别)\s*[:：]\s*(?P<value>.*?)\s*$")
 SUB_HEAD = re.compile(r"^###\s+(?P<name>.+?)\s*#*\s*$")
 LIST_SPLIT = re.compile(r"\s*[,，;；、]\s*")
 SYN_SPLIT = re.compile(r"\s*[/／|｜]\s*")
@@ -209,6 +209,42 @@ def parse_hints(value: str, line: int, report: Report, what: str) -> list[list[s
         groups.append(words)
     if not groups:
         report.add(line, f"{what}的提示词为空")
+    return groups
+
+
+MISCONCEPTION_SPLIT = re.compile(r"\s*[;；]\s*")
+FRAGMENT_SPLIT = re.compile(r"\s*(?:…+|\.{3,})\s*")
+FRAGMENT_BAD = re.compile(r"[，,。！？!?：:、（）()“”\"\s]")
+MAX_FRAGMENTS = 4
+
+
+def parse_misconceptions(value: str, line: int, report: Report, what: str) -> list[list[str]]:
+    """`误区: 先处理事情…再处理情绪/先办事…后安抚；道歉…等于承认责任` → [["先处理事情…再处理情绪", "先办事…后安抚"],
+    ["道歉…等于承认责任"]]: misconceptions (separated by ；), each with its wordings (separated by /), each wording one
+    or more fragments that must appear in this order in one sentence of an answer (separated by …)."""
+    groups = []
+    for raw in MISCONCEPTION_SPLIT.split(value.strip()):
+        wordings = [w for w in SYN_SPLIT.split(raw) if w]
+        if not raw or not wordings:
+            report.add(line, f"{what}的误区有空项（检查多余的分号或斜杠）")
+            continue
+        kept = []
+        for w in wordings:
+            fragments = [f for f in FRAGMENT_SPLIT.split(w.strip("…. ")) if f]
+            if not fragments or FRAGMENT_SPLIT.search(w.strip("…. ")) and len(fragments) < 2:
+                report.add(line, f"{what}的误区 “{w}” 有空的片段（省略号两边都要有字）")
+            elif any(FRAGMENT_BAD.search(f) for f in fragments):
+                report.add(line, f"{what}的误区 “{w}” 里有标点或空格：片段之间用省略号 … 隔开，片段里只写字")
+            elif len(fragments) > MAX_FRAGMENTS:
+                report.add(line, f"{what}的误区 “{w}” 分成了 {len(fragments)} 段，最多 {MAX_FRAGMENTS} 段")
+            elif sum(len(f) for f in fragments) < 4:
+                report.add(line, f"{what}的误区 “{w}” 太短（至少 4 个字），几乎任何回答都会碰上")
+            else:
+                kept.append("…".join(fragments))
+        if kept:
+            groups.append(kept)
+    if not groups:
+        report.add(line, f"{what}的误区为空")
     return groups
 
 

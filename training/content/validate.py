@@ -8,7 +8,7 @@ from pathlib import Path
 from .gcwindow import old_objects_frozen
 from .items import ContentSet, Problem
 from .parse import parse_areas, parse_document
-from .markdown import raw_html_lines
+from .markdown import plain_text, raw_html_lines
 from .punctuation import half_width_lines
 from .source import META_LINE
 
@@ -142,7 +142,21 @@ def cross_check(content: ContentSet) -> None:
                 problems.append(Problem(q.path, q.knowledge_line, f"题目 {q.id} 的知识点 {ref} 不存在"))
     check_blueprints_can_be_drawn(content, problems)
     check_longest_keys(content, problems)
+    check_misconceptions(content, problems)
     content.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def check_misconceptions(content: ContentSet, problems: list[Problem]) -> None:
+    """A 误区 is wrong by definition: one the case's own explanations say would cost a right answer its point."""
+    from training.grading.keypoints import normalise
+    from training.grading.misconceptions import misconceptions_said
+    for case in content.cases:
+        explained = [normalise(plain_text(p.explanation_html)) for p in case.key_points]
+        for p in case.key_points:
+            for text, other in zip(explained, case.key_points, strict=True):
+                for said in misconceptions_said(text, p.misconceptions, normalise):
+                    problems.append(Problem(case.path, p.line, f"案例 {case.id} 要点 “{p.label}” 的误区 “{said.wording}” "
+                                                               f"在要点 “{other.label}” 的说明里就能找到：误区要写错误的说法"))
 
 
 LONGEST_KEY_SHARE, LONGEST_KEY_MIN_ITEMS = 0.5, 8

@@ -1,0 +1,95 @@
+"""Common misconceptions a case's author wrote under a key point (content/FORMAT.md, 误区), found in an answer. Pure.
+
+A misconception has one or more wordings; a wording is one or more fragments ("先处理事情…再处理情绪") that must
+appear in this order in one sentence of the answer (sentences end at 。！？；, line breaks; commas do not end one),
+at most GAP characters apart. A wording is not said when the answer negates it (a negator up to LEAD characters
+before its first fragment or between its fragments: "不是先处理事情再处理情绪"), when the sentence discusses it as a
+mistake ("有人以为…其实…", "这是一个误区"), or asks a question. Negators inside a fragment belong to the
+misconception ("商场…不必道歉").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+GAP = 20
+LEAD = 4
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_NEGATORS = re.compile("[不没别非无未勿莫]")
+# Neutral words holding a negator's character (不断, 无论, 非常 …): they negate nothing before a fragment.
+_NEUTRAL = re.compile("不断|不少|不同|不仅|不但|无论|非常|并且|莫过于|别人|别家|个别|特别|区别|分别|不久|不管|无数")
+_DISCUSSED = re.compile("误区|误解|以为|错误|其实|并非|谬误|片面")
+_QUESTION = re.compile(r"[？?]|吗$|吗[，,]")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A misconception said in the answer: the point's misconception index, the wording, its span (normalised)."""
+    index: int
+    wording: str
+    start: int
+    end: int
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _fragments(wording: str, normalise) -> tuple[str, ...]:
+    return tuple(f for f in (normalise(x) for x in wording.split("…")) if f)
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATORS.search(_NEUTRAL.sub("", text)))
+
+
+def _find(sentence: str, fragments: tuple[str, ...]) -> tuple[int, int] | None:
+    """The first place the fragments appear in order (each within GAP of the last), not negated; else None."""
+    first = fragments[0]
+    at = sentence.find(first)
+    while at >= 0:
+        pos, ok = at + len(first), not _negated(sentence[max(0, at - LEAD):at])
+        for f in fragments[1:]:
+            nxt = sentence.find(f, pos)
+            if not ok or nxt < 0 or nxt - pos > GAP or _negated(sentence[pos:nxt]):
+                ok = False
+                break
+            pos = nxt + len(f)
+        if ok:
+            return at, pos
+        at = sentence.find(first, at + 1)
+    return None
+
+
+def misconceptions_said(text: str, misconceptions: list[list[str]], normalise) -> list[Said]:
+    """Each misconception the (normalised) answer text says, with the first wording found and where."""
+    if not misconceptions:
+        return []
+    sentences = [(a, text[a:b]) for a, b in _sentences(text)]
+    out = []
+    for i, wordings in enumerate(misconceptions):
+        hit = None
+        for wording in wordings:
+            fragments = _fragments(wording, normalise)
+            if not fragments:
+                continue
+            for a, sentence in sentences:
+                if _DISCUSSED.search(sentence) or _QUESTION.search(sentence.rstrip("。！!；;\n ")):
+                    continue
+                place = _find(sentence, fragments)
+                if place:
+                    hit = Said(i, wording, a + place[0], a + place[1])
+                    break
+            if hit:
+                break
+        if hit:
+            out.append(hit)
+    return out
