@@ -239,6 +239,14 @@ BAD_DOCUMENTS = {
     "key point without weight": (CASE.replace("### 要点一(40分)", "### 要点一"), 19, "缺少分值"),
     "key point without hints": (CASE.replace("提示词: 回访\n", ""), 24, "要点 “要点二” 缺少 “提示词：”"),
     "empty hint group": (CASE.replace("提示词: 回访", "提示词: 回访,,跟进"), 25, "提示词有空项"),
+    "misconception with punctuation": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访，没必要\n"), 26,
+                                       "误区 “回访，没必要” 里有标点或空格"),
+    "misconception too short": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 不回访\n"), 26, "误区 “不回访” 太短"),
+    "misconception written twice": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访…没必要\n误区: 回访…可有可无\n"),
+                                    27, "重复写了 误区"),
+    "misconception in five fragments": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 甲…乙…丙…丁…戊己\n"), 26,
+                                        "分成了 5 段，最多 4 段"),
+    "misconception left empty": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: ；/\n"), 26, "误区有空项"),
     "unknown case section": (CASE.replace("## 背景", "## 材料"), 9, "未知小节 “## 材料”"),
     "case without prompt": (CASE.replace("## 题目\n\n请回答。\n", ""), 9, "缺少 “## 题目”"),
     "followup target out of range": (CASE.replace("针对: 2", "针对: 7"), 32, "“针对” 应是参考要点的编号（p1、p2），现在是 '7'"),
@@ -479,6 +487,28 @@ def test_keys_written_in_the_file_are_used_and_answers_name_them():
 def test_key_mistakes_are_reported_with_file_and_line(change, line, fragment):
     _, problems = parse_one(KEYED.replace(*change), keys_optional=False)
     assert any(p.line == line and fragment in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_case_misconceptions_are_parsed_in_their_wordings_and_fragments():
+    text = CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访...没必要 / 不用…回访；回访…越多越好\n")
+    case, problems = parse_one(text)
+    assert problems == []
+    assert case.key_points[1].misconceptions == [["回访…没必要", "不用…回访"], ["回访…越多越好"]]
+    assert case.key_points[0].misconceptions == []
+
+
+def test_a_misconception_the_explanations_say_is_refused(tmp_path):
+    """A 误区 is a wrong claim: one the case's own explanations make would cost every right answer its point."""
+    from training.content.items import ContentSet
+    from training.content.validate import check_misconceptions
+    text = CASE.replace("说明二。", "说明二：结束后三天内回访，回访时确认问题已解决。").replace(
+        "提示词: 回访\n", "提示词: 回访\n误区: 三天内…回访；回访…可有可无\n")
+    case, problems = parse_one(text)
+    assert problems == []
+    found: list = []
+    check_misconceptions(ContentSet(cases=[case]), found)
+    assert [p.message for p in found] == [
+        "案例 case-a 要点 “要点二” 的误区 “三天内…回访” 在要点 “要点二” 的说明里就能找到：误区要写错误的说法"]
 
 
 def test_case_keys_and_targets_by_key():

@@ -1168,3 +1168,52 @@ def test_a_sentence_that_lists_terms_is_a_dump_within_its_line():
 def test_glosses_in_parentheses_and_after_dashes_are_not_dumps(text):
     from training.grading.keypoints import term_list_spans
     assert term_list_spans(text) == []
+
+
+# Round 10: the author's common misconceptions (误区 lines, training/grading/misconceptions.py).
+MISCONCEPTIONS = [["先处理事情…再处理情绪", "先解决问题…再安抚"], ["道歉…等于承认责任"], ["商场…不必道歉"]]
+
+
+@pytest.mark.parametrize("answer, said", [
+    ("我会先处理事情，再处理情绪，把问题解决了顾客自然就不气了。", [0]),
+    ("应该先解决问题、后面再安抚她。", [0]),  # another wording, commas do not end the sentence
+    ("一道歉就等于承认责任，所以不能随便道歉。", [1]),
+    ("这是厂家的问题，商场完全不必道歉。", [2]),  # the negator inside a fragment is the misconception's own
+    ("先处理情绪，再处理事情。", []),  # the right order
+    ("不能先处理事情再处理情绪。", []),  # negated before the first fragment
+    ("道歉并不等于承认责任。", []),  # negated between the fragments
+    ("有人以为道歉就等于承认责任，其实不然。", []),  # discussed as a mistake
+    ("道歉是不是就等于承认责任？", []),  # a question
+    ("先处理事情。顾客稍后再处理情绪也行。", []),  # fragments in two sentences
+    ("先处理事情，然后核实订单、联系厂家、安排师傅上门、确认时间，最后再处理情绪。", []),  # more than GAP apart
+])
+def test_misconceptions_are_found_in_order_within_a_sentence_unless_negated(answer, said):
+    from training.grading.keypoints import normalise
+    from training.grading.misconceptions import misconceptions_said
+    assert [s.index for s in misconceptions_said(normalise(answer), MISCONCEPTIONS, normalise)] == said
+
+
+def test_a_misconception_withdraws_the_point_and_says_which_one():
+    points = [{"key": "calm", "label": "先安抚情绪", "weight": 50, "misconceptions": MISCONCEPTIONS,
+               "hints": [["道歉", "致歉"], ["情绪", "安抚"], ["倾听", "听完"], ["理解", "体谅"]]},
+              {"key": "check", "label": "查明事实", "weight": 50, "hints": [["核实", "查明"], ["证据", "封存"]]}]
+    right = "我会先向客户道歉，耐心听完她的诉说，理解她的心情，安抚情绪，再核实情况、封存证据。"
+    assert [s.covered for s in suggest_points(right, points)] == [True, True]
+    wrong = "我会先处理事情，再处理情绪：耐心听完客户的诉说，理解她，向她道歉，然后核实情况、封存证据。"
+    calm, check = suggest_points(wrong, points)
+    assert not calm.covered and calm.reason == "misconception" and calm.why == "这里的说法是常见误区"
+    assert calm.misconception == "先处理事情…再处理情绪" and check.covered
+    a, b = calm.misconception_span
+    assert wrong[a:b] == "先处理事情，再处理情绪"
+
+
+def test_the_cli_takes_misconceptions_in_the_content_syntax():
+    from training.grading.keypoints import evaluate_file
+    data = {"points": [{"key": "calm", "label": "先安抚情绪", "hints": "道歉/致歉，情绪/安抚，倾听/听完，理解/体谅",
+                        "misconceptions": "先处理事情…再处理情绪；道歉…等于承认责任"}],
+            "answers": ["我会先处理事情，再处理情绪，耐心听完她的诉说并道歉。",
+                        "不能先处理事情再处理情绪，要先倾听、道歉、安抚情绪。"]}
+    assert evaluate_file(data) == [[], ["calm"]]
+    data["points"][0]["misconceptions"] = "先…再"
+    with pytest.raises(ValueError, match="太短"):
+        evaluate_file(data)

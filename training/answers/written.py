@@ -18,8 +18,17 @@ def suggest_keypoints(row: Response, case: CasePayload) -> None:
             db.session.add(KeypointResult(response=row, user_id=row.user_id, case_id=row.case_id,
                                           version_id=row.version_id, point_key=point.key, weight=point.weight,
                                           suggested=s.covered, found=s.found, negated=s.negated, reason=s.reason,
-                                          spans={"found": [list(x) for x in s.spans],
-                                                 "negated": [list(x) for x in s.negated_spans]}))
+                                          spans=_spans(s, row.text or "")))
+
+
+def _spans(s, text: str) -> dict:
+    """Where the matcher found the point ({"found", "negated": [[start, end]]}) and, when the answer says one of
+    the point's 误区, which one and in what words ({"misconception": {"wording", "said"}})."""
+    out: dict = {"found": [list(x) for x in s.spans], "negated": [list(x) for x in s.negated_spans]}
+    if s.misconception and s.misconception_span:
+        a, b = s.misconception_span
+        out["misconception"] = {"wording": s.misconception, "said": text[a:b]}
+    return out
 
 
 def confirm_keypoints(row: Response, case: CasePayload, covered: set[str]) -> int:

@@ -243,7 +243,7 @@ def parse_misconceptions(value: str, line: int, report: Report, what: str) -> li
                 kept.append("…".join(fragments))
         if kept:
             groups.append(kept)
-    if not groups:
+    if not value.strip():
         report.add(line, f"{what}的误区为空")
     return groups
 

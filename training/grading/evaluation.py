@@ -27,7 +27,8 @@ class Tally:
 def key_points_by_case(cases: Iterable[Any], explanations: bool = True) -> dict[str, list[dict]]:
     """{case id: key points as the matcher takes them} for parsed content cases: with the paragraph under each
     point, as the app's case payloads carry it (the learned decision weighs it), unless explanations=False."""
-    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints}
+    return {c.id: [{"key": p.key, "label": p.label, "weight": p.weight, "hints": p.hints,
+                    "misconceptions": p.misconceptions}
                    | ({"explanation_html": p.explanation_html} if explanations else {}) for p in c.key_points]
             for c in cases}
 

@@ -37,6 +37,7 @@ from itertools import compress
 from pypinyin import Style, pinyin
 
 from . import keypoint_model
+from .misconceptions import misconceptions_said
 from .synonyms import expand, synonyms
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
@@ -151,6 +152,7 @@ REASONS = {
     "terms_only": "只提到了术语，没有解释",
     "opposite": "这里的说法与要点相反",
     "wrong_definition": "对这个概念的解释与要点不符",
+    "misconception": "这里的说法是常见误区",
 }
 
 
@@ -168,6 +170,9 @@ class PointSuggestion:
     probability: float | None = None  # the learned decision's, when suggest_points made it
     # what suggest_points compares across the case's points: evidence clauses, their bigrams, the explanation's
     evidence: dict = field(default_factory=dict, repr=False, compare=False)
+    # a common misconception (the point's 误区) the answer says: the wording as the author wrote it, and where
+    misconception: str = ""
+    misconception_span: tuple[int, int] | None = None
 
     @property
     def share(self) -> float:
@@ -1487,8 +1492,10 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     shared = _shared_hints(key_points)
     explanations = [_explanation(p) for p in key_points]
     if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
-        return [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
-                for i, p in enumerate(key_points)]
+        out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
+               for i, p in enumerate(key_points)]
+        _misconceived(out, key_points, normalised)
+        return out
     words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
     out = []
     for i, p in enumerate(key_points):
@@ -1523,11 +1530,30 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level["negated_share"] = sum(s.features.get("negated", 0.0) for s in out) / all_groups
     answer_level["contra_points"] = sum(any(s.features.get(k, 0.0) for k in CONTRADICTIONS) for s in out) \
         / max(len(out), 1)
+    answer_level["misconception_share"] = _misconceived(out, key_points, normalised) / max(len(out), 1)
     for s in out:
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
             _decide(s)
+        if s.misconception:  # the author's own word that this claim is wrong outweighs any evidence
+            s.covered, s.reason = False, "misconception"
     return out
+
+
+def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised: tuple[str, list[int]]) -> int:
+    """Mark each suggestion whose point's 误区 the answer says (misconceptions.misconceptions_said); the rules'
+    decision is withdrawn (the learned one is, after it is made). Returns how many points are marked."""
+    text, where = normalised
+    marked = 0
+    for s, p in zip(out, key_points, strict=True):
+        said = misconceptions_said(text, p.get("misconceptions") or [], normalise)
+        s.features["misconceived"] = float(bool(said))
+        if said:
+            s.misconception = said[0].wording
+            s.misconception_span = (where[said[0].start], where[said[0].end - 1] + 1)
+            s.covered, s.reason = False, "misconception"
+            marked += 1
+    return marked
 
 
 def _decide(s: PointSuggestion) -> None:
@@ -1577,17 +1603,21 @@ def evaluate_file(data: dict) -> list[list[str]]:
     """The stable evaluation entry: `data` is {"points": [{"key", "label", "weight", "hints"}], "answers": [text]}
     and optionally "material" (the case's question and background, for the recital rule) and, per point,
     "explanation" (the paragraph under it in the case file: with every point's, the learned decision is made),
-    hints as one line in content/FORMAT.md's syntax (道歉/致歉，倾听/听完). Returns, per answer, the keys
-    of the points the matcher would credit, in the points' order."""
-    from ..content.source import Report, parse_hints
+    hints as one line in content/FORMAT.md's syntax (道歉/致歉，倾听/听完), and optionally "misconceptions" (its 误区
+    line: 先处理事情…再处理情绪；道歉…等于承认责任). Returns, per answer, the keys of the points the matcher would credit,
+    in the points' order."""
+    from ..content.source import Report, parse_hints, parse_misconceptions
     points = []
     for n, p in enumerate(data["points"], start=1):
         report = Report("<points>")
         hints = p["hints"] if isinstance(p["hints"], list) else parse_hints(str(p["hints"]), n, report, f"要点 {n}")
+        wrong = p.get("misconceptions") or []
+        if not isinstance(wrong, list):
+            wrong = parse_misconceptions(str(wrong), n, report, f"要点 {n}")
         if report.problems:
             raise ValueError("; ".join(pr.message for pr in report.problems))
         points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints,
-                       "explanation": str(p.get("explanation") or "")})
+                       "explanation": str(p.get("explanation") or ""), "misconceptions": wrong})
     material = str(data.get("material") or "")
     return [[points[s.index]["key"] for s in suggest_points(answer, points, material) if s.covered]
             for answer in data["answers"]]
