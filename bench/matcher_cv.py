@@ -99,8 +99,11 @@ def rows_of(sets=DEV_SETS) -> list[dict]:
             points = points_of[s["case"]]
             truth = truth_indexes(s["covers"], points)
             for p in suggest_points(s["answer"], points, material_of.get(s["case"], "")):
+                # a point whose 误区 the answer says is withdrawn after any decision (keypoints.suggest_points)
                 rows.append({"set": name, "n": n, "case": s["case"], "style": s.get("style", "?"), "point": p.index,
-                             "y": int(p.index in truth), "f": p.features, "rule": bool(p.features["rule"])})
+                             "y": int(p.index in truth), "f": p.features,
+                             "rule": bool(p.features["rule"]) and not p.misconception,
+                             "vetoed": bool(p.misconception)})
     return rows
 
 
@@ -163,6 +166,7 @@ def set_weights(rows: list[dict]) -> dict[str, float]:
 
 
 def fit_model(rows: list[dict], features: list[str], threshold: float = 0.5, lam: float = LAMBDA) -> dict:
+    # rows withdrawn by a 误区 stay in the fit: their evidence still teaches what a wrong definition looks like
     train = [r for r in rows if _candidate(r)]
     weight = set_weights(rows)
     bias, coef, mean = fit([[r["f"][f] for f in features] for r in train], [r["y"] for r in train],
@@ -178,7 +182,7 @@ def cross_validate(rows: list[dict], features: list[str], lam: float = LAMBDA) -
         model = fit_model([r for r in rows if r["case"] != case], features, lam=lam)
         for r in rows:
             if r["case"] == case:
-                scores[id(r)] = keypoint_model.probability(r["f"], model) if _candidate(r) else 0.0
+                scores[id(r)] = keypoint_model.probability(r["f"], model) if _candidate(r) and not r["vetoed"] else 0.0
     return scores
 
 
@@ -243,7 +247,7 @@ def by_set(rows: list[dict], features: list[str], threshold: float) -> None:
     pooled = []
     for name in sorted({r["set"] for r in rows}):
         model = fit_model([r for r in rows if r["set"] != name], features, threshold)
-        said = [(r, _candidate(r) and keypoint_model.probability(r["f"], model) >= threshold)
+        said = [(r, _candidate(r) and not r["vetoed"] and keypoint_model.probability(r["f"], model) >= threshold)
                 for r in rows if r["set"] == name]
         pooled += said
         print(f"{name:<34}rules {fmt(tally((r, r['rule']) for r, _ in said))}")

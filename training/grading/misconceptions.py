@@ -2,8 +2,8 @@
 
 A misconception has one or more wordings; a wording is one or more fragments ("先处理事情…再处理情绪") that must
 appear in this order in one sentence of the answer (sentences end at 。！？；, line breaks; commas do not end one),
-at most GAP characters apart. A wording is not said when the answer negates it (a negator up to LEAD characters
-before its first fragment or between its fragments: "不是先处理事情再处理情绪"), when the sentence discusses it as a
+at most GAP characters apart. A wording is not said when the answer negates it (a negator or a prohibition, 避免 /
+防止 / 杜绝 …, up to LEAD characters before its first fragment or between its fragments: "不是先处理事情再处理情绪"), when the sentence discusses it as a
 mistake ("有人以为…其实…", "这是一个误区"), or asks a question. Negators inside a fragment belong to the
 misconception ("商场…不必道歉").
 """
@@ -16,10 +16,10 @@ from functools import lru_cache
 GAP = 20
 LEAD = 4
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_NEGATORS = re.compile("[不没别非无未勿莫]")
+_NEGATORS = re.compile("[不没别非无未勿莫]|避免|防止|杜绝|禁止|切忌|反对")
 # Neutral words holding a negator's character (不断, 无论, 非常 …): they negate nothing before a fragment.
 _NEUTRAL = re.compile("不断|不少|不同|不仅|不但|无论|非常|并且|莫过于|别人|别家|个别|特别|区别|分别|不久|不管|无数")
-_DISCUSSED = re.compile("误区|误解|以为|错误|其实|并非|谬误|片面")
+_DISCUSSED = re.compile("误区|误解|以为|错误|其实|并非|谬误|片面|有人说|有人认为|有人觉得")
 _QUESTION = re.compile(r"[？?]|吗$|吗[，,]")
 
 
@@ -47,8 +47,11 @@ def _fragments(wording: str, normalise) -> tuple[str, ...]:
     return tuple(f for f in (normalise(x) for x in wording.split("…")) if f)
 
 
+_YES_NO = re.compile(r"(.)[不没]\1")  # 要不要, 有没有: a question's form, negating nothing
+
+
 def _negated(text: str) -> bool:
-    return bool(_NEGATORS.search(_NEUTRAL.sub("", text)))
+    return bool(_NEGATORS.search(_NEUTRAL.sub("", _YES_NO.sub("", text))))
 
 
 def _find(sentence: str, fragments: tuple[str, ...]) -> tuple[int, int] | None:
