@@ -497,6 +497,17 @@ def test_case_misconceptions_are_parsed_in_their_wordings_and_fragments():
     assert case.key_points[0].misconceptions == []
 
 
+def test_misconceptions_travel_in_the_payload_and_leave_other_cases_fingerprints_alone():
+    from training.content.payloads import CasePayload, case_payload
+    plain, _ = parse_one(CASE)
+    assert all("misconceptions" not in p for p in case_payload(plain).to_json()["key_points"])
+    case, _ = parse_one(CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访…没必要\n"))
+    payload = case_payload(case)
+    assert payload.to_json()["key_points"][1]["misconceptions"] == [["回访…没必要"]]
+    assert CasePayload.from_json(payload.to_json()) == payload
+    assert payload.points_as_dicts()[1]["misconceptions"] == [["回访…没必要"]]
+
+
 def test_a_misconception_the_explanations_say_is_refused(tmp_path):
     """A 误区 is a wrong claim: one the case's own explanations make would cost every right answer its point."""
     from training.content.items import ContentSet

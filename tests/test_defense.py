@@ -178,3 +178,19 @@ def test_the_review_explains_each_point_in_the_candidates_own_words(candidate):
     start, end = credited[0].spans["found"][0]
     assert f"<mark>{text[start:end]}</mark>" in review  # highlighted where the candidate wrote it
     assert "找到了相关表述" in review and "没有找到相关表述" in review and "与这个要点相反" in review
+
+
+def test_an_answer_that_says_a_misconception_is_told_which_one(candidate, loaded):
+    """A point whose 误区 the answer says is not suggested; the review quotes the candidate's words and names the
+    misconception, as stored with the result (the examiner sees the same later)."""
+    case = next(c for c in loaded.cases if c.id == CASE)
+    point = next(p for p in case.key_points if p.misconceptions)
+    wording = point.misconceptions[0][0]
+    said = "，".join(wording.split("…"))
+    url, page, aid = begin(candidate)
+    review_url = send(candidate, url, page, aid, f"{GOOD}我认为{said}。").headers["Location"]
+    row = next(k for k in answer_row(aid).keypoints if k.point_key == point.key)
+    assert row.suggested is False and row.reason == "misconception"
+    assert row.spans["misconception"] == {"wording": wording, "said": said}
+    review = candidate.get(review_url).get_data(as_text=True)
+    assert f"你写的“{said}”，正是常见误区“{wording.replace('…', '……')}”" in review

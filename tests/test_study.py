@@ -48,6 +48,17 @@ def test_case_page_folds_key_points_and_followups(client, loaded):
     assert html.index(prompt_text) < html.index('id="keypoints"')
 
 
+def test_case_page_lists_each_points_misconceptions_inside_the_fold(client, loaded):
+    case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
+    html = text_of(client.get(f"/cases/{case.id}"))
+    folded = re.search(r'<details class="reveal" id="keypoints">(.*?)</details>', html, re.S).group(1)
+    assert all(p.misconceptions for p in case.key_points)
+    assert folded.count('class="misconceptions"') == len(case.key_points)
+    for p in case.key_points:
+        for wordings in p.misconceptions:
+            assert f"<li>{wordings[0].replace('…', '……')}</li>" in folded
+
+
 def test_question_page_folds_answer_and_explanation(client, loaded):
     html = text_of(client.get("/questions/plan-q001"))
     answer = re.search(r'<details class="reveal" id="answer">(.*?)</details>', html, re.S).group(1)

@@ -4,7 +4,7 @@ A misconception has one or more wordings; a wording is one or more fragments ("�
 appear in this order in one sentence of the answer (sentences end at 。！？；, line breaks; commas do not end one),
 at most GAP characters apart. A wording is not said when the answer negates it (a negator or a prohibition, 避免 /
 防止 / 杜绝 …, up to LEAD characters before its first fragment or between its fragments: "不是先处理事情再处理情绪"), when the sentence discusses it as a
-mistake ("有人以为…其实…", "这是一个误区"), or asks a question. Negators inside a fragment belong to the
+mistake ("有人以为…其实…", "这是一个误区"), quotes it (“…”), or asks a question. Negators inside a fragment belong to the
 misconception ("商场…不必道歉").
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ LEAD = 4
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _NEGATORS = re.compile("[不没别非无未勿莫]|避免|防止|杜绝|禁止|切忌|反对")
 # Neutral words holding a negator's character (不断, 无论, 非常 …): they negate nothing before a fragment.
-_NEUTRAL = re.compile("不断|不少|不同|不仅|不但|无论|非常|并且|莫过于|别人|别家|个别|特别|区别|分别|不久|不管|无数")
+_NEUTRAL = re.compile("不断|不少|不同(?!意)|不仅|不但|无论|非常|并且|莫过于|别人|别家|个别|特别|区别|分别|不久|不管|无数")
 _DISCUSSED = re.compile("误区|误解|以为|错误|其实|并非|谬误|片面|有人说|有人认为|有人觉得")
 _QUESTION = re.compile(r"[？?]|吗$|吗[，,]")
 
@@ -54,12 +54,18 @@ def _negated(text: str) -> bool:
     return bool(_NEGATORS.search(_NEUTRAL.sub("", _YES_NO.sub("", text))))
 
 
+def _quoted(sentence: str, at: int) -> bool:
+    """Is the place inside quotation marks (“随便用哪个名字都行”: a claim quoted to be weighed, not made)?"""
+    head = sentence[:at]
+    return sum(map(head.count, "“「『")) > sum(map(head.count, "”」』"))
+
+
 def _find(sentence: str, fragments: tuple[str, ...]) -> tuple[int, int] | None:
     """The first place the fragments appear in order (each within GAP of the last), not negated; else None."""
     first = fragments[0]
     at = sentence.find(first)
     while at >= 0:
-        pos, ok = at + len(first), not _negated(sentence[max(0, at - LEAD):at])
+        pos, ok = at + len(first), not _negated(sentence[max(0, at - LEAD):at]) and not _quoted(sentence, at)
         for f in fragments[1:]:
             nxt = sentence.find(f, pos)
             if not ok or nxt < 0 or nxt - pos > GAP or _negated(sentence[pos:nxt]):
