@@ -38,6 +38,12 @@ def test_every_case_has_hints_on_every_point_and_a_followup(shipped_content):
         assert case.followups, f"{case.id}: no 追问"
 
 
+def test_every_point_of_every_case_names_its_common_misconceptions(shipped_content):
+    """The study page warns against them and the matcher withdraws a point whose 误区 an answer says."""
+    missing = [f"{case.id} {p.key}" for case in shipped_content.cases for p in case.key_points if not p.misconceptions]
+    assert missing == []
+
+
 def format_examples() -> list[tuple[int, str]]:
     text = (CONTENT / "FORMAT.md").read_text(encoding="utf-8")
     return [(text[:m.start()].count("\n") + 2, m.group(1)) for m in re.finditer(r"```markdown\n(.*?)```", text, re.S)]

@@ -78,27 +78,24 @@ def _find(sentence: str, fragments: tuple[str, ...]) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=2)
+def _claiming_sentences(text: str) -> tuple[tuple[int, str], ...]:
+    """The sentences of the answer that may make a claim (not discussing a mistake, not asking), with their start."""
+    return tuple((a, text[a:b]) for a, b in _sentences(text)
+                 if not _DISCUSSED.search(text, a, b) and not _QUESTION.search(text[a:b].rstrip("。！!；;\n ")))
+
+
 def misconceptions_said(text: str, misconceptions: list[list[str]], normalise) -> list[Said]:
     """Each misconception the (normalised) answer text says, with the first wording found and where."""
-    if not misconceptions:
-        return []
-    sentences = [(a, text[a:b]) for a, b in _sentences(text)]
     out = []
     for i, wordings in enumerate(misconceptions):
-        hit = None
         for wording in wordings:
             fragments = _fragments(wording, normalise)
-            if not fragments:
+            if not fragments or not all(f in text for f in fragments):  # most wordings: not in the answer at all
                 continue
-            for a, sentence in sentences:
-                if _DISCUSSED.search(sentence) or _QUESTION.search(sentence.rstrip("。！!；;\n ")):
-                    continue
-                place = _find(sentence, fragments)
-                if place:
-                    hit = Said(i, wording, a + place[0], a + place[1])
-                    break
-            if hit:
+            place = next(((a, p) for a, sentence in _claiming_sentences(text) if (p := _find(sentence, fragments))),
+                         None)
+            if place:
+                out.append(Said(i, wording, place[0] + place[1][0], place[0] + place[1][1]))
                 break
-        if hit:
-            out.append(hit)
     return out
