@@ -1189,6 +1189,7 @@ MISCONCEPTIONS = [["先处理事情…再处理情绪", "先解决问题…再�
     ("应该先解决问题、后面再安抚她。", [0]),  # another wording, commas do not end the sentence
     ("一道歉就等于承认责任，所以不能随便道歉。", [1]),
     ("这是厂家的问题，商场完全不必道歉。", [2]),  # the negator inside a fragment is the misconception's own
+    ("不过道歉就等于承认责任。", [1]),  # 不过 (but) negates nothing
     ("先处理事情，问清有没有损失，再处理情绪。", [0]),  # a yes/no form between the fragments negates nothing
     ("先处理情绪，再处理事情。", []),  # the right order
     ("不能先处理事情再处理情绪。", []),  # negated before the first fragment

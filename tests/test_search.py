@@ -95,3 +95,10 @@ def test_search_page_filters_by_kind(client, loaded):
 def test_empty_search_page(client, loaded):
     response = client.get("/search")
     assert response.status_code == 200 and "共找到" not in response.get_data(as_text=True)
+
+
+def test_marked_spans_merge_escape_and_let_a_misconception_win_where_they_overlap():
+    from training.search import mark_spans
+    assert str(mark_spans("ab<c>def", [(0, 2), (1, 4)])) == "<mark>ab&lt;c</mark>&gt;def"
+    assert str(mark_spans("abcdef", [(0, 4)], [(2, 5)])) == '<mark>ab</mark><mark class="wrong">cde</mark>f'
+    assert str(mark_spans("", [(0, 3)])) == "" and str(mark_spans("abc", [(5, 9)])) == "abc"

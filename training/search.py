@@ -50,23 +50,23 @@ def contains_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def mark_spans(text: str | None, spans: Iterable[Iterable[int]]) -> Markup:
-    """The text, escaped, with <mark> around the given [start, end) ranges (merged where they overlap).
-    Search results mark the query terms with it, and the 答辩 review what the matcher credited."""
+def mark_spans(text: str | None, spans: Iterable[Iterable[int]], wrong: Iterable[Iterable[int]] = ()) -> Markup:
+    """The text, escaped, with <mark> around the given [start, end) ranges (merged where they overlap), and
+    <mark class="wrong"> around the `wrong` ones, which win where both overlap. Search results mark the query terms
+    with it, and the 答辩 review what the matcher credited and the misconceptions (误区) the answer repeats."""
     text = text or ""
-    ranges = sorted((max(0, int(a)), min(len(text), int(b))) for a, b in spans if int(a) < int(b))
-    merged: list[list[int]] = []
-    for a, b in ranges:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out, last = [], 0
-    for a, b in merged:
-        out.append(html.escape(text[last:a]))
-        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
-        last = b
-    out.append(html.escape(text[last:]))
+    kind = [0] * len(text)
+    for value, ranges in ((1, spans), (2, wrong)):
+        for a, b in ranges:
+            for i in range(max(0, int(a)), min(len(text), int(b))):
+                kind[i] = value
+    out, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or kind[i] != kind[start]:
+            piece = html.escape(text[start:i])
+            out.append(piece if not kind[start] else
+                       f"<mark>{piece}</mark>" if kind[start] == 1 else f'<mark class="wrong">{piece}</mark>')
+            start = i
     return Markup("".join(out))
 
 

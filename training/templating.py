@@ -38,11 +38,18 @@ def found_spans(results: Iterable) -> list[list[int]]:
     return [span for r in results if r.suggested and r.spans for span in r.spans.get("found", [])]
 
 
+def misconception_spans(results: Iterable) -> list[list[int]]:
+    """Where the answer repeats a point's 误区, from stored key-point results."""
+    return [r.spans["misconception"]["span"] for r in results
+            if r.spans and "span" in (r.spans.get("misconception") or {})]
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(mark_spans, "highlight_spans")
     app.add_template_filter(with_paper, "with_paper")
     app.add_template_filter(plain_text, "plain")
     app.add_template_global(found_spans, "found_spans")
+    app.add_template_global(misconception_spans, "misconception_spans")
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES,
                            CONTEXT_LABELS=CONTEXT_LABELS, SITE_NAME="客服管理师备考")

@@ -74,11 +74,14 @@ def test_defense_rehearsal_from_draw_to_score(live_server, browser, shot):
     page.get_by_role("button", name="准备好了，开始作答").click()
     expect(page.locator(".clock-label")).to_have_text("作答剩余")
     page.get_by_label("你的回答").fill("首先把顾客请到安静的接待室，安抚情绪，真诚道歉，关心孩子身体，需要的话陪同去医院。"
-                                     "然后请她留下电话，改天再详细协商。第二天主动回访，说明酸奶是在小餐馆里开封后放了一段时间。")
+                                     "然后请她留下电话，改天再详细协商。第二天主动回访，说明酸奶是在小餐馆里开封后放了一段时间。"
+                                     "不过道歉就等于承认是我们的责任，所以道歉要有分寸。")
     shot(page, "defense-02-answer")
     page.get_by_role("button", name="提交回答").click()
     expect(page.get_by_role("heading", name="参考要点")).to_be_visible()
     assert page.locator("input[name=covered]:checked").count() >= 2  # suggested points come pre-ticked
+    # the point whose 误区 the answer repeats is not suggested, and the review says which one
+    expect(page.get_by_text("正是常见误区")).to_be_visible()
     shot(page, "defense-03-review")
     page.get_by_role("button", name="确认并计分").click()
     expect(page.locator(".verdict")).to_contain_text(re.compile(r"得分 \d+ / 100"))

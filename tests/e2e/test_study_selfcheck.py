@@ -35,3 +35,18 @@ def test_the_chooser_offers_only_the_knowledge_points_of_the_chosen_area(live_se
     offered = page.evaluate("Array.from(document.querySelectorAll('#topic option')).filter(o => !o.disabled)"
                             ".map(o => o.dataset.area || '')")
     assert offered[0] == "" and len(offered) > 1 and set(offered[1:]) == {"plan"}
+
+
+def test_a_case_page_shows_each_points_misconceptions_under_its_explanation(live_server, browser, shot):
+    for name, viewport in (("phone", PHONE), ("laptop", {"width": 1280, "height": 800})):
+        context = browser.new_context(viewport=viewport, device_scale_factor=2 if name == "phone" else 1,
+                                      is_mobile=name == "phone", has_touch=name == "phone", locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{live_server}/cases/case-complaint-yoghurt-fly")
+        page.get_by_text("显示参考要点").click()
+        first = page.locator(".keypoints > li").first
+        expect(first.locator(".misconceptions")).to_be_visible()
+        expect(first.locator(".misconceptions li").first).to_contain_text("……")
+        assert no_horizontal_scroll(page)
+        shot(page, f"study-case-misconceptions-{name}")
+        context.close()
