@@ -247,6 +247,10 @@ BAD_DOCUMENTS = {
     "misconception in five fragments": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 甲…乙…丙…丁…戊己\n"), 26,
                                         "分成了 5 段，最多 4 段"),
     "misconception left empty": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: ；/\n"), 26, "误区有空项"),
+    "misconception with empty brackets": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访…没必要（）\n"), 26,
+                                          "后面的括号是空的"),
+    "misconception sentence with an ellipsis": (CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访…没必要（回访…没必要）\n"),
+                                                26, "应是一句不超过 60 字的完整的话"),
     "unknown case section": (CASE.replace("## 背景", "## 材料"), 9, "未知小节 “## 材料”"),
     "case without prompt": (CASE.replace("## 题目\n\n请回答。\n", ""), 9, "缺少 “## 题目”"),
     "followup target out of range": (CASE.replace("针对: 2", "针对: 7"), 32, "“针对” 应是参考要点的编号（p1、p2），现在是 '7'"),
@@ -490,10 +494,11 @@ def test_key_mistakes_are_reported_with_file_and_line(change, line, fragment):
 
 
 def test_case_misconceptions_are_parsed_in_their_wordings_and_fragments():
-    text = CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访...没必要 / 不用…回访；回访…越多越好\n")
+    text = CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访...没必要 / 不用…回访（回访没有必要做）；回访…越多越好\n")
     case, problems = parse_one(text)
     assert problems == []
-    assert case.key_points[1].misconceptions == [["回访…没必要", "不用…回访"], ["回访…越多越好"]]
+    assert case.key_points[1].misconceptions == [{"says": "回访没有必要做", "wordings": ["回访…没必要", "不用…回访"]},
+                                                 {"says": "", "wordings": ["回访…越多越好"]}]
     assert case.key_points[0].misconceptions == []
 
 
@@ -503,9 +508,9 @@ def test_misconceptions_travel_in_the_payload_and_leave_other_cases_fingerprints
     assert all("misconceptions" not in p for p in case_payload(plain).to_json()["key_points"])
     case, _ = parse_one(CASE.replace("提示词: 回访\n", "提示词: 回访\n误区: 回访…没必要\n"))
     payload = case_payload(case)
-    assert payload.to_json()["key_points"][1]["misconceptions"] == [["回访…没必要"]]
+    assert payload.to_json()["key_points"][1]["misconceptions"] == [{"says": "", "wordings": ["回访…没必要"]}]
     assert CasePayload.from_json(payload.to_json()) == payload
-    assert payload.points_as_dicts()[1]["misconceptions"] == [["回访…没必要"]]
+    assert payload.points_as_dicts()[1]["misconceptions"] == [{"says": "", "wordings": ["回访…没必要"]}]
 
 
 def test_a_misconception_the_explanations_say_is_refused(tmp_path):

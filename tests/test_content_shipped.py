@@ -42,6 +42,9 @@ def test_every_point_of_every_case_names_its_common_misconceptions(shipped_conte
     """The study page warns against them and the matcher withdraws a point whose 误区 an answer says."""
     missing = [f"{case.id} {p.key}" for case in shipped_content.cases for p in case.key_points if not p.misconceptions]
     assert missing == []
+    unsaid = [f"{case.id} {p.key} {m['wordings'][0]}" for case in shipped_content.cases for p in case.key_points
+              for m in p.misconceptions if not m["says"]]
+    assert unsaid == [], "every 误区 needs its sentence in brackets for learners"
 
 
 def format_examples() -> list[tuple[int, str]]:

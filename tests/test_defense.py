@@ -185,15 +185,15 @@ def test_an_answer_that_says_a_misconception_is_told_which_one(candidate, loaded
     misconception, as stored with the result (the examiner sees the same later)."""
     case = next(c for c in loaded.cases if c.id == CASE)
     point = next(p for p in case.key_points if p.misconceptions)
-    wording = point.misconceptions[0][0]
+    wording, says = point.misconceptions[0]["wordings"][0], point.misconceptions[0]["says"]
     said = "，".join(wording.split("…"))
     url, page, aid = begin(candidate)
     review_url = send(candidate, url, page, aid, f"{GOOD}我认为{said}。").headers["Location"]
     row = next(k for k in answer_row(aid).keypoints if k.point_key == point.key)
     assert row.suggested is False and row.reason == "misconception"
     text = f"{GOOD}我认为{said}。"
-    assert row.spans["misconception"] == {"wording": wording, "said": said,
+    assert row.spans["misconception"] == {"wording": says, "said": said,
                                           "span": [text.index(said), text.index(said) + len(said)]}
     review = candidate.get(review_url).get_data(as_text=True)
-    assert f"你写的“{said}”，正是常见误区“{wording.replace('…', '……')}”" in review
+    assert f"你写的“{said}”，正是常见误区“{says}”" in review
     assert f'<mark class="wrong">{said}</mark>' in review and "红色波浪线标出的是常见误区的说法" in review

@@ -483,11 +483,11 @@ def test_a_misconception_the_candidate_wrote_is_named_to_the_examiner(app, scene
     kp = db.session.execute(db.select(KeypointResult).where(KeypointResult.response_id == scene["row"].id)
                             .order_by(KeypointResult.id)).scalars().first()
     kp.suggested, kp.reason = False, "misconception"
-    kp.spans = {"found": [], "negated": [], "misconception": {"wording": "先处理事情…再处理情绪",
+    kp.spans = {"found": [], "negated": [], "misconception": {"wording": "先把事情办完，再安抚顾客的情绪",
                                                               "said": "先处理事情，再处理情绪"}}
     db.session.commit()
     page = login(app, scene["owner"].username).get(grade_url(sub)).get_data(as_text=True)
-    assert "这里的说法是常见误区（考生写的“先处理事情，再处理情绪”，即常见误区“先处理事情……再处理情绪”）" in page
+    assert "这里的说法是常见误区（考生写的“先处理事情，再处理情绪”，即常见误区“先把事情办完，再安抚顾客的情绪”）" in page
 
 
 def test_the_nav_counts_what_awaits_this_instructor_on_cached_pages_too(app, scene):

@@ -1181,7 +1181,8 @@ def test_glosses_in_parentheses_and_after_dashes_are_not_dumps(text):
 
 
 # Round 10: the author's common misconceptions (误区 lines, training/grading/misconceptions.py).
-MISCONCEPTIONS = [["先处理事情…再处理情绪", "先解决问题…再安抚"], ["道歉…等于承认责任"], ["商场…不必道歉"]]
+MISCONCEPTIONS = [{"says": "先把事情处理完，再去处理顾客的情绪", "wordings": ["先处理事情…再处理情绪", "先解决问题…再安抚"]},
+                  {"says": "", "wordings": ["道歉…等于承认责任"]}, {"says": "商场不必道歉", "wordings": ["商场…不必道歉"]}]
 
 
 @pytest.mark.parametrize("answer, said", [
@@ -1217,7 +1218,7 @@ def test_a_misconception_withdraws_the_point_and_says_which_one():
     wrong = "我会先处理事情，再处理情绪：耐心听完客户的诉说，理解她，向她道歉，然后核实情况、封存证据。"
     calm, check = suggest_points(wrong, points)
     assert not calm.covered and calm.reason == "misconception" and calm.why == "这里的说法是常见误区"
-    assert calm.misconception == "先处理事情…再处理情绪" and check.covered
+    assert calm.misconception == "先把事情处理完，再去处理顾客的情绪" and check.covered
     a, b = calm.misconception_span
     assert wrong[a:b] == "先处理事情，再处理情绪"
 
@@ -1225,9 +1226,11 @@ def test_a_misconception_withdraws_the_point_and_says_which_one():
 def test_the_cli_takes_misconceptions_in_the_content_syntax():
     from training.grading.keypoints import evaluate_file
     data = {"points": [{"key": "calm", "label": "先安抚情绪", "hints": "道歉/致歉，情绪/安抚，倾听/听完，理解/体谅",
-                        "misconceptions": "先处理事情…再处理情绪；道歉…等于承认责任"}],
+                        "misconceptions": "先处理事情…再处理情绪（先处理事情，再处理情绪）；道歉…等于承认责任"}],
             "answers": ["我会先处理事情，再处理情绪，耐心听完她的诉说并道歉。",
                         "不能先处理事情再处理情绪，要先倾听、道歉、安抚情绪。"]}
+    assert evaluate_file(data) == [[], ["calm"]]
+    data["points"][0]["misconceptions"] = [["先处理事情…再处理情绪"]]  # bare lists of wordings are taken too
     assert evaluate_file(data) == [[], ["calm"]]
     data["points"][0]["misconceptions"] = "先…再"
     with pytest.raises(ValueError, match="太短"):

@@ -55,8 +55,8 @@ def test_case_page_lists_each_points_misconceptions_inside_the_fold(client, load
     assert all(p.misconceptions for p in case.key_points)
     assert folded.count('class="misconceptions"') == len(case.key_points)
     for p in case.key_points:
-        for wordings in p.misconceptions:
-            assert f"<li>{wordings[0].replace('…', '……')}</li>" in folded
+        for m in p.misconceptions:
+            assert f"<li>{m['says']}</li>" in folded and m["says"]
 
 
 def test_question_page_folds_answer_and_explanation(client, loaded):

@@ -86,8 +86,9 @@ class KeyPoint:
     explanation_html: str
     hints: list[list[str]]
     line: int
-    # Common misconceptions (误区 line): per misconception its wordings, each "fragment…fragment" (parse_misconceptions)
-    misconceptions: list[list[str]] = field(default_factory=list)
+    # Common misconceptions (误区 line): {"says": the sentence learners read, "wordings": ["fragment…fragment", …]}
+    # (source.parse_misconceptions)
+    misconceptions: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -111,8 +111,8 @@ class KeyPointData:
     weight: int
     explanation_html: str
     hints: list[list[str]]
-    # common misconceptions (content/FORMAT.md, 误区): per misconception its wordings, "fragment…fragment"
-    misconceptions: list[list[str]] = field(default_factory=list)
+    # common misconceptions (content/FORMAT.md, 误区): {"says": a sentence, "wordings": ["fragment…fragment", …]}
+    misconceptions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,8 @@ class CasePayload:
                 "key_points": [{"key": p.key, "label": p.label, "weight": p.weight,
                                 "explanation_html": p.explanation_html, "hints": _hints(p.hints)}
                                # only when written: a case without 误区 keeps its fingerprint
-                               | ({"misconceptions": _hints(p.misconceptions)} if p.misconceptions else {})
+                               | ({"misconceptions": [{"says": m["says"], "wordings": list(m["wordings"])} for m in p.misconceptions]}
+                                  if p.misconceptions else {})
                                for p in self.key_points],
                 "followups": [{"key": f.key, "question": f.question, "target": f.target,
                                "answer_html": f.answer_html, "hints": _hints(f.hints)} for f in self.followups]}

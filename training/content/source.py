@@ -218,12 +218,24 @@ FRAGMENT_BAD = re.compile(r"[，,。！？!?：:、（）()“”\"\s]")
 MAX_FRAGMENTS = 4
 
 
-def parse_misconceptions(value: str, line: int, report: Report, what: str) -> list[list[str]]:
-    """`误区: 先处理事情…再处理情绪/先办事…后安抚；道歉…等于承认责任` → [["先处理事情…再处理情绪", "先办事…后安抚"],
-    ["道歉…等于承认责任"]]: misconceptions (separated by ；), each with its wordings (separated by /), each wording one
-    or more fragments that must appear in this order in one sentence of an answer (separated by …)."""
+SAYS = re.compile(r"^(?P<wordings>.*?)\s*[（(](?P<says>[^（）()]*)[）)]\s*$")
+MAX_SAYS = 60
+
+
+def parse_misconceptions(value: str, line: int, report: Report, what: str) -> list[dict]:
+    """`误区: 先处理事情…再处理情绪/先办事…后安抚（先把事情办完，再去安抚顾客的情绪）；道歉…等于承认责任（…）` →
+    [{"says": "先把事情办完，再去安抚顾客的情绪", "wordings": ["先处理事情…再处理情绪", "先办事…后安抚"]}, …]:
+    misconceptions (separated by ；), each with the sentence learners read (in brackets at its end) and its wordings
+    (separated by /), each wording one or more fragments that must appear in this order in one sentence of an
+    answer (separated by …)."""
     groups = []
     for raw in MISCONCEPTION_SPLIT.split(value.strip()):
+        m = SAYS.match(raw)
+        says, raw = (m.group("says").strip(), m.group("wordings")) if m else ("", raw)
+        if m and not says:
+            report.add(line, f"{what}的误区 “{raw}” 后面的括号是空的：括号里用一句话写出这个错误说法")
+        elif len(says) > MAX_SAYS or "…" in says:
+            report.add(line, f"{what}的误区说明 “{says}” 应是一句不超过 {MAX_SAYS} 字的完整的话，不用省略号")
         wordings = [w for w in SYN_SPLIT.split(raw) if w]
         if not raw or not wordings:
             report.add(line, f"{what}的误区有空项（检查多余的分号或斜杠）")
@@ -242,7 +254,7 @@ def parse_misconceptions(value: str, line: int, report: Report, what: str) -> li
             else:
                 kept.append("…".join(fragments))
         if kept:
-            groups.append(kept)
+            groups.append({"says": says, "wordings": kept})
     if not value.strip():
         report.add(line, f"{what}的误区为空")
     return groups

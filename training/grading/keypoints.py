@@ -37,7 +37,7 @@ from itertools import compress
 from pypinyin import Style, pinyin
 
 from . import keypoint_model
-from .misconceptions import misconceptions_said
+from .misconceptions import misconception_text, misconceptions_said
 from .synonyms import expand, synonyms
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
@@ -170,7 +170,7 @@ class PointSuggestion:
     probability: float | None = None  # the learned decision's, when suggest_points made it
     # what suggest_points compares across the case's points: evidence clauses, their bigrams, the explanation's
     evidence: dict = field(default_factory=dict, repr=False, compare=False)
-    # a common misconception (the point's 误区) the answer says: the wording as the author wrote it, and where
+    # a common misconception (the point's 误区) the answer says: the sentence learners read of it, and where
     misconception: str = ""
     misconception_span: tuple[int, int] | None = None
 
@@ -1549,7 +1549,7 @@ def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised
         said = misconceptions_said(text, p.get("misconceptions") or [], normalise)
         s.features["misconceived"] = float(bool(said))
         if said:
-            s.misconception = said[0].wording
+            s.misconception = misconception_text(p["misconceptions"][said[0].index])
             s.misconception_span = (where[said[0].start], where[said[0].end - 1] + 1)
             s.covered, s.reason = False, "misconception"
             marked += 1
@@ -1614,6 +1614,8 @@ def evaluate_file(data: dict) -> list[list[str]]:
         wrong = p.get("misconceptions") or []
         if not isinstance(wrong, list):
             wrong = parse_misconceptions(str(wrong), n, report, f"要点 {n}")
+        else:  # [{"says", "wordings"}] as content payloads carry them, or bare lists of wordings
+            wrong = [m if isinstance(m, dict) else {"says": "", "wordings": list(m)} for m in wrong]
         if report.problems:
             raise ValueError("; ".join(pr.message for pr in report.problems))
         points.append({"key": p["key"], "label": p.get("label", ""), "weight": p.get("weight", 0), "hints": hints,

@@ -85,11 +85,17 @@ def _claiming_sentences(text: str) -> tuple[tuple[int, str], ...]:
                  if not _DISCUSSED.search(text, a, b) and not _QUESTION.search(text[a:b].rstrip("。！!；;\n ")))
 
 
-def misconceptions_said(text: str, misconceptions: list[list[str]], normalise) -> list[Said]:
-    """Each misconception the (normalised) answer text says, with the first wording found and where."""
+def misconception_text(m: dict) -> str:
+    """What a learner reads of a misconception: its sentence, or its first wording when the author wrote none."""
+    return m.get("says") or m["wordings"][0].replace("…", "……")
+
+
+def misconceptions_said(text: str, misconceptions: list[dict], normalise) -> list[Said]:
+    """Each misconception ({"says", "wordings"}, content.source.parse_misconceptions) the (normalised) answer text
+    says, with the first wording found and where."""
     out = []
-    for i, wordings in enumerate(misconceptions):
-        for wording in wordings:
+    for i, m in enumerate(misconceptions):
+        for wording in m["wordings"]:
             fragments = _fragments(wording, normalise)
             if not fragments or not all(f in text for f in fragments):  # most wordings: not in the answer at all
                 continue

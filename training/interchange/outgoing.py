@@ -80,6 +80,11 @@ def hints_line(groups: list[list[str]]) -> str:
     return "，".join("/".join(g) for g in groups)
 
 
+def misconceptions_line(misconceptions: list[dict]) -> str:
+    """A point's 误区 in the case-file syntax (content/FORMAT.md): wordings / wordings（sentence）；…"""
+    return "；".join("/".join(m["wordings"]) + (f"（{m['says']}）" if m["says"] else "") for m in misconceptions)
+
+
 def case_prompt(case: CaseItem) -> str:
     """The question text of a case as our own Markdown sections, so an import can rebuild the case."""
     parts = []
@@ -93,7 +98,9 @@ def case_key_points(case: CaseItem) -> str:
     """参考要点 and 追问 in our Markdown: what the grader needs, and what an import rebuilds the case from."""
     out = ["## 参考要点"]
     for p in case.key_points:
-        out.append(f"### {p.label}（{p.weight}分） {{#{p.key}}}\n提示词：{hints_line(p.hints)}\n\n{p.explanation_md.strip()}")
+        wrong = f"\n误区：{misconceptions_line(p.misconceptions)}" if p.misconceptions else ""
+        out.append(f"### {p.label}（{p.weight}分） {{#{p.key}}}\n提示词：{hints_line(p.hints)}{wrong}\n\n"
+                   f"{p.explanation_md.strip()}")
     if case.followups:
         out.append("## 追问")
         for f in case.followups:
