@@ -610,6 +610,15 @@ def test_weak_hints_are_warned_about_without_failing_the_check(tmp_path):
     assert {w.line for w in content.warnings} == {lines.index("### 要点一(40分)") + 1, lines.index("### 回访(60分)") + 1}
 
 
+def test_a_misconception_its_own_wordings_do_not_find_is_warned_about(tmp_path):
+    case = CASE.replace("提示词: 回访\n", "提示词: 回访/打电话, 跟进, 满意度调查, 电话回访\n"
+                                          "误区: 回访…没必要（回访没有必要）；回访…越多越好（回访做得越多越好）\n")
+    root = write_tree(tmp_path, {"areas.yaml": AREAS, "topics/a.md": TOPIC, "cases/c.md": case})
+    messages = [w.message for w in read_content(root).warnings if "误区" in w.message]
+    assert messages == ["案例 case-a 要点 “要点二”的误区 “回访没有必要” 没有被它自己的任何一种说法认出来："
+                        "考生这样写时不会被发现，补一种说法"]
+
+
 
 def test_the_shipped_cases_have_no_hint_warnings(shipped_content):
     """Hints good enough for the matcher to lean on (content/FORMAT.md); the warnings are the checklist."""

@@ -81,7 +81,8 @@ GENERIC_HINTS = frozenset(
 
 def hint_warnings(content: ContentSet) -> list[Problem]:
     """Key points whose hints the matcher cannot lean on (content/FORMAT.md, 提示词): fewer than four
-    groups, a hint that only repeats the label, a generic two-character hint."""
+    groups, a hint that only repeats the label, a generic two-character hint; misconceptions whose own sentence
+    none of their wordings finds."""
     out = []
     for case in content.cases:
         for p in case.key_points:
@@ -96,7 +97,19 @@ def hint_warnings(content: ContentSet) -> list[Problem]:
             generic = sorted({w for w in words if w in GENERIC_HINTS})
             if generic:
                 out.append(Problem(case.path, p.line, f"{where}的提示词 {'、'.join(generic)} 太泛，几乎任何回答都会出现"))
+            out.extend(Problem(case.path, p.line, f"{where}的误区 “{says}” 没有被它自己的任何一种说法认出来："
+                                                  "考生这样写时不会被发现，补一种说法")
+                       for says in unmatched_misconceptions(p.misconceptions))
     return out
+
+
+def unmatched_misconceptions(misconceptions: list[dict]) -> list[str]:
+    """The sentences of misconceptions that none of their own wordings finds (the way learners read it is a way a
+    candidate writes it)."""
+    from training.grading.keypoints import normalise
+    from training.grading.misconceptions import misconceptions_said
+    return [m["says"] for m in misconceptions
+            if m["says"] and not misconceptions_said(normalise(m["says"]), [m], normalise)]
 
 
 def punctuation_problems(shown: str, text: str) -> list[Problem]:
