@@ -46,7 +46,8 @@ def test_a_case_page_shows_each_points_misconceptions_under_its_explanation(live
         page.get_by_text("显示参考要点").click()
         first = page.locator(".keypoints > li").first
         expect(first.locator(".misconceptions")).to_be_visible()
-        expect(first.locator(".misconceptions li").first).to_contain_text("……")
+        expect(first.locator(".misconceptions li").first).to_contain_text("当场")  # the sentence, not the fragments
+        expect(first.locator(".misconceptions li").first).not_to_contain_text("…")
         assert no_horizontal_scroll(page)
         shot(page, f"study-case-misconceptions-{name}")
         context.close()
