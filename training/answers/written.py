@@ -23,7 +23,8 @@ def suggest_keypoints(row: Response, case: CasePayload) -> None:
 
 def _spans(s, text: str) -> dict:
     """Where the matcher found the point ({"found", "negated": [[start, end]]}) and, when the answer says one of
-    the point's 误区, which one (its sentence), in what words and where ({"misconception": {"wording", "said", "span"}})."""
+    the point's 误区, which one (its sentence), in what words and where
+    ({"misconception": {"wording", "said", "span"}})."""
     out: dict = {"found": [list(x) for x in s.spans], "negated": [list(x) for x in s.negated_spans]}
     if s.misconception and s.misconception_span:
         a, b = s.misconception_span

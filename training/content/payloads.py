@@ -150,8 +150,8 @@ class CasePayload:
                 "key_points": [{"key": p.key, "label": p.label, "weight": p.weight,
                                 "explanation_html": p.explanation_html, "hints": _hints(p.hints)}
                                # only when written: a case without 误区 keeps its fingerprint
-                               | ({"misconceptions": [{"says": m["says"], "wordings": list(m["wordings"])} for m in p.misconceptions]}
-                                  if p.misconceptions else {})
+                               | ({"misconceptions": [{"says": m["says"], "wordings": list(m["wordings"])}
+                                                      for m in p.misconceptions]} if p.misconceptions else {})
                                for p in self.key_points],
                 "followups": [{"key": f.key, "question": f.question, "target": f.target,
                                "answer_html": f.answer_html, "hints": _hints(f.hints)} for f in self.followups]}

@@ -3,9 +3,9 @@
 A misconception has one or more wordings; a wording is one or more fragments ("先处理事情…再处理情绪") that must
 appear in this order in one sentence of the answer (sentences end at 。！？；, line breaks; commas do not end one),
 at most GAP characters apart. A wording is not said when the answer negates it (a negator or a prohibition, 避免 /
-防止 / 杜绝 …, up to LEAD characters before its first fragment or between its fragments: "不是先处理事情再处理情绪"), when the sentence discusses it as a
-mistake ("有人以为…其实…", "这是一个误区"), quotes it (“…”), or asks a question. Negators inside a fragment belong to the
-misconception ("商场…不必道歉").
+防止 / 杜绝 …, up to LEAD characters before its first fragment or between its fragments: "不是先处理事情再处理情绪"),
+when the sentence discusses it as a mistake ("有人以为…其实…", "这是一个误区"), quotes it (“…”), or asks a
+question. Negators inside a fragment belong to the misconception ("商场…不必道歉").
 """
 from __future__ import annotations
 
