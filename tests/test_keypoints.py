@@ -1210,6 +1210,7 @@ MISCONCEPTIONS = [{"says": "先把事情处理完，再去处理顾客的情绪"
     ("不能先处理事情再处理情绪。", []),  # negated before the first fragment
     ("道歉并不等于承认责任。", []),  # negated between the fragments
     ("要避免先处理事情再处理情绪的做法。", []),  # a prohibition before it
+    ("投诉很少是先处理事情再处理情绪就能解决的。", []),  # 很少 (rarely) hedges it away
     ("我不同意“先处理事情，再处理情绪”这种说法。", []),  # quoted to be weighed (不同意 is no 不同)
     ("我不同意先处理事情再处理情绪。", []),  # 不同意 just before it negates
     ("有人以为道歉就等于承认责任，其实不然。", []),  # discussed as a mistake

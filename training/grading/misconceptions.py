@@ -16,7 +16,7 @@ from functools import lru_cache
 GAP = 20
 LEAD = 4
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_NEGATORS = re.compile("[不没别非无未勿莫]|避免|防止|杜绝|禁止|切忌|反对")
+_NEGATORS = re.compile("[不没别非无未勿莫]|避免|防止|杜绝|禁止|切忌|反对|很少|极少|少有")
 # Neutral words holding a negator's character (不断, 无论, 非常 …): they negate nothing before a fragment.
 _NEUTRAL = re.compile("不断|不少|不过|不论|不同(?!意)|不仅|不但|无论|非常|并且|莫过于|别人|别家|个别|特别|区别|分别|不久|不管|无数")
 _DISCUSSED = re.compile("误区|误解|以为|错误|其实|并非|谬误|片面|有人说|有人认为|有人觉得")
