@@ -172,6 +172,20 @@ def test_written_paper_graded_by_confirmed_key_points(candidate):
     assert bad.status_code == 400
 
 
+def test_the_written_report_names_a_misconception_the_answer_repeats(candidate):
+    url, page = start(candidate, "t-skills")
+    attempt = attempt_of(url)
+    case = db.session.get(ItemVersion, attempt.items[0].version_id).case
+    point = next(p for p in case.key_points if p.misconceptions)
+    wrong = point.misconceptions[0]
+    said = "，".join(wrong["wordings"][0].split("…"))
+    assert save(candidate, url, page, 0, {"i0-text": f"我认为{said}。"}).status_code == 200
+    r = candidate.post(url + "/submit", data={"csrf_token": csrf_from(page)})
+    report = candidate.get(r.headers["Location"]).get_data(as_text=True)
+    assert f'<mark class="wrong">{said}</mark>' in report
+    assert f"你写的“{said}”，正是常见误区“{wrong['says']}”" in report
+
+
 def test_the_shipped_theory_paper_looks_like_a_real_one(as_role, loaded):
     """职业道德 first, 单项选择题 numbered 1–60 at 1 point, then 多项选择题 61–80 at 2 points; no 判断."""
     client = as_role("candidate")
