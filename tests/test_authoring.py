@@ -148,6 +148,10 @@ def test_the_live_check_and_the_try_box(instructor):
     sample = "说法一很重要，另一组也要做，第三组和第四组都有。"
     r = instructor.post(url + "/try", data={"csrf_token": token, "text": doc.draft_text, "sample": sample})
     assert r.status_code == 200 and "✓ 第一个要点" in r.get_data(as_text=True)
+    wrong = sample + "考生常写的话就这样说。"  # the starter's 误区 (考生常写…这样说)
+    r = instructor.post(url + "/try", data={"csrf_token": token, "text": doc.draft_text, "sample": wrong})
+    assert "✗ 第一个要点" in r.get_data(as_text=True)
+    assert "这里的说法是常见误区</span>：“考生常写的话就这样说”，即误区“考生常写的那句话这样说”" in r.get_data(as_text=True)
     assert instructor.post(url + "/check", data={"text": "x"}).status_code == 400  # CSRF
     too_long = instructor.post(url + "/check", data={"csrf_token": token, "text": "长" * 200_001})
     assert too_long.status_code == 413
