@@ -171,7 +171,8 @@ def test_the_fifth_held_out_set_is_frozen_and_measured(shipped_content):
     in the point's own words 37: the family the next round has to take on). Round 7 (claims held against the
     explanation): P 0.83, R 0.92, wrong definitions 31. Round 8 (how contrarian the whole answer is): P 0.85,
     R 0.91, wrong definitions 24. Round 9: P 0.85, R 0.91, wrong definitions 25. Round 10 (the authors' 误区
-    lines): P 0.87, R 0.91, wrong definitions 17."""
+    lines): P 0.87, R 0.91, wrong definitions 17. Round 12 (more 误区): P 0.87, R 0.91 (one false credit more: 39),
+    wrong definitions 17."""
     overall, by_style = _frozen("matcher_answers_heldout5.yaml", 150, shipped_content)
     assert overall.precision >= 0.87 and overall.recall >= 0.90
     assert by_style["wrong_definition"].fp <= 17
@@ -186,12 +187,13 @@ def test_the_sixth_held_out_set_is_frozen_and_measured(shipped_content):
     matcher was run on it; never used for tuning. First reading, after round 6: P 0.80, R 0.94 (the hand rules
     alone: P 0.71, R 0.92). Wrong definitions earn 41 points: the judge of round 7's work on them, which read it
     twice (veto-only P 0.81 R 0.92, 32; additive, shipped, P 0.81 R 0.95, 38). Round 8: P 0.84, R 0.94, 27.
-    Round 9: P 0.84, R 0.94, 28 (keyword dumps 3 -> 1). Round 10 (误区): P 0.88, R 0.95, 15."""
+    Round 9: P 0.84, R 0.94, 28 (keyword dumps 3 -> 1). Round 10 (误区): P 0.88, R 0.95, 15. Round 12 (more 误区):
+    P 0.89, R 0.95, 13."""
     overall, by_style = _frozen("matcher_answers_heldout6.yaml", 150, shipped_content)
     assert overall.precision >= 0.88 and overall.recall >= 0.94
     assert by_style["complete"].recall >= 0.95
     assert by_style["keyword_dump"].fp <= 1
-    assert by_style["wrong_definition"].fp <= 15
+    assert by_style["wrong_definition"].fp <= 13
 
 
 def test_the_seventh_held_out_set_is_frozen_and_measured(shipped_content):
