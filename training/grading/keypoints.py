@@ -195,6 +195,23 @@ def _exact(word: str, text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
+def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[tuple]:
+    """Per hint group, what suggest_point searches, worked out once per point rather than per answer: its words
+    (normalised, hint_word), the ones a rejection makes (-诱导), their synonyms, and (word, word without its -,
+    how it is searched: the author's words near-matched, synonyms exactly). Nothing here may be changed in place."""
+    out = []
+    for group in hints:
+        words = [w for w in map(hint_word, group) if w]
+        polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
+        extra = synonym_words(tuple(words)) if with_synonyms else ()
+        searched = tuple((w, w.lstrip(REQUIRES_NEGATION), _exact if w in extra else _occurrences)
+                         for w in words + list(extra))
+        out.append((words, polar, extra, searched))
+    return out
+
+
+@lru_cache(maxsize=8192)
 def synonym_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """The 同义词词林 synonyms of a group's hint words (grading/synonyms.py), normalised, computed once."""
     return tuple(w for w in map(normalise, expand((words,))[0]) if w and w not in words)
@@ -225,13 +242,8 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     n = len(word)
     if present < n - 1:
         return []  # all but one of the word's characters must be there: most words are ruled out at once
-    starts = set()
-    for offset in (0, 1):
-        j = text.find(word[offset])
-        while j != -1:
-            if 0 <= j - offset <= len(text) - n:
-                starts.add(j - offset)
-            j = text.find(word[offset], j + 1)
+    at, last = _positions(text), len(text) - n
+    starts = {j - offset for offset in (0, 1) for j in at.get(word[offset], ()) if 0 <= j - offset <= last}
     found = []
     for i in sorted(starts):
         if text[i + n - 1] != word[-1] and text[i + n - 2] != word[-2]:
@@ -240,6 +252,15 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
+
+
+@lru_cache(maxsize=2)
+def _positions(text: str) -> dict[str, list[int]]:
+    """Where each character of an answer stands, for the sound-alike search's windows."""
+    at: dict[str, list[int]] = {}
+    for i, ch in enumerate(text):
+        at.setdefault(ch, []).append(i)
+    return at
 
 
 @lru_cache(maxsize=2)
@@ -714,15 +735,11 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     rejected = 0  # negated groups that the answer rejects or dismisses, rather than describes as absent
     refused = 0  # …of which those not merely spared (不用再跑)
     per_group = []
-    for group in hints:
+    for words, polar, extra, searched in _prepared(tuple(map(tuple, hints)), USE_SYNONYMS):
         in_list = None
-        words = [w for w in map(hint_word, group) if w]
-        polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
-        extra = synonym_words(tuple(words)) if USE_SYNONYMS else ()
         occurrences = []
-        for w in words + list(extra):
-            spans_of = _exact if w in extra else _occurrences
-            for start, end in spans_of(w.lstrip(REQUIRES_NEGATION), text):
+        for w, bare, spans_of in searched:
+            for start, end in spans_of(bare, text):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
