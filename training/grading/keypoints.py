@@ -194,7 +194,6 @@ def _exact(word: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=8192)
 @lru_cache(maxsize=4096)
 def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[tuple]:
     """Per hint group, what suggest_point searches, worked out once per point rather than per answer: its words
@@ -1512,7 +1511,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
         out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
-        return out
+        return _withdraw_misconceived(out)
     words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
     out = []
     for i, p in enumerate(key_points):
@@ -1552,14 +1551,12 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
             _decide(s)
-        if s.misconception:  # the author's own word that this claim is wrong outweighs any evidence
-            s.covered, s.reason = False, "misconception"
-    return out
+    return _withdraw_misconceived(out)
 
 
 def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised: tuple[str, list[int]]) -> int:
-    """Mark each suggestion whose point's 误区 the answer says (misconceptions.misconceptions_said); the rules'
-    decision is withdrawn (the learned one is, after it is made). Returns how many points are marked."""
+    """Mark each suggestion whose point's 误区 the answer says (misconceptions.misconceptions_said) with that
+    misconception and where it is said. Returns how many points are marked."""
     text, where = normalised
     marked = 0
     for s, p in zip(out, key_points, strict=True):
@@ -1568,9 +1565,16 @@ def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised
         if said:
             s.misconception = misconception_text(p["misconceptions"][said[0].index])
             s.misconception_span = (where[said[0].start], where[said[0].end - 1] + 1)
-            s.covered, s.reason = False, "misconception"
             marked += 1
     return marked
+
+
+def _withdraw_misconceived(out: list[PointSuggestion]) -> list[PointSuggestion]:
+    """After every decision, rules' or learned: the author's word that a claim is wrong outweighs any evidence."""
+    for s in out:
+        if s.misconception:
+            s.covered, s.reason = False, "misconception"
+    return out
 
 
 def _decide(s: PointSuggestion) -> None:
