@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .content.items import KIND_LABELS, QUESTION_TYPES
 from .content.markdown import plain_text
 from .grading.keypoints import REASONS
+from .grading.misconceptions import misconception_text
 from .models import CONTEXT_LABELS, Role
 from .models.base import as_utc, display_tz
 from .search import mark_spans
@@ -51,5 +52,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(plain_text, "plain")
     app.add_template_global(found_spans, "found_spans")
     app.add_template_global(misconception_spans, "misconception_spans")
+    app.add_template_global(misconception_text, "misconception_text")
     app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, Role=Role, REASONS=REASONS, QUESTION_TYPES=QUESTION_TYPES,
                            CONTEXT_LABELS=CONTEXT_LABELS, SITE_NAME="客服管理师备考")
