@@ -1268,7 +1268,7 @@ MISCONCEPTIONS = [{"says": "先把事情处理完，再去处理顾客的情绪"
 def test_misconceptions_are_found_in_order_within_a_sentence_unless_negated(answer, said):
     from training.grading.keypoints import normalise
     from training.grading.misconceptions import misconceptions_said
-    assert [s.index for s in misconceptions_said(normalise(answer), MISCONCEPTIONS, normalise)] == said
+    assert [s.index for s in misconceptions_said(normalise(answer), MISCONCEPTIONS)] == said
 
 
 def test_a_misconception_withdraws_the_point_and_says_which_one():

@@ -109,7 +109,7 @@ def unmatched_misconceptions(misconceptions: list[dict]) -> list[str]:
     from training.grading.keypoints import normalise
     from training.grading.misconceptions import misconceptions_said
     return [m["says"] for m in misconceptions
-            if m["says"] and not misconceptions_said(normalise(m["says"]), [m], normalise)]
+            if m["says"] and not misconceptions_said(normalise(m["says"]), [m])]
 
 
 def punctuation_problems(shown: str, text: str) -> list[Problem]:
@@ -167,7 +167,7 @@ def check_misconceptions(content: ContentSet, problems: list[Problem]) -> None:
         explained = [normalise(plain_text(p.explanation_html)) for p in case.key_points]
         for p in case.key_points:
             for text, other in zip(explained, case.key_points, strict=True):
-                for said in misconceptions_said(text, p.misconceptions, normalise):  # its wordings, not its sentence
+                for said in misconceptions_said(text, p.misconceptions):  # its wordings, not its sentence
                     problems.append(Problem(case.path, p.line, f"案例 {case.id} 要点 “{p.label}” 的误区 “{said.wording}” "
                                                                f"在要点 “{other.label}” 的说明里就能找到：误区要写错误的说法"))
 

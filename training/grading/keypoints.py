@@ -37,7 +37,6 @@ from itertools import compress
 from pypinyin import Style, pinyin
 
 from . import keypoint_model
-from .misconceptions import misconception_text, misconceptions_said
 from .synonyms import expand, synonyms
 
 USE_SYNONYMS = True  # expand hint words with 同义词词林 synonyms (bench/matcher_eval.py --no-synonyms turns it off)
@@ -1557,10 +1556,11 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
 def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised: tuple[str, list[int]]) -> int:
     """Mark each suggestion whose point's 误区 the answer says (misconceptions.misconceptions_said) with that
     misconception and where it is said. Returns how many points are marked."""
+    from .misconceptions import misconception_text, misconceptions_said  # it reads this module's normalise
     text, where = normalised
     marked = 0
     for s, p in zip(out, key_points, strict=True):
-        said = misconceptions_said(text, p.get("misconceptions") or [], normalise)
+        said = misconceptions_said(text, p.get("misconceptions") or [])
         s.features["misconceived"] = float(bool(said))
         if said:
             s.misconception = misconception_text(p["misconceptions"][said[0].index])

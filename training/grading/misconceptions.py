@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .keypoints import YES_NO, normalise
+
 GAP = 20
 LEAD = 4
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -43,15 +45,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=4096)
-def _fragments(wording: str, normalise) -> tuple[str, ...]:
-    return tuple(f for f in (normalise(x) for x in wording.split("…")) if f)
-
-
-_YES_NO = re.compile(r"(.)[不没]\1")  # 要不要, 有没有: a question's form, negating nothing
+def _fragments(wording: str) -> tuple[str, ...]:
+    return tuple(f for f in map(normalise, wording.split("…")) if f)
 
 
 def _negated(text: str) -> bool:
-    return bool(_NEGATORS.search(_NEUTRAL.sub("", _YES_NO.sub("", text))))
+    """Does a negator reach here? A yes/no question's form (要不要, 有没有) and the _NEUTRAL words negate nothing."""
+    return bool(_NEGATORS.search(_NEUTRAL.sub("", YES_NO.sub("", text))))
 
 
 def _quoted(sentence: str, at: int) -> bool:
@@ -90,13 +90,13 @@ def misconception_text(m: dict) -> str:
     return m.get("says") or m["wordings"][0].replace("…", "……")
 
 
-def misconceptions_said(text: str, misconceptions: list[dict], normalise) -> list[Said]:
+def misconceptions_said(text: str, misconceptions: list[dict]) -> list[Said]:
     """Each misconception ({"says", "wordings"}, content.source.parse_misconceptions) the (normalised) answer text
     says, with the first wording found and where."""
     out = []
     for i, m in enumerate(misconceptions):
         for wording in m["wordings"]:
-            fragments = _fragments(wording, normalise)
+            fragments = _fragments(wording)
             if not fragments or not all(f in text for f in fragments):  # most wordings: not in the answer at all
                 continue
             place = next(((a, p) for a, sentence in _claiming_sentences(text) if (p := _find(sentence, fragments))),
