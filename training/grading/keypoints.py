@@ -523,25 +523,24 @@ NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qual
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
 
 
-def recital_spans(answer: str, key_points: list[dict], text: str | None = None) -> list[tuple[int, int]]:
+def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
+                  hints: tuple | None = None) -> list[tuple[int, int]]:
     """Spans of the normalised answer (`text`, if the caller has it) that only list names: at least half the items
     are themselves hint words (the rest may be any other bare terms), naming at least RECITAL_POINTS different
-    points."""
+    points. `hints`: the points' _case_hints, if the caller has them."""
     text = normalise(answer) if text is None else text
-    owner: dict[str, set[int]] = {}
-    for i, p in enumerate(key_points):
-        for group in p.get("hints") or []:
-            for w in filter(None, map(hint_word, group)):
-                owner.setdefault(w.lstrip(REQUIRES_NEGATION), set()).add(i)
+    owner = _hint_owners(_case_hints(key_points) if hints is None else hints)
     spans = []
     for m in LIST_RUN.finditer(text):
         items = m.group().split("、")
         items[-1:] = re.split(r"[和及]", items[-1], maxsplit=1)  # …、市场沟通差距和顾客感知差距 (not 参与)
         named = []
         for k, item in enumerate(items):
-            # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度
-            fits = [w for w in owner if (w in item and len(item) - len(w) <= NAME_SLACK)
-                    or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w))]
+            # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度. Whatever fits is a
+            # piece of the item (at most 10 characters): its pieces are looked up, not every hint word searched.
+            pieces = {item[a:b] for a in range(len(item) + 1) for b in range(a, len(item) + 1)}
+            fits = [w for w in pieces if w in owner and ((len(item) - len(w) <= NAME_SLACK)
+                    or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w)))]
             if fits:
                 named.append(set().union(*(owner[w] for w in fits)))
         if 2 * len(named) >= len(items) and len(set().union(*named)) >= RECITAL_POINTS:
@@ -1031,11 +1030,29 @@ def _related(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
     return bool(text[b:c].strip("和与及跟同或的"))
 
 
-def _shared_hints(key_points: list[dict]) -> frozenset[str]:
-    """Hint words that more than one point of the case lists: such a word cannot tell which point is made."""
+def _case_hints(key_points: list[dict]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The points' hint groups as one hashable value: the key of what is worked out once per case, not per answer."""
+    return tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points)
+
+
+@lru_cache(maxsize=256)
+def _hint_owners(hints: tuple) -> dict[str, set[int]]:
+    """Each hint word of a case (without its -) and the points that list it, for recital_spans. Read only."""
+    owner: dict[str, set[int]] = {}
+    for i, groups in enumerate(hints):
+        for group in groups:
+            for w in filter(None, map(hint_word, group)):
+                owner.setdefault(w.lstrip(REQUIRES_NEGATION), set()).add(i)
+    return owner
+
+
+@lru_cache(maxsize=256)
+def _shared_hints(hints: tuple) -> frozenset[str]:
+    """Hint words that more than one point of the case (its _case_hints) lists: such a word cannot tell which point
+    is made."""
     seen: dict[str, int] = {}
-    for i, p in enumerate(key_points):
-        for w in {w for group in p.get("hints") or [] for w in map(hint_word, group) if w}:
+    for groups in hints:
+        for w in {w for group in groups for w in map(hint_word, group) if w}:
             seen[w] = seen.get(w, 0) + 1
     return frozenset(w for w, n in seen.items() if n > 1)
 
@@ -1499,22 +1516,21 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     text = normalised[0]
-    parts = {"list": recital_spans(answer, key_points, text),
+    hints = _case_hints(key_points)
+    parts = {"list": recital_spans(answer, key_points, text, hints),
              "terms": _to_normalised(term_list_spans(answer), normalised[1]),
              "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
     skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
-    shared = _shared_hints(key_points)
+    shared = _shared_hints(hints)
     explanations = [_explanation(p) for p in key_points]
     if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
         out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
         return _withdraw_misconceived(out)
-    words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
     out = []
-    for i, p in enumerate(key_points):
-        others = _words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+    for i, (p, others) in enumerate(zip(key_points, _others_patterns(hints), strict=True)):
         out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
                                  others, explanations[i]))
     for s in out:
@@ -1597,6 +1613,14 @@ def _point_words(points: tuple) -> list[set[str]]:
 @lru_cache(maxsize=1024)
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+
+
+@lru_cache(maxsize=256)
+def _others_patterns(hints: tuple) -> tuple[re.Pattern | None, ...]:
+    """Per point of a case (its _case_hints), a pattern for the other points' words (_point_words), once per case."""
+    words = _point_words(hints)
+    return tuple(_words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+                 for i in range(len(words)))
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
