@@ -235,29 +235,28 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         return spans
     # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
     # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
-    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
-    # second is right: only windows where one of them sits are tried.
+    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character, one half of the word or the other is
+    # there as written: only windows where one of them stands are tried.
     n = len(word)
     if present < n - 1:
         return []  # all but one of the word's characters must be there: most words are ruled out at once
-    at, last = _positions(text), len(text) - n
-    starts = {j - offset for offset in (0, 1) for j in at.get(word[offset], ()) if 0 <= j - offset <= last}
+    half, last = n // 2, len(text) - n
+    starts = {i for i in _found_at(word[:half], text) if i <= last}
+    starts.update(j - half for j in _found_at(word[half:], text) if j >= half)
     found = []
     for i in sorted(starts):
-        if text[i + n - 1] != word[-1] and text[i + n - 2] != word[-2]:
-            continue  # with one wrong character, one of the last two is right
         wrong = [(a, b) for a, b in zip(text[i:i + n], word, strict=True) if a != b]
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
 
 
-@lru_cache(maxsize=2)
-def _positions(text: str) -> dict[str, list[int]]:
-    """Where each character of an answer stands, for the sound-alike search's windows."""
-    at: dict[str, list[int]] = {}
-    for i, ch in enumerate(text):
-        at.setdefault(ch, []).append(i)
+def _found_at(piece: str, text: str) -> list[int]:
+    """Where piece starts in text, overlapping occurrences included (unlike _exact)."""
+    at, i = [], text.find(piece)
+    while i != -1:
+        at.append(i)
+        i = text.find(piece, i + 1)
     return at
 
 
