@@ -993,11 +993,10 @@ def _explain_breaks(text: str) -> list[int]:
 def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tuple[int, int, bool, int]:
     """The clause explains() judges around text[start:end] (after any "heading："): its bounds, whether it holds
     an EXPLAIN_MARKERS word, and how many characters of its own it has beside the point's terms and empty words."""
-    left = start
-    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
-        left -= 1
-    m = EXPLAIN_BREAK.search(text, end)
-    right = m.start() if m else len(text)
+    breaks = _explain_breaks(text)
+    before, after = bisect_left(breaks, start), bisect_left(breaks, end)
+    left = breaks[before - 1] + 1 if before else 0
+    right = breaks[after] if after < len(breaks) else len(text)
     clause = text[left:right]
     colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
     if colon >= 0:  # "heading: what is said about it": only what is said counts
@@ -1340,6 +1339,15 @@ def _answer_clauses(text: str) -> tuple[_Clause, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], ...]:
+    """The answer's clauses sharing bigrams with the explanation, as many as claims_turned or claims_split asks of a
+    clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
+    every = _bigrams(explanation)
+    least = min(OPPOSED_MIN, CLAIM_MIN)
+    return tuple((c, shared) for c in _answer_clauses(text) if (shared := len(c.grams & every)) >= least)
+
+
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
     """Counts over the answer's clauses (a wrong claim need not hold the hint words that credited the point: 时间上，
     计划在行动后写), each held only where CLOSE of its bigrams are the explanation's:
@@ -1352,10 +1360,9 @@ def claims_turned(text: str, explanation: str) -> dict[str, int]:
     claim_swapped  …one character of an OPPOSITE_CHARS pair (计划在行动前写 / 计划在行动后写);
     claim_numbers  it gives numbers that clause does not."""
     sentences, units = _explanation_sentences(explanation), _explanation_clauses(explanation)
-    every = _bigrams(explanation)
     n = dict.fromkeys(("claim_turned", "claim_negated", "claim_opposite", "claim_swapped", "claim_numbers"), 0)
-    for c in _answer_clauses(text):
-        if len(c.grams & every) < c.close:
+    for c, shared in _clauses_sharing(text, explanation):
+        if shared < c.close:
             continue  # no unit of the explanation can be close enough
         best = _best(c.grams, sentences, PAIR_MIN, c.subject)
         if best is not None:
@@ -1382,8 +1389,8 @@ def claims_split(text: str, explanation: str) -> int:
     units = _explanation_units(explanation)
     every = _bigrams(explanation)
     n = 0
-    for c in _answer_clauses(text):
-        if len(c.grams & every) < CLAIM_MIN or c.body is None or len(c.body & every) < CLAIM_MIN:
+    for c, shared in _clauses_sharing(text, explanation):
+        if shared < CLAIM_MIN or c.body is None or len(c.body & every) < CLAIM_MIN:
             continue  # no unit can place the body
         n += _misplaced(c.head, c.body, units, _placed_loose)
     return n
