@@ -219,10 +219,10 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
-    spans = _exact(word, text)
+    present = sum(map(_characters(text).__contains__, word))
+    spans = _exact(word, text) if present == len(word) else []  # most words miss a character: nothing to search
     if spans or len(word) < 3:
         return spans
-    present = sum(map(_characters(text).__contains__, word))
     if present == len(word):
         spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
                  if m.end() - m.start() <= len(word) + 1]
@@ -245,7 +245,10 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     starts.update(j - half for j in _found_at(word[half:], text) if j >= half)
     found = []
     for i in sorted(starts):
-        wrong = [(a, b) for a, b in zip(text[i:i + n], word, strict=True) if a != b]
+        window = text[i:i + n]
+        if (window[0] != word[0] and window[1] != word[1]) or (window[-1] != word[-1] and window[-2] != word[-2]):
+            continue  # with one wrong character, one of the first two and one of the last two are right
+        wrong = [(a, b) for a, b in zip(window, word, strict=True) if a != b]
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
@@ -1348,6 +1351,15 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     return tuple((c, shared) for c in _answer_clauses(text) if (shared := len(c.grams & every)) >= least)
 
 
+@lru_cache(maxsize=2)
+def _answer_bigrams(text: str) -> frozenset[str]:
+    """_bigrams of the answer, put together from its clauses' (_answer_clauses, read already) and the pairs that join
+    one clause's last letter to the next one's first (no clause break is a letter: _WORD_CHARS)."""
+    pieces = [p for p in map(_word_chars, _PAIR_BREAK.split(text)) if p]
+    joins = [a[-1] + b[0] for a, b in zip(pieces, pieces[1:])]
+    return frozenset().union(*(c.grams for c in _answer_clauses(text)), joins)
+
+
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
     """Counts over the answer's clauses (a wrong claim need not hold the hint words that credited the point: 时间上，
     计划在行动后写), each held only where CLOSE of its bigrams are the explanation's:
@@ -1433,6 +1445,7 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     ev_text = "|".join(text[left:right] for left, right in clauses)
     defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
     ex = _bigrams(explanation)
+    answer = _answer_bigrams(text)
     ev = _grams(ev_text)
     ex_own = _own_bigrams(explanation, material)
     claim_novel, claim_split, claim_wrong = claims_against([text[left:right] for left, right in sorted(clauses)],
@@ -1447,8 +1460,8 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "_exset": ex,
         "ex_ev": len(ev & ex) / len(ev) if ev else 0.0,
         "ex_cov": len(ev & ex) / len(ex) if ex else 0.0,
-        "ex_ans": len(_bigrams(text) & ex) / len(ex) if ex else 0.0,
-        "ex_dens": len(_bigrams(text) & ex) / len(_bigrams(text)) if ex and _bigrams(text) else 0.0,
+        "ex_ans": len(answer & ex) / len(ex) if ex else 0.0,
+        "ex_dens": len(answer & ex) / len(answer) if ex and answer else 0.0,
         "ex_own_cov": len(ev & ex_own) / len(ex_own) if ex_own else 0.0,
         "groups": float(len(hints)),
         "found": float(len(found)),
@@ -1469,7 +1482,7 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "clauses": float(len(clauses)),
         "ev_share": ev_chars / max(len(text), 1),
         "shared_clauses": shared_clauses / len(clauses) if clauses else 0.0,
-        "label_overlap": len(label_grams & _bigrams(text)) / len(label_grams) if label_grams else 0.0,
+        "label_overlap": len(label_grams & answer) / len(label_grams) if label_grams else 0.0,
         "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
         "defined": float(defined),
     }
