@@ -417,8 +417,10 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
     都是一句口号)? Such a clause has no topic of its own: it dismisses what the sentence named before it."""
     stop = SENTENCE_BREAK.search(text, right)
     end = stop.start() if stop else len(text)
+    if right >= end or not _DISMISSAL_CUE.search(text, right + 1, end):
+        return False  # no clause below holds a dismissal (a quick test: most sentences dismiss nothing)
     anaphoric = False
-    for clause in CLAUSE_BREAK.split(text[right + 1:end] if right < end else ""):
+    for clause in CLAUSE_BREAK.split(text[right + 1:end]):
         anaphoric = anaphoric or clause.startswith(ANAPHORA)
         if anaphoric and _dismissed_after(clause):
             # 克劳斯比、零缺陷，这些理论大家学过都知道 / 这些都是经典内容，大家都很熟悉: about what came before
@@ -487,6 +489,8 @@ def _rejected_course(text: str, left: int, start: int, rejection: bool = False) 
     """Does a ruled-out course of action (RULE_OUT) earlier in the clause govern the word at `start`? With
     `rejection`, only one that rejects it: 不用再打第二次电话 says what the customer is spared, not what is refused."""
     far = text[max(left, start - COURSE_WINDOW):start]
+    if not RULE_OUT.search(far):
+        return False  # masking yes/no questions below only ever removes a rule-out (a quick test)
     m = None
     for m in RULE_OUT.finditer(YES_NO.sub("###", far)):
         pass
@@ -1292,7 +1296,7 @@ def _other_numbers(clause: str, theirs: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for ~150 clauses an answer
 class _Clause:
     text: str
     grams: frozenset[str]
@@ -1348,7 +1352,9 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
     every = _bigrams(explanation)
     least = min(OPPOSED_MIN, CLAIM_MIN)
-    return tuple((c, shared) for c in _answer_clauses(text) if (shared := len(c.grams & every)) >= least)
+    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection
+    return tuple((c, shared) for c in _answer_clauses(text)
+                 if not every.isdisjoint(c.grams) and (shared := len(c.grams & every)) >= least)
 
 
 @lru_cache(maxsize=2)
