@@ -1334,16 +1334,30 @@ class _Clause:
 
 
 @lru_cache(maxsize=2)
+def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str]]:
+    """The answer's clauses (every point holds them against its explanation) and its bigrams (_bigrams), read once
+    per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
+    bigram is made once: a clause's are those between its first and last letters, the answer's all of them."""
+    pieces = [(c, _word_chars(c)) for c in _PAIR_BREAK.split(text)]
+    letters = "".join(chars for _, chars in pieces)
+    pairs = list(map(str.__add__, letters, letters[1:]))
+    out, at = [], 0
+    for c, chars in pieces:
+        if len(chars) >= 2:  # else no bigram
+            grams = frozenset(pairs[at:at + len(chars) - 1])
+            out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
+        at += len(chars)
+    return tuple(out), frozenset(pairs)
+
+
 def _answer_clauses(text: str) -> tuple[_Clause, ...]:
-    """The answer's clauses, read once per answer: every point holds them against its explanation."""
-    out = []
-    for c in _PAIR_BREAK.split(text):
-        chars = _word_chars(c)
-        if len(chars) < 2:
-            continue  # no bigram
-        grams = _grams(c, chars)
-        out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
-    return tuple(out)
+    """The answer's clauses (_answer_grams)."""
+    return _answer_grams(text)[0]
+
+
+def _answer_bigrams(text: str) -> frozenset[str]:
+    """_bigrams of the answer."""
+    return _answer_grams(text)[1]
 
 
 @lru_cache(maxsize=64)
@@ -1355,15 +1369,6 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     # most clauses share nothing with it: isdisjoint tells them apart without building the intersection
     return tuple((c, shared) for c in _answer_clauses(text)
                  if not every.isdisjoint(c.grams) and (shared := len(c.grams & every)) >= least)
-
-
-@lru_cache(maxsize=2)
-def _answer_bigrams(text: str) -> frozenset[str]:
-    """_bigrams of the answer, put together from its clauses' (_answer_clauses, read already) and the pairs that join
-    one clause's last letter to the next one's first (no clause break is a letter: _WORD_CHARS)."""
-    pieces = [p for p in map(_word_chars, _PAIR_BREAK.split(text)) if p]
-    joins = [a[-1] + b[0] for a, b in zip(pieces, pieces[1:])]
-    return frozenset().union(*(c.grams for c in _answer_clauses(text)), joins)
 
 
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
