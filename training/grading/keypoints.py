@@ -774,7 +774,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         if g in wrong_definition:
             for o in occurrences:
                 o[3] = True
-        for w in words:  # the author's order of synonyms decides which one is credited
+        for w in words if occurrences else ():  # the author's order of synonyms decides which one is credited
             mine = [o for o in occurrences if o[2] == w]
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
@@ -883,11 +883,10 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
         n = right - left
         # quoting the case to judge it is analysis; copying the question's own quotations is not
         if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
-            covered = [False] * n
-            for i in range(n - MATERIAL_GRAM + 1):
-                if text[left + i:left + i + MATERIAL_GRAM] in grams:
-                    covered[i:i + MATERIAL_GRAM] = [True] * MATERIAL_GRAM
-            if sum(covered) >= RECITED_SHARE * n:
+            hits = [i for i in range(left, right - MATERIAL_GRAM + 1) if text[i:i + MATERIAL_GRAM] in grams]
+            # the characters inside those pieces: each piece adds those the next one does not start over
+            covered = sum(min(MATERIAL_GRAM, b - a) for a, b in zip(hits, hits[1:])) + (MATERIAL_GRAM if hits else 0)
+            if covered >= RECITED_SHARE * n:
                 spans.append((left, right))
         left = right + 1
     return spans
@@ -1494,7 +1493,7 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "ev_share": ev_chars / max(len(text), 1),
         "shared_clauses": shared_clauses / len(clauses) if clauses else 0.0,
         "label_overlap": len(label_grams & answer) / len(label_grams) if label_grams else 0.0,
-        "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
+        "label_overlap_ev": len(label_grams & ev) / len(label_grams) if label_grams else 0.0,
         "defined": float(defined),
     }
 
