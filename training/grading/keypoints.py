@@ -240,9 +240,11 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     n = len(word)
     if present < n - 1:
         return []  # all but one of the word's characters must be there: most words are ruled out at once
-    half, last = n // 2, len(text) - n
-    starts = {i for i in _found_at(word[:half], text) if i <= last}
-    starts.update(j - half for j in _found_at(word[half:], text) if j >= half)
+    half, last, chars = n // 2, len(text) - n, _characters(text)
+    starts = set()
+    for offset, piece in ((0, word[:half]), (half, word[half:])):
+        if chars.issuperset(piece):  # a half holding a character the answer lacks is nowhere
+            starts.update(j - offset for j in _found_at(piece, text) if 0 <= j - offset <= last)
     found = []
     for i in sorted(starts):
         window = text[i:i + n]
@@ -373,7 +375,8 @@ TURN = re.compile(r"但|却|可是|不过|然而|只是")
 
 def _normative(window: str) -> bool:
     """Does the window reject something as a course of action? A yes/no question (要不要去医院) rejects nothing."""
-    return bool(NORMATIVE.search(YES_NO.sub("###", window)))
+    # masking the questions only ever removes a match: most windows are let go before it
+    return bool(NORMATIVE.search(window)) and bool(NORMATIVE.search(YES_NO.sub("###", window)))
 
 
 def _same_claim(text: str, rejected_end: int, start: int) -> bool:
