@@ -32,7 +32,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import compress, pairwise
 
 from pypinyin import Style, pinyin
 
@@ -267,7 +267,7 @@ def _found_at(piece: str, text: str) -> list[int]:
 
 @lru_cache(maxsize=2)
 def _characters(text: str) -> frozenset[str]:
-    """The characters of an answer, for ruling out near matches at once."""
+    """The characters of an answer, for ruling out exact, near and sound-alike matches at once."""
     return frozenset(text)
 
 
@@ -888,7 +888,7 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
         if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
             hits = [i for i in range(left, right - MATERIAL_GRAM + 1) if text[i:i + MATERIAL_GRAM] in grams]
             # the characters inside those pieces: each piece adds those the next one does not start over
-            covered = sum(min(MATERIAL_GRAM, b - a) for a, b in zip(hits, hits[1:])) + (MATERIAL_GRAM if hits else 0)
+            covered = sum(min(MATERIAL_GRAM, b - a) for a, b in pairwise(hits)) + (MATERIAL_GRAM if hits else 0)
             if covered >= RECITED_SHARE * n:
                 spans.append((left, right))
         left = right + 1
