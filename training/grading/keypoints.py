@@ -650,14 +650,15 @@ def _term_unit(raw: str, sentence: bool = False) -> int:
         body, headed = m.group(1), m
     elif m := _DASH_HEADING.match(body):  # 可靠性——一次修好、结算准确
         body, headed, min_items, glossed = m.group(1), m, 2, True
+    # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
+    if re.search(r"[，,。！？!?]", body.rstrip("。；;")):
+        return 0
     items = [i for i in (_LIST_SPLIT if sentence else _ITEM_SPLIT).split(body) if i]
     # in a short list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
     first_max = TERM_MAX if headed or len(items) < 2 or len(items) >= LONG_LIST else UNHEADED_TERM_MAX
     too_long = sum(_term_length(i) > (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
     saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
-    # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
-    bare = not re.search(r"[，,。！？!?]", body.rstrip("。；;")) and saying <= SAYING_SHARE * len(items) \
-        and not too_long
+    bare = saying <= SAYING_SHARE * len(items) and not too_long
     if bare and glossed and len(items) == 1:
         # one item after a dash may gloss its term (有形性——看得见的设施和仪表): it joins a run of term lines
         # (移情性——个性化服务 after four lines of them) but never makes one
