@@ -32,7 +32,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import compress, pairwise
 
 from pypinyin import Style, pinyin
 
@@ -219,10 +219,10 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
-    spans = _exact(word, text)
+    present = sum(map(_characters(text).__contains__, word))
+    spans = _exact(word, text) if present == len(word) else []  # most words miss a character: nothing to search
     if spans or len(word) < 3:
         return spans
-    present = sum(map(_characters(text).__contains__, word))
     if present == len(word):
         spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
                  if m.end() - m.start() <= len(word) + 1]
@@ -235,35 +235,39 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         return spans
     # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
     # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
-    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character in three or more, the first or the
-    # second is right: only windows where one of them sits are tried.
+    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character, one half of the word or the other is
+    # there as written: only windows where one of them stands are tried.
     n = len(word)
     if present < n - 1:
         return []  # all but one of the word's characters must be there: most words are ruled out at once
-    at, last = _positions(text), len(text) - n
-    starts = {j - offset for offset in (0, 1) for j in at.get(word[offset], ()) if 0 <= j - offset <= last}
+    half, last, chars = n // 2, len(text) - n, _characters(text)
+    starts = set()
+    for offset, piece in ((0, word[:half]), (half, word[half:])):
+        if chars.issuperset(piece):  # a half holding a character the answer lacks is nowhere
+            starts.update(j - offset for j in _found_at(piece, text) if 0 <= j - offset <= last)
     found = []
     for i in sorted(starts):
-        if text[i + n - 1] != word[-1] and text[i + n - 2] != word[-2]:
-            continue  # with one wrong character, one of the last two is right
-        wrong = [(a, b) for a, b in zip(text[i:i + n], word, strict=True) if a != b]
+        window = text[i:i + n]
+        if (window[0] != word[0] and window[1] != word[1]) or (window[-1] != word[-1] and window[-2] != word[-2]):
+            continue  # with one wrong character, one of the first two and one of the last two are right
+        wrong = [(a, b) for a, b in zip(window, word, strict=True) if a != b]
         if len(wrong) == 1 and sounds_alike(*wrong[0]):
             found.append((i, i + n))
     return found
 
 
-@lru_cache(maxsize=2)
-def _positions(text: str) -> dict[str, list[int]]:
-    """Where each character of an answer stands, for the sound-alike search's windows."""
-    at: dict[str, list[int]] = {}
-    for i, ch in enumerate(text):
-        at.setdefault(ch, []).append(i)
+def _found_at(piece: str, text: str) -> list[int]:
+    """Where piece starts in text, overlapping occurrences included (unlike _exact)."""
+    at, i = [], text.find(piece)
+    while i != -1:
+        at.append(i)
+        i = text.find(piece, i + 1)
     return at
 
 
 @lru_cache(maxsize=2)
 def _characters(text: str) -> frozenset[str]:
-    """The characters of an answer, for ruling out near matches at once."""
+    """The characters of an answer, for ruling out exact, near and sound-alike matches at once."""
     return frozenset(text)
 
 
@@ -371,7 +375,8 @@ TURN = re.compile(r"但|却|可是|不过|然而|只是")
 
 def _normative(window: str) -> bool:
     """Does the window reject something as a course of action? A yes/no question (要不要去医院) rejects nothing."""
-    return bool(NORMATIVE.search(YES_NO.sub("###", window)))
+    # masking the questions only ever removes a match: most windows are let go before it
+    return bool(NORMATIVE.search(window)) and bool(NORMATIVE.search(YES_NO.sub("###", window)))
 
 
 def _same_claim(text: str, rejected_end: int, start: int) -> bool:
@@ -415,8 +420,10 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
     都是一句口号)? Such a clause has no topic of its own: it dismisses what the sentence named before it."""
     stop = SENTENCE_BREAK.search(text, right)
     end = stop.start() if stop else len(text)
+    if right >= end or not _DISMISSAL_CUE.search(text, right + 1, end):
+        return False  # no clause below holds a dismissal (a quick test: most sentences dismiss nothing)
     anaphoric = False
-    for clause in CLAUSE_BREAK.split(text[right + 1:end] if right < end else ""):
+    for clause in CLAUSE_BREAK.split(text[right + 1:end]):
         anaphoric = anaphoric or clause.startswith(ANAPHORA)
         if anaphoric and _dismissed_after(clause):
             # 克劳斯比、零缺陷，这些理论大家学过都知道 / 这些都是经典内容，大家都很熟悉: about what came before
@@ -485,6 +492,8 @@ def _rejected_course(text: str, left: int, start: int, rejection: bool = False) 
     """Does a ruled-out course of action (RULE_OUT) earlier in the clause govern the word at `start`? With
     `rejection`, only one that rejects it: 不用再打第二次电话 says what the customer is spared, not what is refused."""
     far = text[max(left, start - COURSE_WINDOW):start]
+    if not RULE_OUT.search(far):
+        return False  # masking yes/no questions below only ever removes a rule-out (a quick test)
     m = None
     for m in RULE_OUT.finditer(YES_NO.sub("###", far)):
         pass
@@ -523,25 +532,24 @@ NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qual
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
 
 
-def recital_spans(answer: str, key_points: list[dict], text: str | None = None) -> list[tuple[int, int]]:
+def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
+                  hints: tuple | None = None) -> list[tuple[int, int]]:
     """Spans of the normalised answer (`text`, if the caller has it) that only list names: at least half the items
     are themselves hint words (the rest may be any other bare terms), naming at least RECITAL_POINTS different
-    points."""
+    points. `hints`: the points' _case_hints, if the caller has them."""
     text = normalise(answer) if text is None else text
-    owner: dict[str, set[int]] = {}
-    for i, p in enumerate(key_points):
-        for group in p.get("hints") or []:
-            for w in filter(None, map(hint_word, group)):
-                owner.setdefault(w.lstrip(REQUIRES_NEGATION), set()).add(i)
+    owner = _hint_owners(_case_hints(key_points) if hints is None else hints)
     spans = []
     for m in LIST_RUN.finditer(text):
         items = m.group().split("、")
         items[-1:] = re.split(r"[和及]", items[-1], maxsplit=1)  # …、市场沟通差距和顾客感知差距 (not 参与)
         named = []
         for k, item in enumerate(items):
-            # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度
-            fits = [w for w in owner if (w in item and len(item) - len(w) <= NAME_SLACK)
-                    or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w))]
+            # the run's ends may carry the sentence around it: 包括有形性、…、移情性五个维度. Whatever fits is a
+            # piece of the item (at most 10 characters): its pieces are looked up, not every hint word searched.
+            pieces = {item[a:b] for a in range(len(item) + 1) for b in range(a, len(item) + 1)}
+            fits = [w for w in pieces if w in owner and ((len(item) - len(w) <= NAME_SLACK)
+                    or (k == 0 and item.endswith(w)) or (k == len(items) - 1 and item.startswith(w)))]
             if fits:
                 named.append(set().union(*(owner[w] for w in fits)))
         if 2 * len(named) >= len(items) and len(set().union(*named)) >= RECITAL_POINTS:
@@ -642,14 +650,15 @@ def _term_unit(raw: str, sentence: bool = False) -> int:
         body, headed = m.group(1), m
     elif m := _DASH_HEADING.match(body):  # 可靠性——一次修好、结算准确
         body, headed, min_items, glossed = m.group(1), m, 2, True
+    # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
+    if re.search(r"[，,。！？!?]", body.rstrip("。；;")):
+        return 0
     items = [i for i in (_LIST_SPLIT if sentence else _ITEM_SPLIT).split(body) if i]
     # in a short list with no heading, a longer first item holds a sentence's subject and verb (计划有指导作用、推动作用)
     first_max = TERM_MAX if headed or len(items) < 2 or len(items) >= LONG_LIST else UNHEADED_TERM_MAX
     too_long = sum(_term_length(i) > (first_max if k == 0 else TERM_MAX) for k, i in enumerate(items))
     saying = sum(bool(_SAYS.search(_NOT_PRONOUN.sub("##", i))) for i in items)
-    # a line of sentences (首次解决率下降。离职增加。) is prose, however short its sentences
-    bare = not re.search(r"[，,。！？!?]", body.rstrip("。；;")) and saying <= SAYING_SHARE * len(items) \
-        and not too_long
+    bare = saying <= SAYING_SHARE * len(items) and not too_long
     if bare and glossed and len(items) == 1:
         # one item after a dash may gloss its term (有形性——看得见的设施和仪表): it joins a run of term lines
         # (移情性——个性化服务 after four lines of them) but never makes one
@@ -769,7 +778,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
         if g in wrong_definition:
             for o in occurrences:
                 o[3] = True
-        for w in words:  # the author's order of synonyms decides which one is credited
+        for w in words if occurrences else ():  # the author's order of synonyms decides which one is credited
             mine = [o for o in occurrences if o[2] == w]
             first = next((o for o in mine if not o[3]), None)
             if first is not None:
@@ -878,11 +887,10 @@ def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
         n = right - left
         # quoting the case to judge it is analysis; copying the question's own quotations is not
         if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
-            covered = [False] * n
-            for i in range(n - MATERIAL_GRAM + 1):
-                if text[left + i:left + i + MATERIAL_GRAM] in grams:
-                    covered[i:i + MATERIAL_GRAM] = [True] * MATERIAL_GRAM
-            if sum(covered) >= RECITED_SHARE * n:
+            hits = [i for i in range(left, right - MATERIAL_GRAM + 1) if text[i:i + MATERIAL_GRAM] in grams]
+            # the characters inside those pieces: each piece adds those the next one does not start over
+            covered = sum(min(MATERIAL_GRAM, b - a) for a, b in pairwise(hits)) + (MATERIAL_GRAM if hits else 0)
+            if covered >= RECITED_SHARE * n:
                 spans.append((left, right))
         left = right + 1
     return spans
@@ -995,11 +1003,10 @@ def _explain_breaks(text: str) -> list[int]:
 def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tuple[int, int, bool, int]:
     """The clause explains() judges around text[start:end] (after any "heading："): its bounds, whether it holds
     an EXPLAIN_MARKERS word, and how many characters of its own it has beside the point's terms and empty words."""
-    left = start
-    while left > 0 and not EXPLAIN_BREAK.match(text, left - 1):
-        left -= 1
-    m = EXPLAIN_BREAK.search(text, end)
-    right = m.start() if m else len(text)
+    breaks = _explain_breaks(text)
+    before, after = bisect_left(breaks, start), bisect_left(breaks, end)
+    left = breaks[before - 1] + 1 if before else 0
+    right = breaks[after] if after < len(breaks) else len(text)
     clause = text[left:right]
     colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
     if colon >= 0:  # "heading: what is said about it": only what is said counts
@@ -1031,11 +1038,29 @@ def _related(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
     return bool(text[b:c].strip("和与及跟同或的"))
 
 
-def _shared_hints(key_points: list[dict]) -> frozenset[str]:
-    """Hint words that more than one point of the case lists: such a word cannot tell which point is made."""
+def _case_hints(key_points: list[dict]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The points' hint groups as one hashable value: the key of what is worked out once per case, not per answer."""
+    return tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points)
+
+
+@lru_cache(maxsize=256)
+def _hint_owners(hints: tuple) -> dict[str, set[int]]:
+    """Each hint word of a case (without its -) and the points that list it, for recital_spans. Read only."""
+    owner: dict[str, set[int]] = {}
+    for i, groups in enumerate(hints):
+        for group in groups:
+            for w in filter(None, map(hint_word, group)):
+                owner.setdefault(w.lstrip(REQUIRES_NEGATION), set()).add(i)
+    return owner
+
+
+@lru_cache(maxsize=256)
+def _shared_hints(hints: tuple) -> frozenset[str]:
+    """Hint words that more than one point of the case (its _case_hints) lists: such a word cannot tell which point
+    is made."""
     seen: dict[str, int] = {}
-    for i, p in enumerate(key_points):
-        for w in {w for group in p.get("hints") or [] for w in map(hint_word, group) if w}:
+    for groups in hints:
+        for w in {w for group in groups for w in map(hint_word, group) if w}:
             seen[w] = seen.get(w, 0) + 1
     return frozenset(w for w, n in seen.items() if n > 1)
 
@@ -1274,7 +1299,7 @@ def _other_numbers(clause: str, theirs: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for ~150 clauses an answer
 class _Clause:
     text: str
     grams: frozenset[str]
@@ -1312,16 +1337,41 @@ class _Clause:
 
 
 @lru_cache(maxsize=2)
+def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str]]:
+    """The answer's clauses (every point holds them against its explanation) and its bigrams (_bigrams), read once
+    per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
+    bigram is made once: a clause's are those between its first and last letters, the answer's all of them."""
+    pieces = [(c, _word_chars(c)) for c in _PAIR_BREAK.split(text)]
+    letters = "".join(chars for _, chars in pieces)
+    pairs = list(map(str.__add__, letters, letters[1:]))
+    out, at = [], 0
+    for c, chars in pieces:
+        if len(chars) >= 2:  # else no bigram
+            grams = frozenset(pairs[at:at + len(chars) - 1])
+            out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
+        at += len(chars)
+    return tuple(out), frozenset(pairs)
+
+
 def _answer_clauses(text: str) -> tuple[_Clause, ...]:
-    """The answer's clauses, read once per answer: every point holds them against its explanation."""
-    out = []
-    for c in _PAIR_BREAK.split(text):
-        chars = _word_chars(c)
-        if len(chars) < 2:
-            continue  # no bigram
-        grams = _grams(c, chars)
-        out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
-    return tuple(out)
+    """The answer's clauses (_answer_grams)."""
+    return _answer_grams(text)[0]
+
+
+def _answer_bigrams(text: str) -> frozenset[str]:
+    """_bigrams of the answer."""
+    return _answer_grams(text)[1]
+
+
+@lru_cache(maxsize=64)
+def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], ...]:
+    """The answer's clauses sharing bigrams with the explanation, as many as claims_turned or claims_split asks of a
+    clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
+    every = _bigrams(explanation)
+    least = min(OPPOSED_MIN, CLAIM_MIN)
+    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection
+    return tuple((c, shared) for c in _answer_clauses(text)
+                 if not every.isdisjoint(c.grams) and (shared := len(c.grams & every)) >= least)
 
 
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
@@ -1336,10 +1386,9 @@ def claims_turned(text: str, explanation: str) -> dict[str, int]:
     claim_swapped  …one character of an OPPOSITE_CHARS pair (计划在行动前写 / 计划在行动后写);
     claim_numbers  it gives numbers that clause does not."""
     sentences, units = _explanation_sentences(explanation), _explanation_clauses(explanation)
-    every = _bigrams(explanation)
     n = dict.fromkeys(("claim_turned", "claim_negated", "claim_opposite", "claim_swapped", "claim_numbers"), 0)
-    for c in _answer_clauses(text):
-        if len(c.grams & every) < c.close:
+    for c, shared in _clauses_sharing(text, explanation):
+        if shared < c.close:
             continue  # no unit of the explanation can be close enough
         best = _best(c.grams, sentences, PAIR_MIN, c.subject)
         if best is not None:
@@ -1366,8 +1415,8 @@ def claims_split(text: str, explanation: str) -> int:
     units = _explanation_units(explanation)
     every = _bigrams(explanation)
     n = 0
-    for c in _answer_clauses(text):
-        if len(c.grams & every) < CLAIM_MIN or c.body is None or len(c.body & every) < CLAIM_MIN:
+    for c, shared in _clauses_sharing(text, explanation):
+        if shared < CLAIM_MIN or c.body is None or len(c.body & every) < CLAIM_MIN:
             continue  # no unit can place the body
         n += _misplaced(c.head, c.body, units, _placed_loose)
     return n
@@ -1410,6 +1459,7 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
     ev_text = "|".join(text[left:right] for left, right in clauses)
     defined = sum(any(_definition_body(text, o[1]) for o in occ if not o[3]) for _, _, occ, *_ in per_group)
     ex = _bigrams(explanation)
+    answer = _answer_bigrams(text)
     ev = _grams(ev_text)
     ex_own = _own_bigrams(explanation, material)
     claim_novel, claim_split, claim_wrong = claims_against([text[left:right] for left, right in sorted(clauses)],
@@ -1424,8 +1474,8 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "_exset": ex,
         "ex_ev": len(ev & ex) / len(ev) if ev else 0.0,
         "ex_cov": len(ev & ex) / len(ex) if ex else 0.0,
-        "ex_ans": len(_bigrams(text) & ex) / len(ex) if ex else 0.0,
-        "ex_dens": len(_bigrams(text) & ex) / len(_bigrams(text)) if ex and _bigrams(text) else 0.0,
+        "ex_ans": len(answer & ex) / len(ex) if ex else 0.0,
+        "ex_dens": len(answer & ex) / len(answer) if ex and answer else 0.0,
         "ex_own_cov": len(ev & ex_own) / len(ex_own) if ex_own else 0.0,
         "groups": float(len(hints)),
         "found": float(len(found)),
@@ -1446,8 +1496,8 @@ def _evidence_features(text, hints, label, per_group, found, negated, hint_words
         "clauses": float(len(clauses)),
         "ev_share": ev_chars / max(len(text), 1),
         "shared_clauses": shared_clauses / len(clauses) if clauses else 0.0,
-        "label_overlap": len(label_grams & _bigrams(text)) / len(label_grams) if label_grams else 0.0,
-        "label_overlap_ev": len(label_grams & _bigrams(ev_text)) / len(label_grams) if label_grams else 0.0,
+        "label_overlap": len(label_grams & answer) / len(label_grams) if label_grams else 0.0,
+        "label_overlap_ev": len(label_grams & ev) / len(label_grams) if label_grams else 0.0,
         "defined": float(defined),
     }
 
@@ -1499,22 +1549,21 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     case's question and background (text or HTML), whose recital earns nothing."""
     normalised = normalise_with_map(answer)
     text = normalised[0]
-    parts = {"list": recital_spans(answer, key_points, text),
+    hints = _case_hints(key_points)
+    parts = {"list": recital_spans(answer, key_points, text, hints),
              "terms": _to_normalised(term_list_spans(answer), normalised[1]),
              "recited": recited_spans(text, material), "slogan": slogan_spans(text)}
     skip = [span for spans in parts.values() for span in spans]
     mat = normalise(_TAG.sub(" ", material)) if material else ""
-    shared = _shared_hints(key_points)
+    shared = _shared_hints(hints)
     explanations = [_explanation(p) for p in key_points]
     if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
         out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
         return _withdraw_misconceived(out)
-    words = _point_words(tuple(tuple(tuple(g) for g in p.get("hints") or []) for p in key_points))
     out = []
-    for i, p in enumerate(key_points):
-        others = _words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+    for i, (p, others) in enumerate(zip(key_points, _others_patterns(hints), strict=True)):
         out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
                                  others, explanations[i]))
     for s in out:
@@ -1597,6 +1646,14 @@ def _point_words(points: tuple) -> list[set[str]]:
 @lru_cache(maxsize=1024)
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+
+
+@lru_cache(maxsize=256)
+def _others_patterns(hints: tuple) -> tuple[re.Pattern | None, ...]:
+    """Per point of a case (its _case_hints), a pattern for the other points' words (_point_words), once per case."""
+    words = _point_words(hints)
+    return tuple(_words_pattern(tuple(sorted(set().union(*(w for j, w in enumerate(words) if j != i)))))
+                 for i in range(len(words)))
 
 
 def weighted_score(key_points: list[dict], covered: list[bool]) -> int:
