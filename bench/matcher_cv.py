@@ -4,9 +4,9 @@ shipped coefficients (keypoint_model.json) on all of them.
 
 For each case: fit on the answers to all other cases, predict that case's answers; the predictions of all cases are
 pooled and scored (precision / recall / F1 overall, per style and per set). The threshold is reported as a curve; the
-shipped one is the pooled-CV F1 maximum among thresholds keeping every set's recall >= 0.90, and a nested
-figure (each case judged with the threshold chosen on the other cases' out-of-fold predictions) shows what
-choosing it costs. --by-set leaves a whole answer set out instead (another writer, another style).
+shipped one makes the worst answer set's weaker figure (min over sets of min(P, R), out of fold) as high as it can
+be, as issue 15's target asks P and R >= 0.90 of every set; a nested figure (each case judged with the threshold
+chosen on the other cases' out-of-fold predictions) shows what choosing it costs. --by-set leaves a whole answer set out instead (another writer, another style).
 Pure Python (Newton's method on an L2-regularised logistic regression): no dependency beyond the app's.
 
     .venv/bin/python bench/matcher_cv.py               # CV figures of the shipped model's features
@@ -36,7 +36,13 @@ from training.grading.evaluation import frozen_body_ok, key_points_by_case, mate
 from training.grading.keypoints import suggest_points  # noqa: E402
 
 DEV_SETS = ("matcher_answers.yaml", "matcher_answers_independent.yaml", "matcher_answers_dev2.yaml",
-            "matcher_answers_dev3.yaml", "matcher_answers_dev4.yaml", "matcher_answers_dev5.yaml")
+            "matcher_answers_dev3.yaml", "matcher_answers_dev4.yaml", "matcher_answers_dev5.yaml",
+            "matcher_answers_dev7a.yaml", "matcher_answers_dev7b.yaml")
+# dev7a / dev7b (round 14) were written blind on twelve cases whose hints were never tuned on any answer (the cases the
+# held-out sets draw on, none of heldout14's). The other development sets are on cases whose hints were tuned on
+# them, so leaving their case out still flatters the hints: there the shipped model of round 13 had P 0.925 in CV,
+# on dev7 0.80, as on the held-out sets. Fit with dev7, the model learns what untuned hints' evidence is worth.
+# Their cases' hints stay as the authors wrote them: tuned on dev7, they would stop being that sample.
 # dev5's wrong_swap answers (each point's content written under another point's heading, labelled as making
 # nothing) are left out of the fit and the figures: a candidate who writes the right content under the wrong
 # heading is a labelling question, not a style the held-out sets or real answers show, and fit on them the model
@@ -51,7 +57,6 @@ LAMBDA = 10.0  # L2 penalty on the standardised coefficients
 # (dev2-dev4, 488 answers) would otherwise teach the model that short answers in other words (matcher_answers,
 # median 64 characters) make no point. Unweighted, CV recall there fell from 0.96 to 0.85.
 THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(9)]
-MIN_RECALL = 0.90
 # The features each model weighs (see keypoint_model's docstring). Fewer than the extractors offer: those whose
 # coefficient stayed near zero in CV (found, explained, strength, clauses, ex_cov) are left out, and
 # the explanation's coverage by the whole answer (ex_ans, ex_own_cov) is taken relative to the answer's best covered
@@ -83,7 +88,7 @@ HINT_FEATURES = ["rule", "share", "explained_share", "marker", "negated", "refus
 EXPLAINED_FEATURES = HINT_FEATURES + ["ex_ev", "ex_ans_rel", "ex_best", "ex_margin",
                                       "claim_novel", "claim_split", "claim_wrong",
                                       "contra_share", "contra_points", "dismiss_share", "negated_share",
-                                      "misconception_share"]
+                                      "misconception_share", "touched", "depth"]
 if os.environ.get("MATCHER_CV_EXTRA"):  # experiments: more features, comma-separated
     EXPLAINED_FEATURES = EXPLAINED_FEATURES + os.environ["MATCHER_CV_EXTRA"].split(",")
 # --veto-only: the model may only withdraw the rules' credits, never add one they refused (keypoint_model.decide).
@@ -207,16 +212,18 @@ def tally(pairs) -> tuple[float, float, float, int, int, int]:
 
 
 def choose_threshold(rows: list[dict], scores: dict[int, float]) -> float:
-    """The pooled F1 maximum among thresholds that keep every set's recall >= MIN_RECALL (no kind of answer is
-    given up for another); if none does, among those keeping the pooled recall there, else among all."""
+    """The threshold whose worst answer set does best: max over thresholds of min over sets of min(P, R), ties to the
+    higher pooled F1. Until round 13 it was the pooled F1 maximum among thresholds keeping every set's recall >= 0.90;
+    with dev7 in the fit that rule fell to 0.30, where dev7b's precision is 0.76: it guarded recall, which every
+    held-out set had to spare, and gave up the precision they lacked."""
     sets = defaultdict(list)
     for r in rows:
         sets[r["set"]].append(r)
+
+    def worst(t: float) -> float:
+        return min(min(tally((r, scores[id(r)] >= t) for r in group)[:2]) for group in sets.values())
     figures = {t: tally((r, scores[id(r)] >= t) for r in rows) for t in THRESHOLDS}
-    ok = [t for t in THRESHOLDS if all(tally((r, scores[id(r)] >= t) for r in group)[1] >= MIN_RECALL
-                                       for group in sets.values())] \
-        or [t for t in THRESHOLDS if figures[t][1] >= MIN_RECALL] or THRESHOLDS
-    return max(ok, key=lambda t: (figures[t][2], t))
+    return max(THRESHOLDS, key=lambda t: (round(worst(t), 3), figures[t][2], t))
 
 
 def fmt(t) -> str:

@@ -68,6 +68,8 @@ is neither negated nor in skipped material; clauses split at ，。；！？ and
                       content/FORMAT.md) the answer says (training/grading/misconceptions.py); the same for every point
                       of an answer. A point whose own misconception the answer says is withdrawn after the decision,
                       whatever the model says (keypoints.suggest_points; its feature "misconceived" is not weighed)
+    touched, depth    share of the case's points with a found group; the mean share of groups found over those points
+                      (the same for every point of an answer: a near miss touches every point shallowly)
 A point with no found group, or none in a clause that explains, is never credited (the model is neither fit nor
 applied there). With "veto_only" in the model file the model decides only the points the hand rules credit: it
 may withdraw a credit, never add one the rules refused (bench/matcher_cv.py fits that kind unless --additive). The

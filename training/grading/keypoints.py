@@ -1595,6 +1595,11 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level["contra_points"] = sum(any(s.features.get(k, 0.0) for k in CONTRADICTIONS) for s in out) \
         / max(len(out), 1)
     answer_level["misconception_share"] = _misconceived(out, key_points, normalised) / max(len(out), 1)
+    # …and how deep it goes where it goes: a near miss touches every point with a word or two of each, a complete
+    # answer makes most of each point's groups, a partial one few points but those well
+    touched = [s for s in out if s.features["found"]]
+    answer_level["touched"] = len(touched) / max(len(out), 1)
+    answer_level["depth"] = sum(s.features["share"] for s in touched) / len(touched) if touched else 0.0
     for s in out:
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
