@@ -5,11 +5,12 @@ measure it if its body was edited since. Other sets: --set matcher_answers_indep
 matcher_answers_heldout4.yaml / matcher_answers_heldout5.yaml / matcher_answers_heldout6.yaml /
 matcher_answers_heldout7.yaml / matcher_answers_heldout8.yaml / matcher_answers_heldout9.yaml /
 matcher_answers_heldout10.yaml / matcher_answers_heldout11.yaml / matcher_answers_heldout12.yaml /
-matcher_answers_heldout13.yaml (written blind, never used to tune hints or the matcher: the honest figures; the third
-to thirteenth are frozen):
+matcher_answers_heldout13.yaml / matcher_answers_heldout14a.yaml / matcher_answers_heldout14b.yaml (written blind,
+never used to tune hints or the matcher: the honest figures; the third to fourteenth are frozen; heldout14 comes in
+two halves by two writers, on seven cases each):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
-Development sets (written blind, then used to tune the matcher and their cases' hints; dev3 to dev6 frozen, dev6
-not in the model's fit):
+Development sets (written blind, then used to tune the matcher and their cases' hints; dev3 to dev7b frozen, dev6
+not in the model's fit; dev7a / dev7b in the fit, their cases' hints never tuned on them):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev2.yaml
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_dev5.yaml
 

@@ -1275,3 +1275,28 @@ def test_the_cli_takes_misconceptions_in_the_content_syntax():
     data["points"][0]["misconceptions"] = "先…再"
     with pytest.raises(ValueError, match="太短"):
         evaluate_file(data)
+
+
+# Round 14: how deep the whole answer goes (touched, depth), for telling a near miss from a complete answer.
+NEAR_MISS_BANK = ("大堂经理要去安抚一下客户。贵宾窗口的事也要说一说。客户的业务要办。其他排队的人也要照顾到。"
+                  "以后排队要改进。事后要总结。")
+COMPLETE_BANK = ("大堂经理应马上走过去，把客户请到接待室坐下，倒杯水，让他把话说完，不跟他争辩，并为让他久等真诚道歉。"
+                 "等他平静后解释贵宾窗口是按规定给预约客户设的，不是插队，同时承认只开两个窗口是我们安排不当。"
+                 "问清他要办什么业务，能在自助机办的陪着他马上办完。同时安排同事向其他排队客户致歉，调后台人员临时加开"
+                 "窗口，引导大家先填好单。事后分析周一等高峰客流，弹性排班、推广线上预约，在叫号屏显示还要等多久，公示"
+                 "贵宾规则。最后把投诉登记在案，过几天回访客户，网点内部复盘培训。")
+
+
+def test_touched_and_depth_tell_a_shallow_answer_from_a_complete_one(shipped_content):
+    from training.grading.evaluation import key_points_by_case, material_by_case
+    case = "case-complaint-bank-queue"
+    points, material = key_points_by_case(shipped_content.cases)[case], material_by_case(shipped_content.cases)[case]
+    near = suggest_points(NEAR_MISS_BANK, points, material)
+    full = suggest_points(COMPLETE_BANK, points, material)
+    # the same for every point of an answer: they describe the answer, not the point
+    assert len({(s.features["touched"], s.features["depth"]) for s in near}) == 1
+    touched = sum(bool(s.features["found"]) for s in near) / len(near)
+    assert near[0].features["touched"] == touched >= 0.5  # most points named with a word or two…
+    assert near[0].features["depth"] < 0.3  # …few of their groups
+    assert full[0].features["touched"] == 1.0 and full[0].features["depth"] > 0.7
+    assert all(s.covered for s in full) and sum(s.covered for s in near) <= 2
