@@ -88,8 +88,9 @@ def test_matcher_on_the_hand_labelled_answers(shipped_content):
     # round 4: 1.00 and 0.96 (rules); round 6's learned decision, fit on all development sets: 0.98 and 0.94
     # (cross-validated, leaving the case out: 0.98 and 0.91; bench/matcher_cv.py)
     # round 8 (whole-answer contrariness, fit with dev5 too): 0.98 and 0.93 (two typo answers lost); round 10: 0.98
-    # and 0.92, one point withdrawn by a 误区 the answer does say (直接让她去找厂家) though its label credits it
-    assert overall.precision >= 0.97 and overall.recall >= 0.91
+    # and 0.92, one point withdrawn by a 误区 the answer does say (直接让她去找厂家) though its label credits it;
+    # round 14 (dev7 in the fit, the threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): 0.98 and 0.87 (typo and structured points lost: the price of the stricter threshold)
+    assert overall.precision >= 0.97 and overall.recall >= 0.87
 
 
 def test_matcher_on_the_independently_labelled_answers(shipped_content):
@@ -111,8 +112,9 @@ def test_matcher_on_the_held_out_answers(shipped_content):
     # measured 0.79 and 0.86 (round 3; 0.79/0.84 round 2); 0.84/0.85 after round 5; round 6 (the learned
     # decision, fit on the development sets only): 0.89 and 0.91; round 7 (claims held against the explanation):
     # 0.89 and 0.92; round 8 (how contrarian the whole answer is): 0.90 and 0.90; round 9 (more keyword-dump
-    # formats, the model refit): 0.89 and 0.90, one more false credit; round 10 (误区): 0.90 and 0.91 (137 of 151)
-    assert overall.precision >= 0.9 and overall.recall >= 0.96
+    # formats, the model refit): 0.89 and 0.90, one more false credit; round 10 (误区): 0.90 and 0.91 (137 of 151);
+    # round 14 (dev7 in the fit, the threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): 0.90 and 0.93 (141 right, 15 wrong, 10 missed)
+    assert overall.precision >= 0.9 and overall.recall >= 0.93
     assert by_style["structured"].recall >= 0.95  # a complete textbook answer is recognised in full
 
 
@@ -125,8 +127,9 @@ def test_matcher_on_the_second_held_out_set(shipped_content):
     # measured 0.82 and 0.86 (round 3; 0.83/0.86 round 2); 0.84/0.84 after round 5; round 6: 0.87 and 0.88;
     # round 7: 0.87 and 0.88; round 8: 0.88 and 0.88; round 9: 0.87 and 0.87 (one paraphrase point less, one more
     # false credit: the refit model, no term line of this set changed); round 10 (误区): 0.88 and 0.88; round 12
-    # (434 more 误区, refit): 0.87 and 0.88, one false credit more (128 right, 19 wrong, 18 missed)
-    assert overall.precision >= 0.875 and overall.recall >= 0.89
+    # (434 more 误区, refit): 0.87 and 0.88, one false credit more (128 right, 19 wrong, 18 missed);
+    # round 14 (dev7 in the fit, the threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): 0.90 and 0.88 (129 right, 15 wrong, 17 missed)
+    assert overall.precision >= 0.89 and overall.recall >= 0.88
     assert by_style["structured"].recall >= 0.95
 
 
@@ -153,8 +156,9 @@ def test_the_third_held_out_set_is_frozen_and_measured(shipped_content):
     # reversed claims credited: 22 and 15 false credits, from 15 and 10); round 7 0.83/0.91 (20 and 15); round 8
     # 0.85/0.90 (15 and 11); round 9 0.85/0.90 (14 and 12); round 10 (误区) 0.86/0.91 (15 and 9); round 12 0.86/0.90
     # (15 and 7; one paraphrase point less: 254 of 281)
-    _floors("matcher_answers_heldout3.yaml", 132, shipped_content, 0.85, 0.92,
-            {"wrong_definition": 17, "reversed": 7, "keyword_dump": 0})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.90, R 0.92 (258 right, 30 wrong, 23 missed)
+    _floors("matcher_answers_heldout3.yaml", 132, shipped_content, 0.89, 0.91,
+            {"wrong_definition": 12, "reversed": 3, "keyword_dump": 0})
 
 
 def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -169,8 +173,9 @@ def test_the_fourth_held_out_set_is_frozen_and_measured(shipped_content):
     After round 10 (误区): P 0.90, R 0.945 (276 of 292 points; a rejection and a wrong-definition answer's point
     lost in the refit; no misconception withdrew a point made).
     Round 13 (spoken phrasings in the hints): P 0.90, R 0.96, keyword dumps 4."""
-    _floors("matcher_answers_heldout4.yaml", 144, shipped_content, 0.89, 0.95,
-            {"keyword_dump": 4, "wrong_definition": 8})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.94, R 0.95 (276 right, 18 wrong, 16 missed)
+    _floors("matcher_answers_heldout4.yaml", 144, shipped_content, 0.93, 0.94,
+            {"keyword_dump": 2, "wrong_definition": 1})
 
 
 def test_the_fifth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -183,8 +188,9 @@ def test_the_fifth_held_out_set_is_frozen_and_measured(shipped_content):
     R 0.91, wrong definitions 24. Round 9: P 0.85, R 0.91, wrong definitions 25. Round 10 (the authors' 误区
     lines): P 0.87, R 0.91, wrong definitions 17. Round 12 (more 误区): P 0.87, R 0.91 (one false credit more: 39),
     wrong definitions 17. Round 13 (spoken phrasings): P 0.87, R 0.93, wrong definitions 19."""
-    _floors("matcher_answers_heldout5.yaml", 150, shipped_content, 0.86, 0.92,
-            {"wrong_definition": 19, "keyword_dump": 0, "recital": 2})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.90, R 0.91 (262 right, 28 wrong, 26 missed)
+    _floors("matcher_answers_heldout5.yaml", 150, shipped_content, 0.9, 0.9,
+            {"wrong_definition": 10, "keyword_dump": 0, "recital": 0})
 
 
 def test_the_sixth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -195,8 +201,9 @@ def test_the_sixth_held_out_set_is_frozen_and_measured(shipped_content):
     twice (veto-only P 0.81 R 0.92, 32; additive, shipped, P 0.81 R 0.95, 38). Round 8: P 0.84, R 0.94, 27.
     Round 9: P 0.84, R 0.94, 28 (keyword dumps 3 -> 1). Round 10 (误区): P 0.88, R 0.95, 15. Round 12 (more 误区):
     P 0.89, R 0.95, 13. Round 13 (spoken phrasings): P 0.88, R 0.96."""
-    _floors("matcher_answers_heldout6.yaml", 150, shipped_content, 0.87, 0.95,
-            {"keyword_dump": 1, "wrong_definition": 13})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.92, R 0.95
+    _floors("matcher_answers_heldout6.yaml", 150, shipped_content, 0.91, 0.95,
+            {"keyword_dump": 1, "wrong_definition": 10})
 
 
 def test_the_seventh_held_out_set_is_frozen_and_measured(shipped_content):
@@ -207,8 +214,9 @@ def test_the_seventh_held_out_set_is_frozen_and_measured(shipped_content):
     Round 9: P 0.79, R 0.93, 44 (list answers 4 -> 6: the refit model, no term line of theirs changed).
     Round 10 (误区): P 0.82, R 0.93; wrong definitions 33, wrong mixed 18. Round 12 (more 误区): P 0.84, R 0.93;
     27 and 15. Round 13 (spoken phrasings): P 0.83, R 0.95; 28 and 15."""
-    _floors("matcher_answers_heldout7.yaml", 150, shipped_content, 0.82, 0.94,
-            {"keyword_dump": 4, "wrong_definition": 28, "wrong_mixed": 15})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.87, R 0.94
+    _floors("matcher_answers_heldout7.yaml", 150, shipped_content, 0.87, 0.93,
+            {"keyword_dump": 1, "wrong_definition": 24, "wrong_mixed": 12})
 
 
 def test_the_eighth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -219,8 +227,9 @@ def test_the_eighth_held_out_set_is_frozen_and_measured(shipped_content):
     Round 9: P 0.80, R 0.93, keyword dumps 1, wrong definitions 33. Round 10 (误区): P 0.84, R 0.93, wrong
     definitions 23, wrong mixed 8. Round 12 (more 误区): P 0.85, R 0.93, 21 and 8.
     Round 13 (spoken phrasings): P 0.84, R 0.95, 21 and 9."""
-    _floors("matcher_answers_heldout8.yaml", 150, shipped_content, 0.83, 0.94,
-            {"keyword_dump": 1, "wrong_definition": 21, "wrong_mixed": 9})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.88, R 0.92
+    _floors("matcher_answers_heldout8.yaml", 150, shipped_content, 0.88, 0.92,
+            {"keyword_dump": 1, "wrong_definition": 16, "wrong_mixed": 7})
 
 
 def test_the_ninth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -232,8 +241,9 @@ def test_the_ninth_held_out_set_is_frozen_and_measured(shipped_content):
     lines): P 0.87, R 0.94, 306 right and 45 wrong; wrong definitions 19, wrong mixed 6. Round 12 (more 误区):
     P 0.89, R 0.94, 305 right and 39 wrong; 14 and 4.
     Round 13 (spoken phrasings): P 0.87, R 0.96, 311 right and 47 wrong; 16 and 4."""
-    _floors("matcher_answers_heldout9.yaml", 150, shipped_content, 0.86, 0.95,
-            {"keyword_dump": 2, "wrong_definition": 16, "wrong_mixed": 4})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.91, R 0.96 (310 right, 30 wrong)
+    _floors("matcher_answers_heldout9.yaml", 150, shipped_content, 0.91, 0.95,
+            {"keyword_dump": 2, "wrong_definition": 10, "wrong_mixed": 3})
 
 
 def test_the_tenth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -244,8 +254,9 @@ def test_the_tenth_held_out_set_is_frozen_and_measured(shipped_content):
     (the authors' 误区 lines): P 0.76, R 0.92; wrong definitions 31, near misses 36, wrong mixed 10. Round 12 (more
     误区): P 0.76, R 0.92 (299 right, 92 wrong); wrong definitions 26, near misses 35.
     Round 13 (spoken phrasings): P 0.76, R 0.95 (307 right, 95 wrong); near misses 37."""
-    _floors("matcher_answers_heldout10.yaml", 150, shipped_content, 0.75, 0.94,
-            {"keyword_dump": 2, "wrong_definition": 26, "near_miss": 37})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.86, R 0.94 (304 right, 49 wrong)
+    _floors("matcher_answers_heldout10.yaml", 150, shipped_content, 0.86, 0.93,
+            {"keyword_dump": 1, "wrong_definition": 16, "near_miss": 17})
 
 
 def test_the_eleventh_held_out_set_is_frozen_and_measured(shipped_content):
@@ -257,8 +268,9 @@ def test_the_eleventh_held_out_set_is_frozen_and_measured(shipped_content):
     round 10 (hand rules alone: P 0.67, R 0.88). Round 12 (434 more 误区): P 0.73, R 0.91, 272 right and 100
     wrong; wrong definitions 26, near misses 30.
     Round 13 (spoken phrasings): P 0.73, R 0.92, 273 right and 102 wrong."""
-    _floors("matcher_answers_heldout11.yaml", 150, shipped_content, 0.72, 0.91,
-            {"keyword_dump": 0, "wrong_definition": 26, "near_miss": 31})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.78, R 0.90 (268 right, 76 wrong)
+    _floors("matcher_answers_heldout11.yaml", 150, shipped_content, 0.77, 0.89,
+            {"keyword_dump": 0, "wrong_definition": 20, "near_miss": 20})
 
 
 def test_the_twelfth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -268,8 +280,9 @@ def test_the_twelfth_held_out_set_is_frozen_and_measured(shipped_content):
     (6f2bc4d) P 0.80, R 0.91, 280 right and 71 wrong (wrong definitions 32; hand rules P 0.69, R 0.87); round 11
     (55e8ffb) P 0.82, R 0.91, 281 and 62 (wrong definitions 19); round 12 P 0.82, R 0.91, 281 and 60 (wrong
     definitions 17, near misses 25). Round 13 (spoken phrasings): P 0.83, R 0.93, 286 right and 58 wrong."""
-    _floors("matcher_answers_heldout12.yaml", 150, shipped_content, 0.82, 0.92,
-            {"keyword_dump": 1, "wrong_definition": 17, "near_miss": 25})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.91, R 0.90 (279 right, 28 wrong)
+    _floors("matcher_answers_heldout12.yaml", 150, shipped_content, 0.9, 0.9,
+            {"keyword_dump": 0, "wrong_definition": 7, "near_miss": 14})
 
 
 def test_the_thirteenth_held_out_set_is_frozen_and_measured(shipped_content):
@@ -280,9 +293,25 @@ def test_the_thirteenth_held_out_set_is_frozen_and_measured(shipped_content):
     points missed), rambling 18 false credits, wrong definitions 27, near misses 19, keyword dumps 2.
     Second reading, the judge of round 13 (4 638 spoken phrasings added to the hints, refit): P 0.76, R 0.91,
     286 right and 90 wrong (colloquial recall 0.63 -> 0.79; rambling 18 -> 22 false credits, keyword dumps 2 -> 3)."""
-    _floors("matcher_answers_heldout13.yaml", 150, shipped_content, 0.75, 0.9,
-            {"keyword_dump": 3, "wrong_definition": 27, "near_miss": 19})
+    # round 14 (dev7 in the fit, threshold 0.40 -> 0.50 chosen by the worst set, 2 932 more spoken phrasings): P 0.84, R 0.90 (283 right, 54 wrong; colloquial recall 0.79 -> 0.73)
+    _floors("matcher_answers_heldout13.yaml", 150, shipped_content, 0.83, 0.89,
+            {"keyword_dump": 2, "wrong_definition": 17, "near_miss": 11})
 
+
+
+def test_the_fourteenth_held_out_set_is_frozen_and_measured(shipped_content):
+    """heldout14, in two halves by two writers (70 answers each, 7 cases each, 10 styles): written blind on 2026-12-02
+    from extracts without hint or 误区 lines, on 14 cases whose hints were never tuned on answers and none of which
+    dev7 uses; frozen before the matcher was run on them; never used for tuning: the judge of round 14. First reading,
+    on round 13's final code (885b5c2): a P 0.74, R 0.94 (137 right, 48 wrong); b P 0.78, R 0.98 (143, 40).
+    Second, on round 14's model (dev7 in the fit, threshold 0.50): a P 0.80, R 0.92; b P 0.85, R 0.96. Third, with
+    the 2 932 spoken phrasings too (shipped): a P 0.79, R 0.90 (131 right, 34 wrong, 14 missed); b P 0.84, R 0.97
+    (141, 26, 5). Together 0.76/0.96 -> 0.82/0.93: wrong definitions 22 -> 14, near misses 19 -> 13, rambling
+    18 -> 13 false credits, colloquial recall 0.85 -> 0.75."""
+    _floors("matcher_answers_heldout14a.yaml", 70, shipped_content, 0.79, 0.9,
+            {"keyword_dump": 2, "wrong_definition": 6, "near_miss": 5})
+    _floors("matcher_answers_heldout14b.yaml", 70, shipped_content, 0.84, 0.96,
+            {"keyword_dump": 0, "wrong_definition": 8, "near_miss": 8})
 
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
@@ -296,7 +325,8 @@ def test_matcher_on_the_blind_development_set(shipped_content):
     assert overall.precision >= 0.94 and overall.recall >= 0.93
     assert by_style["keyword_dump"].fp <= 1 and by_style["complete"].recall >= 0.97
     assert by_style["recital"].fp <= 4 and by_style["rejection"].fp <= 6  # round 4: 4 and 6
-    assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 3  # round 4: 10 and 2; round 6: 0, 3
+    # round 4: 10 and 2; round 6: 0, 3; round 14 (2 932 more spoken phrasings in the hints): 0 and 4
+    assert by_style["rambling"].fp <= 10 and by_style["passing_mention"].fp <= 4
     # round 4: 11 and 16; round 6: 9 and 5; round 7 (claims held against the explanation): 8 and 5; round 8: 9 and 2
     assert by_style["reversed"].fp <= 9 and by_style["wrong_definition"].fp <= 2
 
@@ -677,8 +707,8 @@ def test_matcher_on_the_third_development_set(shipped_content):
     samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
     assert len(samples) == 140
     # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97; round 7: 0.955 and 0.971
-    # round 13 (spoken phrasings in the hints): 0.94 and 0.97
-    assert overall.precision >= 0.94 and overall.recall >= 0.96
+    # round 13 (spoken phrasings in the hints): 0.94 and 0.97; round 14 (the stricter threshold): 0.97 and 0.95
+    assert overall.precision >= 0.96 and overall.recall >= 0.94
     assert by_style["wrong_definition"].fp <= 2  # round 6: 3
     assert by_style["paraphrase"].recall >= 0.9 and by_style["colloquial"].recall >= 0.85
     assert by_style["keyword_dump"].fp <= 3 and by_style["rejection"].precision >= 0.85  # round 4: 3
@@ -961,11 +991,24 @@ def test_the_sixth_development_set_is_frozen_and_measured(shipped_content):
     misses and paraphrases beside wrong definitions), frozen. First reading, on round 9: P 0.72, R 0.93 (the hand
     rules: P 0.66, R 0.91); near misses 28 false credits, wrong definitions 40, rambling 16. Not in the model's fit
     (bench/matcher_cv.py says why). Round 10 (误区, still not in the fit): P 0.75, R 0.93; wrong definitions 23.
-    Round 12 (more 误区): P 0.76, R 0.93; wrong definitions 18."""
+    Round 12 (more 误区): P 0.76, R 0.93; wrong definitions 18. Round 14 (dev7 in the fit, threshold 0.50, still not
+    in the fit itself): P 0.82, R 0.92; near misses 28 -> 20, wrong definitions 10."""
     overall, by_style = _frozen("matcher_answers_dev6.yaml", 150, shipped_content)
-    assert overall.precision >= 0.75 and overall.recall >= 0.92
+    assert overall.precision >= 0.81 and overall.recall >= 0.91
     assert by_style["complete"].recall >= 0.95
-    assert by_style["near_miss"].fp <= 28 and by_style["wrong_definition"].fp <= 18
+    assert by_style["near_miss"].fp <= 20 and by_style["wrong_definition"].fp <= 10
+
+
+def test_the_seventh_development_set_is_frozen_and_measured(shipped_content):
+    """dev7, in two halves by two writers (60 answers each, 6 cases each, 10 styles), written blind on 2026-12-02 on 12
+    cases whose hints were never tuned on answers (none of heldout14's), frozen. In the model's fit (round 14):
+    leaving the case out, the other development sets flatter the hints their answers tuned; dev7 shows what
+    evidence is worth where nobody has (bench/matcher_cv.py). First reading, on round 13: a P 0.82, R 0.93; b
+    P 0.78, R 0.91. Round 14 (in-sample): a P 0.88, R 0.93; b P 0.84, R 0.88 (colloquial recall 0.57)."""
+    for name, precision, recall in (("matcher_answers_dev7a.yaml", 0.87, 0.93), ("matcher_answers_dev7b.yaml", 0.83, 0.87)):
+        overall, by_style = _frozen(name, 60, shipped_content)
+        assert overall.precision >= precision and overall.recall >= recall, name
+        assert by_style["complete"].recall >= 0.95 and by_style["keyword_dump"].fp <= 2, name
 
 
 # Round 8, from the dev5 answers: claims held against the explanation clause by clause, and the whole answer.
