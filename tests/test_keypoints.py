@@ -313,6 +313,20 @@ def test_the_fourteenth_held_out_set_is_frozen_and_measured(shipped_content):
     _floors("matcher_answers_heldout14b.yaml", 70, shipped_content, 0.84, 0.96,
             {"keyword_dump": 0, "wrong_definition": 8, "near_miss": 8})
 
+
+def test_the_fifteenth_held_out_set_is_frozen_and_unread():
+    """heldout15, in two halves by two more writers (70 answers each on heldout14's 14 cases, 10 styles), written
+    blind on 2026-12-02 from extracts without hint or 误区 lines after round 14 was done, and frozen: the judge of the
+    next round. Nothing has been measured on it yet, so only its checksum and size are checked here; its floors come
+    with its first reading."""
+    import yaml
+    from support import CONTENT
+    from training.grading.evaluation import frozen_body_ok
+    for half in "ab":
+        text = (CONTENT.parent / "tests" / "data" / f"matcher_answers_heldout15{half}.yaml").read_text(encoding="utf-8")
+        assert frozen_body_ok(text) is True
+        assert len(yaml.safe_load(text)) == 70
+
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
     no matcher) for round 2 and then used to tune it. First reading P 0.65, R 0.95 (58 false credits from
