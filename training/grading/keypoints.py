@@ -197,15 +197,20 @@ def _exact(word: str, text: str) -> list[tuple[int, int]]:
 def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[tuple]:
     """Per hint group, what suggest_point searches, worked out once per point rather than per answer: its words
     (normalised, hint_word), the ones a rejection makes (-诱导), their synonyms, and (word, word without its -,
-    how it is searched: the author's words near-matched, synonyms exactly). Nothing here may be changed in place."""
+    how it is searched: the author's words near-matched, synonyms exactly; the characters it needs, and whether it
+    may be found with one of them missing: a sound-alike, _occurrences). Nothing here may be changed in place."""
     out = []
     for group in hints:
         words = [w for w in map(hint_word, group) if w]
         polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
         extra = synonym_words(tuple(words)) if with_synonyms else ()
-        searched = tuple((w, w.lstrip(REQUIRES_NEGATION), _exact if w in extra else _occurrences)
-                         for w in words + list(extra))
-        out.append((words, polar, extra, searched))
+        searched = []
+        for w in words + list(extra):
+            bare = w.lstrip(REQUIRES_NEGATION)
+            exact = w in extra
+            searched.append((w, bare, _exact if exact else _occurrences, frozenset(bare),
+                             not exact and len(bare) >= max(3, TYPO_MIN)))
+        out.append((words, polar, extra, tuple(searched)))
     return out
 
 
@@ -219,41 +224,67 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
+    n = len(word)
     present = sum(map(_characters(text).__contains__, word))
-    spans = _exact(word, text) if present == len(word) else []  # most words miss a character: nothing to search
-    if spans or len(word) < 3:
-        return spans
-    if present == len(word):
-        spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
-                 if m.end() - m.start() <= len(word) + 1]
-        if spans or len(word) < TYPO_MIN:
+    if present < n - 1 or (present < n and n < max(3, TYPO_MIN)):
+        # exact, near and split matches need every character of the word, a sound-alike all but one: most words
+        # miss a character of the answer and are ruled out here
+        return []
+    # The word's bigrams the answer lacks (_checked_bigrams): an exact match needs none missing, a near match at
+    # most the one its extra character splits, a sound-alike at most the two around its wrong character.
+    pairs = _answer_bigrams(text)
+    lost = [i for i, g in _checked_bigrams(word) if g not in pairs]
+    if present == n:
+        spans = _exact(word, text) if not lost else []
+        if spans or n < 3:
             return spans
-    elif len(word) < TYPO_MIN:
-        return []  # a near match needs every character of the word
-    spans = _split_occurrences(word, text)
-    if spans:
-        return spans
+        if len(lost) <= 1:
+            spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
+                     if m.end() - m.start() <= n + 1]
+        if spans or n < TYPO_MIN:
+            return spans
+        # pieces keep the word's first and last two characters together
+        spans = _split_occurrences(word, text) if not lost or (lost[0] > 0 and lost[-1] < n - 2) else []
+        if spans:
+            return spans
     # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
     # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
-    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character, one half of the word or the other is
-    # there as written: only windows where one of them stands are tried.
-    n = len(word)
-    if present < n - 1:
-        return []  # all but one of the word's characters must be there: most words are ruled out at once
-    half, last, chars = n // 2, len(text) - n, _characters(text)
-    starts = set()
-    for offset, piece in ((0, word[:half]), (half, word[half:])):
-        if chars.issuperset(piece):  # a half holding a character the answer lacks is nowhere
-            starts.update(j - offset for j in _found_at(piece, text) if 0 <= j - offset <= last)
-    found = []
-    for i in sorted(starts):
-        window = text[i:i + n]
-        if (window[0] != word[0] and window[1] != word[1]) or (window[-1] != word[-1] and window[-2] != word[-2]):
-            continue  # with one wrong character, one of the first two and one of the last two are right
-        wrong = [(a, b) for a, b in zip(window, word, strict=True) if a != b]
-        if len(wrong) == 1 and sounds_alike(*wrong[0]):
-            found.append((i, i + n))
-    return found
+    # 一对一服务 not 统一服务, 九十 not 八十). The wrong character is the one the answer lacks, if it lacks one; else
+    # one of those around the bigrams it lacks (any, if it lacks none). Only windows where the rest of the word
+    # stands as written are tried: found where its longer side is.
+    if len(lost) > 2 or (len(lost) == 2 and lost[1] != lost[0] + 1):
+        return []  # more bigrams lost than one wrong character can break
+    wrong_at = {lost[0], lost[0] + 1} if len(lost) == 1 else {lost[1]} if lost else range(n)
+    if present < n:
+        chars = _characters(text)
+        lacked = next(p for p, ch in enumerate(word) if ch not in chars)
+        wrong_at = (lacked,) if lacked in wrong_at else ()
+    last, found = len(text) - n, set()
+    for p, left, right, ch in _typo_sides(word):
+        if p not in wrong_at:
+            continue
+        if len(right) >= len(left):
+            starts = (j - p - 1 for j in _found_at(right, text))
+        else:
+            starts = (j for j in _found_at(left, text) if text.startswith(right, j + p + 1))
+        found.update(i for i in starts if 0 <= i <= last and text.startswith(left, i)
+                     and text[i + p] != ch and sounds_alike(text[i + p], ch))
+    return [(i, i + n) for i in sorted(found)]
+
+
+@lru_cache(maxsize=16384)
+def _typo_sides(word: str) -> tuple[tuple[int, str, str, str], ...]:
+    """(position, the word before it, after it, its character) of each character of a word that another could be
+    typed for (sounds_alike: never a numeral; only a Chinese character has readings or INTERCHANGEABLE partners)."""
+    return tuple((p, word[:p], word[p + 1:], ch) for p, ch in enumerate(word)
+                 if ch not in NUMERALS and (_sounds(ch) or any(ch in group for group in INTERCHANGEABLE)))
+
+
+@lru_cache(maxsize=16384)
+def _checked_bigrams(word: str) -> tuple[tuple[int, str], ...]:
+    """(position, bigram) of a word's bigrams of two letters (_WORD_CHARS): those the answer's bigrams
+    (_answer_bigrams, made without its punctuation, so more than it holds, never fewer) can rule out."""
+    return tuple((i, word[i:i + 2]) for i in range(len(word) - 1) if not _NOT_WORD_CHAR.search(word, i, i + 2))
 
 
 def _found_at(piece: str, text: str) -> list[int]:
@@ -732,6 +763,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                   shared: frozenset[str] = frozenset(), others: re.Pattern | None = None,
                   explanation: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
+    chars = _characters(text)
     about_absence = bool(ABSENCE.search(label))
 
     def original(start: int, end: int) -> tuple[int, int]:
@@ -745,7 +777,9 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     for words, polar, extra, searched in _prepared(tuple(map(tuple, hints)), USE_SYNONYMS):
         in_list = None
         occurrences = []
-        for w, bare, spans_of in searched:
+        for w, bare, spans_of, needs, typo in searched:
+            if not needs <= chars and (not typo or len(needs - chars) > 1):
+                continue  # most words miss a character of the answer (or, if typed by sound, two): nowhere
             for start, end in spans_of(bare, text):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
