@@ -557,10 +557,32 @@ NUMERALS = set("0123456789零〇一二两三四五六七八九十百千万亿半
 # A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory or dumps keywords; it
 # makes no point, whatever else the answer says: a term with no definition, example, action or reason
 # earns nothing. A run is such a list when at least half its items are names of key points.
-_ITEM = r"[^,.;!?，。；！？：:、\n]{1,10}"
+_ITEM_BREAKS = ",.;!?，。；！？：:、\n"
+ITEM_MAX = 10
+_ITEM = rf"[^{_ITEM_BREAKS}]{{1,{ITEM_MAX}}}"
 LIST_RUN = re.compile(rf"{_ITEM}(?:、{_ITEM}){{2,}}")
 NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qualifier (管理者认知差距)
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
+
+
+def _list_runs(text: str):
+    """LIST_RUN.finditer(text), tried only where a run can start: its first item is what stands before a 、, up to
+    ITEM_MAX characters back and after any break (most answers hold few 、; the regex alone tries every position)."""
+    pos, q = 0, text.find("、")
+    while q != -1:
+        start = max(pos, q - ITEM_MAX)
+        for k in range(q - 1, start - 1, -1):
+            if text[k] in _ITEM_BREAKS:
+                start = k + 1
+                break
+        # a run starting anywhere in text[start:q] goes on alike after the 、: it starts at `start` or nowhere here
+        m = LIST_RUN.match(text, start) if start < q else None
+        if m:
+            yield m
+            pos = m.end()
+            q = text.find("、", pos)
+        else:
+            q = text.find("、", q + 1)
 
 
 def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
@@ -571,7 +593,7 @@ def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
     text = normalise(answer) if text is None else text
     owner = _hint_owners(_case_hints(key_points) if hints is None else hints)
     spans = []
-    for m in LIST_RUN.finditer(text):
+    for m in _list_runs(text):
         items = m.group().split("、")
         items[-1:] = re.split(r"[和及]", items[-1], maxsplit=1)  # …、市场沟通差距和顾客感知差距 (not 参与)
         named = []
@@ -911,16 +933,23 @@ def _material_text(material: str) -> str:
     return normalise(_TAG.sub(" ", material))
 
 
+@lru_cache(maxsize=256)
+def _material_chars(material: str) -> frozenset[str]:
+    return frozenset(_material_text(material))
+
+
 def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     """Clauses of the normalised answer that mostly copy the case material (question and background)."""
     grams = _material_grams(material) if material else frozenset()
     if not grams:
         return []
-    spans, left = [], 0
+    spans, left, chars = [], 0, _material_chars(material)
     for right in _breaks(text) + [len(text)]:
         n = right - left
         # quoting the case to judge it is analysis; copying the question's own quotations is not
-        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
+        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)) \
+                and sum(map(chars.__contains__, text[left:right])) >= RECITED_SHARE * n:
+            # (a quick test first: a piece's characters are the material's, and most clauses hold too few of those)
             hits = [i for i in range(left, right - MATERIAL_GRAM + 1) if text[i:i + MATERIAL_GRAM] in grams]
             # the characters inside those pieces: each piece adds those the next one does not start over
             covered = sum(min(MATERIAL_GRAM, b - a) for a, b in pairwise(hits)) + (MATERIAL_GRAM if hits else 0)
@@ -938,6 +967,8 @@ _EXHORT = ("加强", "提升", "提高", "树立", "坚持", "强化", "增强",
 SLOGAN = re.compile(r"^(?:我们|大家|企业|公司|员工|领导|都|就|还|也|更)?(?:要|必须|一定要|应该|应当)?(?:"
                     + "|".join(sorted(_EXHORT, key=len, reverse=True)) + r").{1,6}$|^.{2,4}要.{2,3}$")
 SLOGAN_RUN = 3
+# The longest clause SLOGAN can match: a subject, 一定要, the longest exhortation and six characters more.
+_SLOGAN_LONGEST = 2 + 3 + max(map(len, _EXHORT)) + 6
 EXHORT_SENTENCES = True
 SLOGAN_CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？、]")
 
@@ -977,7 +1008,7 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     spans, run, left = exhortation_sentences(text) if EXHORT_SENTENCES else [], [], 0
     for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
         right = m.start() if m else len(text)
-        if SLOGAN.match(text[left:right]):
+        if right - left <= _SLOGAN_LONGEST and SLOGAN.match(text[left:right]):
             run.append((left, right))
         else:
             if len(run) >= SLOGAN_RUN:
