@@ -33,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import compress, pairwise
+from operator import not_
 
 from pypinyin import Style, pinyin
 
@@ -260,8 +261,11 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         lacked = next(p for p, ch in enumerate(word) if ch not in chars)
         wrong_at = (lacked,) if lacked in wrong_at else ()
     last, found = len(text) - n, set()
-    for p, left, right, ch in _typo_sides(word):
+    for p, left, right, ch, around in _typo_sides(word):
         if p not in wrong_at:
+            continue
+        if around is not None:  # one character each side: the regex finds the windows, not every such character
+            found.update(m.start() for m in around.finditer(text) if m[1] != ch and sounds_alike(m[1], ch))
             continue
         if len(right) >= len(left):
             starts = (j - p - 1 for j in _found_at(right, text))
@@ -273,10 +277,14 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=16384)
-def _typo_sides(word: str) -> tuple[tuple[int, str, str, str], ...]:
-    """(position, the word before it, after it, its character) of each character of a word that another could be
-    typed for (sounds_alike: never a numeral; only a Chinese character has readings or INTERCHANGEABLE partners)."""
-    return tuple((p, word[:p], word[p + 1:], ch) for p, ch in enumerate(word)
+def _typo_sides(word: str) -> tuple[tuple[int, str, str, str, re.Pattern | None], ...]:
+    """(position, the word before it, after it, its character, and for a character with one on each side a pattern
+    for the windows around it) of each character of a word that another could be typed for (sounds_alike: never a
+    numeral; only a Chinese character has readings or INTERCHANGEABLE partners)."""
+    return tuple((p, word[:p], word[p + 1:], ch,
+                  re.compile(f"{re.escape(word[p - 1])}(?=(.){re.escape(word[p + 1])})", re.DOTALL)
+                  if p == 1 and len(word) == 3 else None)
+                 for p, ch in enumerate(word)
                  if ch not in NUMERALS and (_sounds(ch) or any(ch in group for group in INTERCHANGEABLE)))
 
 
@@ -983,6 +991,9 @@ _ZEAL = ("进一步", "切实", "积极", "不断", "全面", "大力", "牢固"
 _LEAD = re.compile(r"^(?:我们|我会|大家|企业|公司|中心|员工|领导|主管|酒店|门店|本方案|培训|都|就|还|也|更|并|同时|从而|要想)*"
                    r"(?:要|必须|一定要|应该|应当|需要|要求|就必须|都应当)?")
 EXHORT_CLAUSE = re.compile("|".join(sorted(set(_EXHORT) | set(_ZEAL), key=len, reverse=True)))
+# EXHORT_CLAUSE right after what _LEAD.sub would take off (the atomic group keeps _LEAD's own match, as sub does),
+# without making the rest of the clause as a string
+_LEAD_EXHORT = re.compile(f"(?>{_LEAD.pattern})(?:{EXHORT_CLAUSE.pattern})")
 EXHORT_SHARE = 0.6
 EXHORT_MIN = 4  # clauses in the sentence
 CONCRETE = re.compile(r"[0-9]|比如|例如|譬如|因为|由于|所以|导致|如果|[“”\"]")
@@ -996,7 +1007,7 @@ def exhortation_sentences(text: str) -> list[tuple[int, int]]:
         sentence = text[left:right]
         clauses = [c for c in CLAUSE_BREAK.split(sentence) if c]
         if len(clauses) >= EXHORT_MIN and not CONCRETE.search(sentence):
-            zeal = sum(bool(EXHORT_CLAUSE.match(_LEAD.sub("", c, count=1))) for c in clauses)
+            zeal = sum(map(_exhorts, clauses))
             if zeal >= EXHORT_SHARE * len(clauses):
                 spans.append((left, right))
         left = right + 1
@@ -1045,6 +1056,7 @@ _EMPTY = (
     "还要", "要求", "要点", "原因", "措施", "建议", "方法", "包括", "分析", "说明", "总之", "综上", "所述",
 )
 _EMPTY_CHARS = frozenset("的了和与及或要是在对把将等也都就还更很又并其之而从向被让使得着过吧呢啊嘛呀")
+_EMPTY_LETTERS = frozenset(filter(str.isalnum, _EMPTY_CHARS))  # (all of them): what a clause's own count leaves out
 
 
 @lru_cache(maxsize=1024)
@@ -1078,7 +1090,8 @@ def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tu
         left += colon + (2 if clause[colon] == "—" else 1)
         clause = text[left:right]
     clause = EXPLAIN_NUMBERING.sub("", clause)
-    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
+    rest = terms.sub("", clause)
+    own = sum(map(str.isalnum, rest)) - sum(map(_EMPTY_LETTERS.__contains__, rest))  # letters not empty ones
     return left, right, bool(EXPLAIN_MARKERS.search(clause)), own
 
 
@@ -1402,20 +1415,21 @@ class _Clause:
 
 
 @lru_cache(maxsize=2)
-def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str]]:
-    """The answer's clauses (every point holds them against its explanation) and its bigrams (_bigrams), read once
-    per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
-    bigram is made once: a clause's are those between its first and last letters, the answer's all of them."""
+def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str], tuple[frozenset[str], ...]]:
+    """The answer's clauses (every point holds them against its explanation), its bigrams (_bigrams) and each
+    clause's, read once per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its
+    clauses' in a row and each bigram is made once: a clause's are those between its first and last letters, the
+    answer's all of them."""
     pieces = [(c, _word_chars(c)) for c in _PAIR_BREAK.split(text)]
     letters = "".join(chars for _, chars in pieces)
-    pairs = list(map(str.__add__, letters, letters[1:]))
+    pairs = [letters[i:i + 2] for i in range(len(letters) - 1)]
     out, at = [], 0
     for c, chars in pieces:
         if len(chars) >= 2:  # else no bigram
             grams = frozenset(pairs[at:at + len(chars) - 1])
             out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
         at += len(chars)
-    return tuple(out), frozenset(pairs)
+    return tuple(out), frozenset(pairs), tuple(c.grams for c in out)
 
 
 def _answer_clauses(text: str) -> tuple[_Clause, ...]:
@@ -1434,9 +1448,11 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
     every = _bigrams(explanation)
     least = min(OPPOSED_MIN, CLAIM_MIN)
-    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection
-    return tuple((c, shared) for c in _answer_clauses(text)
-                 if not every.isdisjoint(c.grams) and (shared := len(c.grams & every)) >= least)
+    clauses, _, grams = _answer_grams(text)
+    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection, in one
+    # pass of C over them all
+    return tuple((c, shared) for c in compress(clauses, map(not_, map(every.isdisjoint, grams)))
+                 if (shared := len(c.grams & every)) >= least)
 
 
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
@@ -1586,7 +1602,7 @@ def _explanation_text(raw: str) -> str:
 
 def _exhorts(clause: str) -> bool:
     """Does the clause open, after a subject and a modal, with an empty verb or an adverb of zeal (see _ZEAL)?"""
-    return bool(EXHORT_CLAUSE.match(_LEAD.sub("", clause, count=1)))
+    return _LEAD_EXHORT.match(clause) is not None
 
 
 def _answer_features(text: str) -> dict:
