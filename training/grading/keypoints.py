@@ -198,8 +198,9 @@ def _exact(word: str, text: str) -> list[tuple[int, int]]:
 def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[tuple]:
     """Per hint group, what suggest_point searches, worked out once per point rather than per answer: its words
     (normalised, hint_word), the ones a rejection makes (-诱导), their synonyms, and (word, word without its -,
-    how it is searched: the author's words near-matched, synonyms exactly; the characters it needs, and whether it
-    may be found with one of them missing: a sound-alike, _occurrences). Nothing here may be changed in place."""
+    whether it is only searched exactly (a synonym; the author's words are near-matched too, _occurrences), the
+    characters it needs, whether it may be found with one of them missing (a sound-alike), and its
+    _checked_bigrams). Nothing here may be changed in place."""
     out = []
     for group in hints:
         words = [w for w in map(hint_word, group) if w]
@@ -209,8 +210,8 @@ def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[t
         for w in words + list(extra):
             bare = w.lstrip(REQUIRES_NEGATION)
             exact = w in extra
-            searched.append((w, bare, _exact if exact else _occurrences, frozenset(bare),
-                             not exact and len(bare) >= max(3, TYPO_MIN)))
+            searched.append((w, bare, exact, frozenset(bare), not exact and len(bare) >= max(3, TYPO_MIN),
+                             _checked_bigrams(bare)))
         out.append((words, polar, extra, tuple(searched)))
     return out
 
@@ -225,16 +226,22 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
+    return _searched(word, text, _characters(text), _answer_bigrams(text), _checked_bigrams(word))
+
+
+def _searched(word: str, text: str, chars: frozenset[str], pairs: frozenset[str],
+              checked: tuple[tuple[int, str], ...]) -> list[tuple[int, int]]:
+    """_occurrences, given the answer's _characters and _answer_bigrams and the word's _checked_bigrams (suggest_point
+    has them at hand for every word)."""
     n = len(word)
-    present = sum(map(_characters(text).__contains__, word))
+    present = sum(map(chars.__contains__, word))
     if present < n - 1 or (present < n and n < max(3, TYPO_MIN)):
         # exact, near and split matches need every character of the word, a sound-alike all but one: most words
         # miss a character of the answer and are ruled out here
         return []
     # The word's bigrams the answer lacks (_checked_bigrams): an exact match needs none missing, a near match at
     # most the one its extra character splits, a sound-alike at most the two around its wrong character.
-    pairs = _answer_bigrams(text)
-    lost = [i for i, g in _checked_bigrams(word) if g not in pairs]
+    lost = [i for i, g in checked if g not in pairs]
     if present == n:
         spans = _exact(word, text) if not lost else []
         if spans or n < 3:
@@ -257,7 +264,6 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
         return []  # more bigrams lost than one wrong character can break
     wrong_at = {lost[0], lost[0] + 1} if len(lost) == 1 else {lost[1]} if lost else range(n)
     if present < n:
-        chars = _characters(text)
         lacked = next(p for p, ch in enumerate(word) if ch not in chars)
         wrong_at = (lacked,) if lacked in wrong_at else ()
     last, found = len(text) - n, set()
@@ -793,7 +799,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                   shared: frozenset[str] = frozenset(), others: re.Pattern | None = None,
                   explanation: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
-    chars = _characters(text)
+    chars, pairs = _characters(text), _answer_bigrams(text)
     about_absence = bool(ABSENCE.search(label))
 
     def original(start: int, end: int) -> tuple[int, int]:
@@ -807,10 +813,10 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     for words, polar, extra, searched in _prepared(tuple(map(tuple, hints)), USE_SYNONYMS):
         in_list = None
         occurrences = []
-        for w, bare, spans_of, needs, typo in searched:
+        for w, bare, exact, needs, typo, checked in searched:
             if not needs <= chars and (not typo or len(needs - chars) > 1):
                 continue  # most words miss a character of the answer (or, if typed by sound, two): nowhere
-            for start, end in spans_of(bare, text):
+            for start, end in _exact(bare, text) if exact else _searched(bare, text, chars, pairs, checked):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
@@ -1643,6 +1649,10 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
         return _withdraw_misconceived(out)
+    for explanation in explanations:
+        # every point's clauses held against its explanation (claims_turned, claims_split), found while the answer's
+        # clause bigrams (_answer_grams) are fresh in the processor's caches: later, between the points, they are not
+        _clauses_sharing(text, explanation)
     out = []
     for i, (p, others) in enumerate(zip(key_points, _others_patterns(hints), strict=True)):
         out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
