@@ -235,7 +235,7 @@ def _searched(word: str, text: str, chars: frozenset[str], pairs: frozenset[str]
     has them at hand for every word)."""
     n = len(word)
     present = sum(map(chars.__contains__, word))
-    if present < n - 1 or (present < n and n < max(3, TYPO_MIN)):
+    if present < n - 1 or present < n < max(3, TYPO_MIN):
         # exact, near and split matches need every character of the word, a sound-alike all but one: most words
         # miss a character of the answer and are ruled out here
         return []
@@ -1383,7 +1383,7 @@ def _other_numbers(clause: str, theirs: str) -> bool:
     return False
 
 
-@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for ~150 clauses an answer
+@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for dozens of clauses an answer
 class _Clause:
     text: str
     grams: frozenset[str]
@@ -1421,25 +1421,37 @@ class _Clause:
 
 
 @lru_cache(maxsize=2)
-def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str], tuple[frozenset[str], ...]]:
-    """The answer's clauses (every point holds them against its explanation), its bigrams (_bigrams) and each
-    clause's, read once per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its
-    clauses' in a row and each bigram is made once: a clause's are those between its first and last letters, the
-    answer's all of them."""
+def _answer_grams(text: str) -> tuple[tuple[str, ...], frozenset[str], tuple[frozenset[str], ...], tuple[str, ...],
+                                      list[_Clause | None]]:
+    """The answer's clauses (every point holds them against its explanation), its bigrams (_bigrams), and per clause
+    its bigrams, its first two letters (its subject) and, once asked for (_answer_clause), its _Clause; read once per
+    answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
+    bigram is made once: a clause's are those between its first and last letters, the answer's all of them."""
     pieces = [(c, _word_chars(c)) for c in _PAIR_BREAK.split(text)]
     letters = "".join(chars for _, chars in pieces)
     pairs = [letters[i:i + 2] for i in range(len(letters) - 1)]
-    out, at = [], 0
+    clauses, grams, subjects, at = [], [], [], 0
     for c, chars in pieces:
         if len(chars) >= 2:  # else no bigram
-            grams = frozenset(pairs[at:at + len(chars) - 1])
-            out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
+            clauses.append(c)
+            grams.append(frozenset(pairs[at:at + len(chars) - 1]))
+            subjects.append(chars[:2])
         at += len(chars)
-    return tuple(out), frozenset(pairs), tuple(c.grams for c in out)
+    return tuple(clauses), frozenset(pairs), tuple(grams), tuple(subjects), [None] * len(clauses)
 
 
-def _answer_clauses(text: str) -> tuple[_Clause, ...]:
-    """The answer's clauses (_answer_grams)."""
+def _answer_clause(text: str, i: int) -> _Clause:
+    """The answer's i-th clause (_answer_grams) as a _Clause, made when first asked for: most clauses share nothing
+    with any explanation and never are. The same object for every point, so that what it reads is read once."""
+    clauses, _, grams, subjects, made = _answer_grams(text)
+    c = made[i]
+    if c is None:
+        c = made[i] = _Clause(clauses[i], grams[i], subjects[i], max(OPPOSED_MIN, CLOSE * len(grams[i])))
+    return c
+
+
+def _answer_clauses(text: str) -> tuple[str, ...]:
+    """The answer's clauses (_answer_grams), as text."""
     return _answer_grams(text)[0]
 
 
@@ -1454,11 +1466,11 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
     every = _bigrams(explanation)
     least = min(OPPOSED_MIN, CLAIM_MIN)
-    clauses, _, grams = _answer_grams(text)
+    grams = _answer_grams(text)[2]
     # most clauses share nothing with it: isdisjoint tells them apart without building the intersection, in one
     # pass of C over them all
-    return tuple((c, shared) for c in compress(clauses, map(not_, map(every.isdisjoint, grams)))
-                 if (shared := len(c.grams & every)) >= least)
+    return tuple((_answer_clause(text, i), shared) for i in compress(range(len(grams)), map(not_, map(
+        every.isdisjoint, grams))) if (shared := len(grams[i] & every)) >= least)
 
 
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
@@ -1679,7 +1691,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level["contra_share"] = contra / max(len(clauses), 1)
     # …and how much of it waves things away (不必考虑替代者, 分析了也没用, 回访没有必要): a wrong answer dismisses what the
     # reference asks for, a right one says what to do
-    answer_level["dismiss_share"] = sum(bool(_normative(c.text) or _DISMISSAL_CUE.search(c.text)) for c in clauses) \
+    answer_level["dismiss_share"] = sum(bool(_normative(c) or _DISMISSAL_CUE.search(c)) for c in clauses) \
         / max(len(clauses), 1)
     all_groups = max(sum(s.features.get("groups", 0.0) for s in out), 1.0)
     answer_level["negated_share"] = sum(s.features.get("negated", 0.0) for s in out) / all_groups
