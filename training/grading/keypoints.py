@@ -33,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import compress, pairwise
+from operator import not_
 
 from pypinyin import Style, pinyin
 
@@ -197,15 +198,21 @@ def _exact(word: str, text: str) -> list[tuple[int, int]]:
 def _prepared(hints: tuple[tuple[str, ...], ...], with_synonyms: bool) -> list[tuple]:
     """Per hint group, what suggest_point searches, worked out once per point rather than per answer: its words
     (normalised, hint_word), the ones a rejection makes (-诱导), their synonyms, and (word, word without its -,
-    how it is searched: the author's words near-matched, synonyms exactly). Nothing here may be changed in place."""
+    whether it is only searched exactly (a synonym; the author's words are near-matched too, _occurrences), the
+    characters it needs, whether it may be found with one of them missing (a sound-alike), and its
+    _checked_bigrams). Nothing here may be changed in place."""
     out = []
     for group in hints:
         words = [w for w in map(hint_word, group) if w]
         polar = {w for w in words if w.startswith(REQUIRES_NEGATION)}  # -诱导: the point is not to do it
         extra = synonym_words(tuple(words)) if with_synonyms else ()
-        searched = tuple((w, w.lstrip(REQUIRES_NEGATION), _exact if w in extra else _occurrences)
-                         for w in words + list(extra))
-        out.append((words, polar, extra, searched))
+        searched = []
+        for w in words + list(extra):
+            bare = w.lstrip(REQUIRES_NEGATION)
+            exact = w in extra
+            searched.append((w, bare, exact, frozenset(bare), not exact and len(bare) >= max(3, TYPO_MIN),
+                             _checked_bigrams(bare)))
+        out.append((words, polar, extra, tuple(searched)))
     return out
 
 
@@ -219,41 +226,79 @@ def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
     """(start, end) of exact matches, else of near matches: the word's characters in order with
     at most one extra character in between (words of 3+ characters), else one wrong character
     (words of 4+ characters)."""
-    present = sum(map(_characters(text).__contains__, word))
-    spans = _exact(word, text) if present == len(word) else []  # most words miss a character: nothing to search
-    if spans or len(word) < 3:
-        return spans
-    if present == len(word):
-        spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
-                 if m.end() - m.start() <= len(word) + 1]
-        if spans or len(word) < TYPO_MIN:
+    return _searched(word, text, _characters(text), _answer_bigrams(text), _checked_bigrams(word))
+
+
+def _searched(word: str, text: str, chars: frozenset[str], pairs: frozenset[str],
+              checked: tuple[tuple[int, str], ...]) -> list[tuple[int, int]]:
+    """_occurrences, given the answer's _characters and _answer_bigrams and the word's _checked_bigrams (suggest_point
+    has them at hand for every word)."""
+    n = len(word)
+    present = sum(map(chars.__contains__, word))
+    if present < n - 1 or present < n < max(3, TYPO_MIN):
+        # exact, near and split matches need every character of the word, a sound-alike all but one: most words
+        # miss a character of the answer and are ruled out here
+        return []
+    # The word's bigrams the answer lacks (_checked_bigrams): an exact match needs none missing, a near match at
+    # most the one its extra character splits, a sound-alike at most the two around its wrong character.
+    lost = [i for i, g in checked if g not in pairs]
+    if present == n:
+        spans = _exact(word, text) if not lost else []
+        if spans or n < 3:
             return spans
-    elif len(word) < TYPO_MIN:
-        return []  # a near match needs every character of the word
-    spans = _split_occurrences(word, text)
-    if spans:
-        return spans
+        if len(lost) <= 1:
+            spans = [(m.start(), m.end()) for m in _near_pattern(word).finditer(text)
+                     if m.end() - m.start() <= n + 1]
+        if spans or n < TYPO_MIN:
+            return spans
+        # pieces keep the word's first and last two characters together
+        spans = _split_occurrences(word, text) if not lost or (lost[0] > 0 and lost[-1] < n - 2) else []
+        if spans:
+            return spans
     # One wrong character that sounds the same, as voice and pinyin keyboards produce (客户挡案 for 客户档案,
     # 服务水瓶 for 服务水平). A character that sounds different is another word (重要客户 is not 主要客户,
-    # 一对一服务 not 统一服务, 九十 not 八十). With one wrong character, one half of the word or the other is
-    # there as written: only windows where one of them stands are tried.
-    n = len(word)
-    if present < n - 1:
-        return []  # all but one of the word's characters must be there: most words are ruled out at once
-    half, last, chars = n // 2, len(text) - n, _characters(text)
-    starts = set()
-    for offset, piece in ((0, word[:half]), (half, word[half:])):
-        if chars.issuperset(piece):  # a half holding a character the answer lacks is nowhere
-            starts.update(j - offset for j in _found_at(piece, text) if 0 <= j - offset <= last)
-    found = []
-    for i in sorted(starts):
-        window = text[i:i + n]
-        if (window[0] != word[0] and window[1] != word[1]) or (window[-1] != word[-1] and window[-2] != word[-2]):
-            continue  # with one wrong character, one of the first two and one of the last two are right
-        wrong = [(a, b) for a, b in zip(window, word, strict=True) if a != b]
-        if len(wrong) == 1 and sounds_alike(*wrong[0]):
-            found.append((i, i + n))
-    return found
+    # 一对一服务 not 统一服务, 九十 not 八十). The wrong character is the one the answer lacks, if it lacks one; else
+    # one of those around the bigrams it lacks (any, if it lacks none). Only windows where the rest of the word
+    # stands as written are tried: found where its longer side is.
+    if len(lost) > 2 or (len(lost) == 2 and lost[1] != lost[0] + 1):
+        return []  # more bigrams lost than one wrong character can break
+    wrong_at = {lost[0], lost[0] + 1} if len(lost) == 1 else {lost[1]} if lost else range(n)
+    if present < n:
+        lacked = next(p for p, ch in enumerate(word) if ch not in chars)
+        wrong_at = (lacked,) if lacked in wrong_at else ()
+    last, found = len(text) - n, set()
+    for p, left, right, ch, around in _typo_sides(word):
+        if p not in wrong_at:
+            continue
+        if around is not None:  # one character each side: the regex finds the windows, not every such character
+            found.update(m.start() for m in around.finditer(text) if m[1] != ch and sounds_alike(m[1], ch))
+            continue
+        if len(right) >= len(left):
+            starts = (j - p - 1 for j in _found_at(right, text))
+        else:
+            starts = (j for j in _found_at(left, text) if text.startswith(right, j + p + 1))
+        found.update(i for i in starts if 0 <= i <= last and text.startswith(left, i)
+                     and text[i + p] != ch and sounds_alike(text[i + p], ch))
+    return [(i, i + n) for i in sorted(found)]
+
+
+@lru_cache(maxsize=16384)
+def _typo_sides(word: str) -> tuple[tuple[int, str, str, str, re.Pattern | None], ...]:
+    """(position, the word before it, after it, its character, and for a character with one on each side a pattern
+    for the windows around it) of each character of a word that another could be typed for (sounds_alike: never a
+    numeral; only a Chinese character has readings or INTERCHANGEABLE partners)."""
+    return tuple((p, word[:p], word[p + 1:], ch,
+                  re.compile(f"{re.escape(word[p - 1])}(?=(.){re.escape(word[p + 1])})", re.DOTALL)
+                  if p == 1 and len(word) == 3 else None)
+                 for p, ch in enumerate(word)
+                 if ch not in NUMERALS and (_sounds(ch) or any(ch in group for group in INTERCHANGEABLE)))
+
+
+@lru_cache(maxsize=16384)
+def _checked_bigrams(word: str) -> tuple[tuple[int, str], ...]:
+    """(position, bigram) of a word's bigrams of two letters (_WORD_CHARS): those the answer's bigrams
+    (_answer_bigrams, made without its punctuation, so more than it holds, never fewer) can rule out."""
+    return tuple((i, word[i:i + 2]) for i in range(len(word) - 1) if not _NOT_WORD_CHAR.search(word, i, i + 2))
 
 
 def _found_at(piece: str, text: str) -> list[int]:
@@ -526,10 +571,32 @@ NUMERALS = set("0123456789零〇一二两三四五六七八九十百千万亿半
 # A bare list of names (有形性、可靠性、响应性、保证性、移情性) recites a theory or dumps keywords; it
 # makes no point, whatever else the answer says: a term with no definition, example, action or reason
 # earns nothing. A run is such a list when at least half its items are names of key points.
-_ITEM = r"[^,.;!?，。；！？：:、\n]{1,10}"
+_ITEM_BREAKS = ",.;!?，。；！？：:、\n"
+ITEM_MAX = 10
+_ITEM = rf"[^{_ITEM_BREAKS}]{{1,{ITEM_MAX}}}"
 LIST_RUN = re.compile(rf"{_ITEM}(?:、{_ITEM}){{2,}}")
 NAME_SLACK = 4  # an item names a point when it is a hint word plus a short qualifier (管理者认知差距)
 RECITAL_POINTS = 3  # a list that names this many different key points is a recital
+
+
+def _list_runs(text: str):
+    """LIST_RUN.finditer(text), tried only where a run can start: its first item is what stands before a 、, up to
+    ITEM_MAX characters back and after any break (most answers hold few 、; the regex alone tries every position)."""
+    pos, q = 0, text.find("、")
+    while q != -1:
+        start = max(pos, q - ITEM_MAX)
+        for k in range(q - 1, start - 1, -1):
+            if text[k] in _ITEM_BREAKS:
+                start = k + 1
+                break
+        # a run starting anywhere in text[start:q] goes on alike after the 、: it starts at `start` or nowhere here
+        m = LIST_RUN.match(text, start) if start < q else None
+        if m:
+            yield m
+            pos = m.end()
+            q = text.find("、", pos)
+        else:
+            q = text.find("、", q + 1)
 
 
 def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
@@ -540,7 +607,7 @@ def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
     text = normalise(answer) if text is None else text
     owner = _hint_owners(_case_hints(key_points) if hints is None else hints)
     spans = []
-    for m in LIST_RUN.finditer(text):
+    for m in _list_runs(text):
         items = m.group().split("、")
         items[-1:] = re.split(r"[和及]", items[-1], maxsplit=1)  # …、市场沟通差距和顾客感知差距 (not 参与)
         named = []
@@ -732,6 +799,7 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
                   shared: frozenset[str] = frozenset(), others: re.Pattern | None = None,
                   explanation: str = "") -> PointSuggestion:
     text, where = normalised or normalise_with_map(answer)
+    chars, pairs = _characters(text), _answer_bigrams(text)
     about_absence = bool(ABSENCE.search(label))
 
     def original(start: int, end: int) -> tuple[int, int]:
@@ -745,8 +813,10 @@ def suggest_point(index: int, hints: list[list[str]], answer: str, label: str = 
     for words, polar, extra, searched in _prepared(tuple(map(tuple, hints)), USE_SYNONYMS):
         in_list = None
         occurrences = []
-        for w, bare, spans_of in searched:
-            for start, end in spans_of(bare, text):
+        for w, bare, exact, needs, typo, checked in searched:
+            if not needs <= chars and (not typo or len(needs - chars) > 1):
+                continue  # most words miss a character of the answer (or, if typed by sound, two): nowhere
+            for start, end in _exact(bare, text) if exact else _searched(bare, text, chars, pairs, checked):
                 if any(a <= start and end <= b for a, b in skip or ()):
                     in_list = True
                     continue
@@ -877,16 +947,23 @@ def _material_text(material: str) -> str:
     return normalise(_TAG.sub(" ", material))
 
 
+@lru_cache(maxsize=256)
+def _material_chars(material: str) -> frozenset[str]:
+    return frozenset(_material_text(material))
+
+
 def recited_spans(text: str, material: str) -> list[tuple[int, int]]:
     """Clauses of the normalised answer that mostly copy the case material (question and background)."""
     grams = _material_grams(material) if material else frozenset()
     if not grams:
         return []
-    spans, left = [], 0
+    spans, left, chars = [], 0, _material_chars(material)
     for right in _breaks(text) + [len(text)]:
         n = right - left
         # quoting the case to judge it is analysis; copying the question's own quotations is not
-        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)):
+        if n >= RECITED_MIN and (not QUOTES.search(text, left, right) or _quotes_copied(text[left:right], material)) \
+                and sum(map(chars.__contains__, text[left:right])) >= RECITED_SHARE * n:
+            # (a quick test first: a piece's characters are the material's, and most clauses hold too few of those)
             hits = [i for i in range(left, right - MATERIAL_GRAM + 1) if text[i:i + MATERIAL_GRAM] in grams]
             # the characters inside those pieces: each piece adds those the next one does not start over
             covered = sum(min(MATERIAL_GRAM, b - a) for a, b in pairwise(hits)) + (MATERIAL_GRAM if hits else 0)
@@ -904,6 +981,8 @@ _EXHORT = ("加强", "提升", "提高", "树立", "坚持", "强化", "增强",
 SLOGAN = re.compile(r"^(?:我们|大家|企业|公司|员工|领导|都|就|还|也|更)?(?:要|必须|一定要|应该|应当)?(?:"
                     + "|".join(sorted(_EXHORT, key=len, reverse=True)) + r").{1,6}$|^.{2,4}要.{2,3}$")
 SLOGAN_RUN = 3
+# The longest clause SLOGAN can match: a subject, 一定要, the longest exhortation and six characters more.
+_SLOGAN_LONGEST = 2 + 3 + max(map(len, _EXHORT)) + 6
 EXHORT_SENTENCES = True
 SLOGAN_CLAUSE_BREAK = re.compile(r"[,.;!?\n，。；！？、]")
 
@@ -918,6 +997,9 @@ _ZEAL = ("进一步", "切实", "积极", "不断", "全面", "大力", "牢固"
 _LEAD = re.compile(r"^(?:我们|我会|大家|企业|公司|中心|员工|领导|主管|酒店|门店|本方案|培训|都|就|还|也|更|并|同时|从而|要想)*"
                    r"(?:要|必须|一定要|应该|应当|需要|要求|就必须|都应当)?")
 EXHORT_CLAUSE = re.compile("|".join(sorted(set(_EXHORT) | set(_ZEAL), key=len, reverse=True)))
+# EXHORT_CLAUSE right after what _LEAD.sub would take off (the atomic group keeps _LEAD's own match, as sub does),
+# without making the rest of the clause as a string
+_LEAD_EXHORT = re.compile(f"(?>{_LEAD.pattern})(?:{EXHORT_CLAUSE.pattern})")
 EXHORT_SHARE = 0.6
 EXHORT_MIN = 4  # clauses in the sentence
 CONCRETE = re.compile(r"[0-9]|比如|例如|譬如|因为|由于|所以|导致|如果|[“”\"]")
@@ -931,7 +1013,7 @@ def exhortation_sentences(text: str) -> list[tuple[int, int]]:
         sentence = text[left:right]
         clauses = [c for c in CLAUSE_BREAK.split(sentence) if c]
         if len(clauses) >= EXHORT_MIN and not CONCRETE.search(sentence):
-            zeal = sum(bool(EXHORT_CLAUSE.match(_LEAD.sub("", c, count=1))) for c in clauses)
+            zeal = sum(map(_exhorts, clauses))
             if zeal >= EXHORT_SHARE * len(clauses):
                 spans.append((left, right))
         left = right + 1
@@ -943,7 +1025,7 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     spans, run, left = exhortation_sentences(text) if EXHORT_SENTENCES else [], [], 0
     for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
         right = m.start() if m else len(text)
-        if SLOGAN.match(text[left:right]):
+        if right - left <= _SLOGAN_LONGEST and SLOGAN.match(text[left:right]):
             run.append((left, right))
         else:
             if len(run) >= SLOGAN_RUN:
@@ -980,6 +1062,7 @@ _EMPTY = (
     "还要", "要求", "要点", "原因", "措施", "建议", "方法", "包括", "分析", "说明", "总之", "综上", "所述",
 )
 _EMPTY_CHARS = frozenset("的了和与及或要是在对把将等也都就还更很又并其之而从向被让使得着过吧呢啊嘛呀")
+_EMPTY_LETTERS = frozenset(filter(str.isalnum, _EMPTY_CHARS))  # (all of them): what a clause's own count leaves out
 
 
 @lru_cache(maxsize=1024)
@@ -1013,7 +1096,8 @@ def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tu
         left += colon + (2 if clause[colon] == "—" else 1)
         clause = text[left:right]
     clause = EXPLAIN_NUMBERING.sub("", clause)
-    own = sum(ch not in _EMPTY_CHARS and ch.isalnum() for ch in terms.sub("", clause))
+    rest = terms.sub("", clause)
+    own = sum(map(str.isalnum, rest)) - sum(map(_EMPTY_LETTERS.__contains__, rest))  # letters not empty ones
     return left, right, bool(EXPLAIN_MARKERS.search(clause)), own
 
 
@@ -1299,7 +1383,7 @@ def _other_numbers(clause: str, theirs: str) -> bool:
     return False
 
 
-@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for ~150 clauses an answer
+@dataclass(eq=False)  # never changed once made; not frozen, whose __init__ is slower, for dozens of clauses an answer
 class _Clause:
     text: str
     grams: frozenset[str]
@@ -1337,24 +1421,37 @@ class _Clause:
 
 
 @lru_cache(maxsize=2)
-def _answer_grams(text: str) -> tuple[tuple[_Clause, ...], frozenset[str]]:
-    """The answer's clauses (every point holds them against its explanation) and its bigrams (_bigrams), read once
-    per answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
+def _answer_grams(text: str) -> tuple[tuple[str, ...], frozenset[str], tuple[frozenset[str], ...], tuple[str, ...],
+                                      list[_Clause | None]]:
+    """The answer's clauses (every point holds them against its explanation), its bigrams (_bigrams), and per clause
+    its bigrams, its first two letters (its subject) and, once asked for (_answer_clause), its _Clause; read once per
+    answer. No clause break is a letter (_WORD_CHARS), so the answer's letters are its clauses' in a row and each
     bigram is made once: a clause's are those between its first and last letters, the answer's all of them."""
     pieces = [(c, _word_chars(c)) for c in _PAIR_BREAK.split(text)]
     letters = "".join(chars for _, chars in pieces)
-    pairs = list(map(str.__add__, letters, letters[1:]))
-    out, at = [], 0
+    pairs = [letters[i:i + 2] for i in range(len(letters) - 1)]
+    clauses, grams, subjects, at = [], [], [], 0
     for c, chars in pieces:
         if len(chars) >= 2:  # else no bigram
-            grams = frozenset(pairs[at:at + len(chars) - 1])
-            out.append(_Clause(c, grams, chars[:2], max(OPPOSED_MIN, CLOSE * len(grams))))
+            clauses.append(c)
+            grams.append(frozenset(pairs[at:at + len(chars) - 1]))
+            subjects.append(chars[:2])
         at += len(chars)
-    return tuple(out), frozenset(pairs)
+    return tuple(clauses), frozenset(pairs), tuple(grams), tuple(subjects), [None] * len(clauses)
 
 
-def _answer_clauses(text: str) -> tuple[_Clause, ...]:
-    """The answer's clauses (_answer_grams)."""
+def _answer_clause(text: str, i: int) -> _Clause:
+    """The answer's i-th clause (_answer_grams) as a _Clause, made when first asked for: most clauses share nothing
+    with any explanation and never are. The same object for every point, so that what it reads is read once."""
+    clauses, _, grams, subjects, made = _answer_grams(text)
+    c = made[i]
+    if c is None:
+        c = made[i] = _Clause(clauses[i], grams[i], subjects[i], max(OPPOSED_MIN, CLOSE * len(grams[i])))
+    return c
+
+
+def _answer_clauses(text: str) -> tuple[str, ...]:
+    """The answer's clauses (_answer_grams), as text."""
     return _answer_grams(text)[0]
 
 
@@ -1369,9 +1466,11 @@ def _clauses_sharing(text: str, explanation: str) -> tuple[tuple[_Clause, int], 
     clause at the least (OPPOSED_MIN, CLAIM_MIN), each with how many: one pass over the answer per point, not two."""
     every = _bigrams(explanation)
     least = min(OPPOSED_MIN, CLAIM_MIN)
-    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection
-    return tuple((c, shared) for c in _answer_clauses(text)
-                 if not every.isdisjoint(c.grams) and (shared := len(c.grams & every)) >= least)
+    grams = _answer_grams(text)[2]
+    # most clauses share nothing with it: isdisjoint tells them apart without building the intersection, in one
+    # pass of C over them all
+    return tuple((_answer_clause(text, i), shared) for i in compress(range(len(grams)), map(not_, map(
+        every.isdisjoint, grams))) if (shared := len(grams[i] & every)) >= least)
 
 
 def claims_turned(text: str, explanation: str) -> dict[str, int]:
@@ -1521,7 +1620,7 @@ def _explanation_text(raw: str) -> str:
 
 def _exhorts(clause: str) -> bool:
     """Does the clause open, after a subject and a modal, with an empty verb or an adverb of zeal (see _ZEAL)?"""
-    return bool(EXHORT_CLAUSE.match(_LEAD.sub("", clause, count=1)))
+    return _LEAD_EXHORT.match(clause) is not None
 
 
 def _answer_features(text: str) -> dict:
@@ -1562,6 +1661,10 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
         return _withdraw_misconceived(out)
+    for explanation in explanations:
+        # every point's clauses held against its explanation (claims_turned, claims_split), found while the answer's
+        # clause bigrams (_answer_grams) are fresh in the processor's caches: later, between the points, they are not
+        _clauses_sharing(text, explanation)
     out = []
     for i, (p, others) in enumerate(zip(key_points, _others_patterns(hints), strict=True)):
         out.append(suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared,
@@ -1588,7 +1691,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     answer_level["contra_share"] = contra / max(len(clauses), 1)
     # …and how much of it waves things away (不必考虑替代者, 分析了也没用, 回访没有必要): a wrong answer dismisses what the
     # reference asks for, a right one says what to do
-    answer_level["dismiss_share"] = sum(bool(_normative(c.text) or _DISMISSAL_CUE.search(c.text)) for c in clauses) \
+    answer_level["dismiss_share"] = sum(bool(_normative(c) or _DISMISSAL_CUE.search(c)) for c in clauses) \
         / max(len(clauses), 1)
     all_groups = max(sum(s.features.get("groups", 0.0) for s in out), 1.0)
     answer_level["negated_share"] = sum(s.features.get("negated", 0.0) for s in out) / all_groups

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .keypoints import YES_NO, normalise
+from .keypoints import YES_NO, _characters, normalise
 
 GAP = 20
 LEAD = 4
@@ -47,6 +47,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=4096)
 def _fragments(wording: str) -> tuple[str, ...]:
     return tuple(f for f in map(normalise, wording.split("…")) if f)
+
+
+@lru_cache(maxsize=4096)
+def _characters_of(wording: str) -> frozenset[str]:
+    """The characters of a wording's fragments: an answer lacking one of them cannot say it."""
+    return frozenset("".join(_fragments(wording)))
 
 
 def _negated(text: str) -> bool:
@@ -93,11 +99,12 @@ def misconception_text(m: dict) -> str:
 def misconceptions_said(text: str, misconceptions: list[dict]) -> list[Said]:
     """Each misconception ({"says", "wordings"}, content.source.parse_misconceptions) the (normalised) answer text
     says, with the first wording found and where."""
-    out = []
+    out, chars = [], _characters(text)
     for i, m in enumerate(misconceptions):
         for wording in m["wordings"]:
             fragments = _fragments(wording)
-            if not fragments or not all(f in text for f in fragments):  # most wordings: not in the answer at all
+            # most wordings are not in the answer at all, most of them lacking a character of it
+            if not fragments or not _characters_of(wording) <= chars or not all(f in text for f in fragments):
                 continue
             place = next(((a, p) for a, sentence in _claiming_sentences(text) if (p := _find(sentence, fragments))),
                          None)
