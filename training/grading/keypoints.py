@@ -265,7 +265,9 @@ def _searched(word: str, text: str, chars: frozenset[str], pairs: frozenset[str]
     wrong_at = {lost[0], lost[0] + 1} if len(lost) == 1 else {lost[1]} if lost else range(n)
     if present < n:
         lacked = next(p for p, ch in enumerate(word) if ch not in chars)
-        wrong_at = (lacked,) if lacked in wrong_at else ()
+        if lacked not in wrong_at:
+            return []  # the character it lacks is not where the lost bigrams put the wrong one
+        wrong_at = (lacked,)
     last, found = len(text) - n, set()
     for p, left, right, ch, around in _typo_sides(word):
         if p not in wrong_at:
@@ -374,9 +376,11 @@ def _sounds(ch: str) -> frozenset[str]:
 INTERCHANGEABLE = ("不别没勿莫未", "的地得", "这那", "和与及跟", "再又", "吗呢吧")
 
 
+@lru_cache(maxsize=65536)
 def sounds_alike(a: str, b: str) -> bool:
     """Could one character be typed for the other by sound, or said for it without changing the claim?
-    Never for numbers (九十 is not 八十)."""
+    Never for numbers (九十 is not 八十). Cached: the sound-alike search asks it of the same few pairs (a hint's
+    character and the answer's characters around the rest of the hint) again and again."""
     if a in NUMERALS or b in NUMERALS:
         return False
     return bool(_sounds(a) & _sounds(b)) or any(a in group and b in group for group in INTERCHANGEABLE)
@@ -485,6 +489,8 @@ def _dismissed_by_later_clause(text: str, right: int) -> bool:
 _ANY_DOUBLE_NEGATION = re.compile("|".join(map(re.escape, DOUBLE_NEGATION)))
 _ANY_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
 _ANY_PROHIBITOR = re.compile("|".join(map(re.escape, NEGATORS + PROHIBITORS)))
+# What is_negated masks before it looks for a negator: found in no window, nothing is masked.
+_ANY_NEUTRAL = re.compile("|".join(map(re.escape, NOT_NEGATING + ENDS_IN_NEGATOR + ABSENCE_NEGATORS)))
 
 
 def is_negated(text: str, start: int, end: int, word: str, absence: bool = False, prohibit: bool = False) -> bool:
@@ -516,8 +522,9 @@ def is_negated(text: str, start: int, end: int, word: str, absence: bool = False
     cleaned = before if len(items) == 1 or _negates_list(items[0]) else items[-1][-NEGATION_WINDOW:]
     if cleaned and start - len(cleaned) > left and text[start - len(cleaned) - 1] + cleaned[0] in ENDS_IN_NEGATOR:
         cleaned = "#" + cleaned[1:]  # the window begins inside 个别, 特别
-    for phrase in NOT_NEGATING + ENDS_IN_NEGATOR + (ABSENCE_NEGATORS if absence else ()):
-        cleaned = cleaned.replace(phrase, "#" * len(phrase))
+    if _ANY_NEUTRAL.search(cleaned):  # (a quick test: most windows hold none of these)
+        for phrase in NOT_NEGATING + ENDS_IN_NEGATOR + (ABSENCE_NEGATORS if absence else ()):
+            cleaned = cleaned.replace(phrase, "#" * len(phrase))
     cleaned = YES_NO.sub("###", cleaned + text[start:start + 1])[:len(cleaned)]  # 干不|干净: the word's own first character
     # 的 before a negator makes a noun of what it negates (为遇到的不愉快真诚致歉): it does not reach the word
     preceded = text[start - len(cleaned) - 1:start - len(cleaned)] if start - len(cleaned) > left else ""
@@ -631,20 +638,21 @@ _TERM_TAIL = r"[”\"」』》]?(?:部分|环节|方法|理论|模型|概念|原
 DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻])|(?:强调|保护|要求|关注|衡量|考察|反映|针对)的是)")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
 COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
+# COPULA_DEFINES matched at a place in the answer rather than on the rest of it cut off (its ^ holds only there)
+_COPULA_DEFINES_AT = re.compile(COPULA_DEFINES.pattern.removeprefix("^"))
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
 def _definition_body(text: str, end: int) -> tuple[int, int] | None:
     """Where the definition of a term ending at `end` is, up to the end of its sentence; None if not defined there."""
-    rest = text[end:]
-    m = DEFINES.match(rest)
+    m = DEFINES.match(text, end)
     if m:
-        start = end + m.end()
+        start = m.end()
     else:
-        m = COPULA_DEFINES.match(rest)
+        m = _COPULA_DEFINES_AT.match(text, end)
         if not m:
             return None
-        start = end + m.start(1)
+        start = m.start(1)
     stop = SENTENCE_BREAK.search(text, start)
     return start, stop.start() if stop else len(text)
 
@@ -1219,10 +1227,10 @@ def claims_against(clauses: list[str], explanation: str) -> tuple[float, int, in
     ex = _bigrams(explanation)
     novel, split, wrong = 0.0, 0, 0
     for clause in clauses:
-        m = CLAIM.search(clause)
-        if not m:
+        parts = _claim_parts(clause)
+        if parts is None:
             continue
-        head, body = _grams(clause[:m.start()]), _grams(clause[m.end():])
+        head, body = parts
         if len(body) < 2:
             continue
         share = len(body - ex) / len(body)
@@ -1230,6 +1238,14 @@ def claims_against(clauses: list[str], explanation: str) -> tuple[float, int, in
         wrong += len(head & ex) >= CLAIM_HEAD and share >= CLAIM_NOVEL
         split += _misplaced(head, body, units)
     return novel, split, wrong
+
+
+@lru_cache(maxsize=1024)
+def _claim_parts(clause: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The bigrams of a clause's head and body, cut at its first CLAIM word; None without one. Cached: every point
+    of a case holds the same evidence clauses against its explanation. Read only."""
+    m = CLAIM.search(clause)
+    return (_grams(clause[:m.start()]), _grams(clause[m.end():])) if m else None
 
 
 def _misplaced(head: frozenset[str], body: frozenset[str], units: tuple[frozenset[str], ...], place=_placed) -> bool:
@@ -1365,9 +1381,22 @@ def _best(grams: frozenset[str], units, least: int, subject: str = ""):
     return best
 
 
-def _swapped(clause: str, theirs: str, pairs) -> bool:
-    return any((a in clause and b not in clause and b in theirs and a not in theirs)
-               or (b in clause and a not in clause and a in theirs and b not in theirs) for a, b in pairs)
+def _swaps(pairs: tuple[tuple[str, str], ...]):
+    """For a paired clause of the explanation, its swappable words (_swapped) among `pairs`, worked out once per clause."""
+    @lru_cache(maxsize=1024)
+    def of(theirs: str) -> tuple[tuple[str, str], ...]:
+        """(word, opposite) of each pair whose opposite the clause says and whose word it does not."""
+        return tuple((a, b) if b in theirs else (b, a) for a, b in pairs if (a in theirs) != (b in theirs))
+    return of
+
+
+_OPPOSITE_WORDS, _OPPOSITE_CHARS = _swaps(OPPOSITES), _swaps(OPPOSITE_CHARS)
+
+
+def _swapped(clause: str, theirs: str, swaps=_OPPOSITE_WORDS) -> bool:
+    """Does the clause use one word of a pair where its paired clause `theirs` uses the other (`swaps`: _OPPOSITE_WORDS
+    or _OPPOSITE_CHARS)?"""
+    return any(a in clause and b not in clause for a, b in swaps(theirs))
 
 
 def _other_numbers(clause: str, theirs: str) -> bool:
@@ -1497,8 +1526,8 @@ def claims_turned(text: str, explanation: str) -> dict[str, int]:
         near = _best(c.grams, units, OPPOSED_MIN, c.subject)
         if near is not None:
             n["claim_negated"] += c.negates != near[2]
-            n["claim_opposite"] += _swapped(c.text, near[1], OPPOSITES)
-            n["claim_swapped"] += _swapped(c.text, near[1], OPPOSITE_CHARS)
+            n["claim_opposite"] += _swapped(c.text, near[1], _OPPOSITE_WORDS)
+            n["claim_swapped"] += _swapped(c.text, near[1], _OPPOSITE_CHARS)
             n["claim_numbers"] += _other_numbers(c.text, near[1])
     return n
 
