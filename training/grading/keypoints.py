@@ -1096,17 +1096,25 @@ def _explaining_clause(text: str, start: int, end: int, terms: re.Pattern) -> tu
     an EXPLAIN_MARKERS word, and how many characters of its own it has beside the point's terms and empty words."""
     breaks = _explain_breaks(text)
     before, after = bisect_left(breaks, start), bisect_left(breaks, end)
-    left = breaks[before - 1] + 1 if before else 0
-    right = breaks[after] if after < len(breaks) else len(text)
+    left, right, clause, has_marker = _explained_part(text, breaks[before - 1] + 1 if before else 0,
+                                                      breaks[after] if after < len(breaks) else len(text))
+    rest = terms.sub("", clause)
+    own = sum(map(str.isalnum, rest)) - sum(map(_EMPTY_LETTERS.__contains__, rest))  # letters not empty ones
+    return left, right, has_marker, own
+
+
+@lru_cache(maxsize=1024)
+def _explained_part(text: str, left: int, right: int) -> tuple[int, int, str, bool]:
+    """_explaining_clause's reading of the clause text[left:right] that does not depend on the point, once for all
+    the case's points: its bounds after any "heading：", that part without numbering, whether it holds an
+    EXPLAIN_MARKERS word."""
     clause = text[left:right]
     colon = max(clause.rfind("："), clause.rfind(":"), clause.rfind("——"))
     if colon >= 0:  # "heading: what is said about it": only what is said counts
         left += colon + (2 if clause[colon] == "—" else 1)
         clause = text[left:right]
     clause = EXPLAIN_NUMBERING.sub("", clause)
-    rest = terms.sub("", clause)
-    own = sum(map(str.isalnum, rest)) - sum(map(_EMPTY_LETTERS.__contains__, rest))  # letters not empty ones
-    return left, right, bool(EXPLAIN_MARKERS.search(clause)), own
+    return left, right, clause, bool(EXPLAIN_MARKERS.search(clause))
 
 
 def explains(text: str, start: int, end: int, terms: re.Pattern, credited=(), group: int = -1) -> bool:
