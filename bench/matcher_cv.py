@@ -6,7 +6,8 @@ For each case: fit on the answers to all other cases, predict that case's answer
 pooled and scored (precision / recall / F1 overall, per style and per set). The threshold is reported as a curve; the
 shipped one makes the worst answer set's weaker figure (min over sets of min(P, R), out of fold) as high as it can
 be, as issue 15's target asks P and R >= 0.90 of every set; a nested figure (each case judged with the threshold
-chosen on the other cases' out-of-fold predictions) shows what choosing it costs. --by-set leaves a whole answer set out instead (another writer, another style).
+chosen on the other cases' out-of-fold predictions) shows what choosing it costs. --by-set leaves a whole answer set
+out instead (another writer, another style).
 Pure Python (Newton's method on an L2-regularised logistic regression): no dependency beyond the app's.
 
     .venv/bin/python bench/matcher_cv.py               # CV figures of the shipped model's features
