@@ -1390,7 +1390,8 @@ def _best(grams: frozenset[str], units, least: int, subject: str = ""):
 
 
 def _swaps(pairs: tuple[tuple[str, str], ...]):
-    """For a paired clause of the explanation, its swappable words (_swapped) among `pairs`, worked out once per clause."""
+    """For a paired clause of the explanation, its swappable words (_swapped) among `pairs`, worked out once per
+    clause."""
     @lru_cache(maxsize=1024)
     def of(theirs: str) -> tuple[tuple[str, str], ...]:
         """(word, opposite) of each pair whose opposite the clause says and whose word it does not."""
