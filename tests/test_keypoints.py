@@ -1033,7 +1033,8 @@ def test_the_seventh_development_set_is_frozen_and_measured(shipped_content):
     leaving the case out, the other development sets flatter the hints their answers tuned; dev7 shows what
     evidence is worth where nobody has (bench/matcher_cv.py). First reading, on round 13: a P 0.82, R 0.93; b
     P 0.78, R 0.91. Round 14 (in-sample): a P 0.88, R 0.93; b P 0.84, R 0.88 (colloquial recall 0.57)."""
-    for name, precision, recall in (("matcher_answers_dev7a.yaml", 0.87, 0.93), ("matcher_answers_dev7b.yaml", 0.83, 0.87)):
+    for name, precision, recall in (("matcher_answers_dev7a.yaml", 0.87, 0.93),
+                                    ("matcher_answers_dev7b.yaml", 0.83, 0.87)):
         overall, by_style = _frozen(name, 60, shipped_content)
         assert overall.precision >= precision and overall.recall >= recall, name
         assert by_style["complete"].recall >= 0.95 and by_style["keyword_dump"].fp <= 2, name
