@@ -637,9 +637,8 @@ def recital_spans(answer: str, key_points: list[dict], text: str | None = None,
 _TERM_TAIL = r"[”\"」』》]?(?:部分|环节|方法|理论|模型|概念|原则|这一?[块条项步点个种][^,，.。;；!?！？]{0,4})?[,，]?(?:它|这|其)?"
 DEFINES = re.compile(_TERM_TAIL + r"(?:就是|是指|指的是|也就是说?|意思是|的意思是|定义为|说的是|讲的是|是说|即(?![使可便时将刻])|(?:强调|保护|要求|关注|衡量|考察|反映|针对)的是)")
 # …or by 是 and a noun phrase that says what it is (放弃率是客服放弃处理的工单比例), not an opinion (道歉是必须的).
-COPULA_DEFINES = re.compile(r"^[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
-# COPULA_DEFINES matched at a place in the answer rather than on the rest of it cut off (its ^ holds only there)
-_COPULA_DEFINES_AT = re.compile(COPULA_DEFINES.pattern.removeprefix("^"))
+# Matched right where the term ends (COPULA_DEFINES.match(text, end)), as DEFINES is.
+COPULA_DEFINES = re.compile(r"[”\"」』]?[,，]?是(?![按由从在为给对用靠])([^,.;!?，。；！？\n]{2,}的[^的,.;!?，。；！？\n了吗呢啊吧]{1,4})(?=$|[,.;!?，。；！？\n])")
 DEFINED_MIN_GROUPS = 3  # with fewer groups a definition has nothing else to be checked against
 
 
@@ -649,7 +648,7 @@ def _definition_body(text: str, end: int) -> tuple[int, int] | None:
     if m:
         start = m.end()
     else:
-        m = _COPULA_DEFINES_AT.match(text, end)
+        m = COPULA_DEFINES.match(text, end)
         if not m:
             return None
         start = m.start(1)
