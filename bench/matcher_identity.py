@@ -1,7 +1,7 @@
 """Does the key-point matcher still say exactly what it said? A fingerprint of every output on the development
 answer sets and on the speed bench's answers, for changes that must not move a single decision (speed work).
 
-Every answer of the development sets (matcher_answers.yaml, _independent, _dev2 … _dev6) is graded twice: with the
+Every answer of the development sets (matcher_cv.DEV_SETS and dev6) is graded twice: with the
 points' explanations and the case material, as the app grades (the learned decision), and with the hints only (the
 hand rules). Then the 1 500-character answers bench/matcher_speed.py times, each turned round by a few characters,
 against its 7 points. Per answer, the fingerprint holds the repr of every field of every suggestion (covered, found,
@@ -25,14 +25,13 @@ import time  # noqa: E402
 
 import yaml  # noqa: E402
 
+from bench import matcher_cv, matcher_speed  # noqa: E402
 from bench._common import ROOT  # noqa: E402
 from training.content.validate import read_content  # noqa: E402
 from training.grading.evaluation import key_points_by_case, material_by_case  # noqa: E402
 from training.grading.keypoints import suggest_points  # noqa: E402
 
-DEV_SETS = ("matcher_answers.yaml", "matcher_answers_independent.yaml", "matcher_answers_dev2.yaml",
-            "matcher_answers_dev3.yaml", "matcher_answers_dev4.yaml", "matcher_answers_dev5.yaml",
-            "matcher_answers_dev6.yaml")
+DEV_SETS = matcher_cv.DEV_SETS + ("matcher_answers_dev6.yaml",)  # the fitted sets and the one left out of the fit
 BENCH_ROTATIONS = 420  # bench/matcher_speed.py's default rounds x runs
 
 
@@ -69,16 +68,10 @@ def graded() -> list[tuple[str, str]]:
             out.append((f"{name}#{n}:explained",
                         fingerprint(suggest_points(s["answer"], with_explanations[case], material.get(case, "")))))
             out.append((f"{name}#{n}:hints", fingerprint(suggest_points(s["answer"], hints_only[case]))))
-    # bench/matcher_speed.py's answers, built the way it builds them
-    six_case = max(content.cases, key=lambda c: len(c.key_points))
-    six = with_explanations[six_case.id]
-    points = (six + [p for ps in with_explanations.values() for p in ps if p not in six])[:7]
-    samples = yaml.safe_load((ROOT / "tests" / "data" / "matcher_answers.yaml").read_text(encoding="utf-8"))
-    answer = "".join(s["answer"] for s in samples)
-    answer = (answer * (1500 // len(answer) + 1))[:1500]
+    # bench/matcher_speed.py's answers
+    answer, points, case_material = matcher_speed.inputs(content)
     for k in range(BENCH_ROTATIONS):
-        out.append((f"bench#{k}", fingerprint(suggest_points(answer[k:] + answer[:k], points,
-                                                             material[six_case.id]))))
+        out.append((f"bench#{k}", fingerprint(suggest_points(answer[k:] + answer[:k], points, case_material))))
     return out
 
 

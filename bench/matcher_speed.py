@@ -45,21 +45,26 @@ def timed(fn, runs: int) -> list[float]:
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=60)
-    args = parser.parse_args()
-    content = read_content(ROOT / "content")
+def inputs(content) -> tuple[str, list[dict], str]:
+    """The timed answer, its 7 points and the case material: the case with the most points, one more point of another
+    case, and a 1 500-character answer in the candidates' own styles (the development set's answers, never the
+    held-out ones). bench/matcher_identity.py grades the same."""
     points_of = key_points_by_case(content.cases)
     six_case = max(content.cases, key=lambda c: len(c.key_points))
     six = points_of[six_case.id]
     points = (six + [p for ps in points_of.values() for p in ps if p not in six])[:7]
     material = material_by_case(content.cases)[six_case.id]
-    # A long answer in the candidates' own styles: the development set's answers (never the held-out ones).
     samples = yaml.safe_load((ROOT / "tests" / "data" / "matcher_answers.yaml").read_text(encoding="utf-8"))
     answer = "".join(s["answer"] for s in samples)
-    answer = (answer * (1500 // len(answer) + 1))[:1500]
+    return (answer * (1500 // len(answer) + 1))[:1500], points, material
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=60)
+    args = parser.parse_args()
+    answer, points, material = inputs(read_content(ROOT / "content"))
     # Every run grades an answer it has not seen (the same text turned round by a few characters): the matcher
     # keeps what it reads of an answer (its clauses, characters, bigrams) for that answer's other points, and the
     # same answer graded again would find it all kept, which a candidate's answer never does.
