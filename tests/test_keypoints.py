@@ -59,24 +59,31 @@ def test_points_about_an_absence_are_made_by_saying_so():
     assert not suggest_point(0, hints, "酒店没有规定处理时限。", label="规定处理时限").covered
 
 
-def _evaluate(dataset: str, content):
+def _evaluate(dataset: str, content, samples: list | None = None):
     import yaml
     from support import CONTENT
     from training.grading.evaluation import evaluate, key_points_by_case, material_by_case
-    samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8"))
+    if samples is None:
+        samples = yaml.safe_load((CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8"))
     points = key_points_by_case(content.cases)  # with their explanations, as the app passes them
     return samples, *evaluate(samples, points, material_by_case(content.cases))
 
 
-def _frozen(dataset: str, size: int, content):
-    """A frozen labelled set: its body still matches the checksum in its header, it holds `size` answers, and
-    the matcher's figures on it (overall, per style)."""
+def _sealed(dataset: str, size: int) -> list:
+    """A frozen labelled set's answers: its body still matches the checksum in its header and holds `size` answers."""
+    import yaml
     from support import CONTENT
     from training.grading.evaluation import frozen_body_ok
     text = (CONTENT.parent / "tests" / "data" / dataset).read_text(encoding="utf-8")
     assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate(dataset, content)
+    samples = yaml.safe_load(text)
     assert len(samples) == size
+    return samples
+
+
+def _frozen(dataset: str, size: int, content):
+    """A frozen labelled set (_sealed) and the matcher's figures on it (overall, per style)."""
+    _, overall, by_style, _ = _evaluate(dataset, content, _sealed(dataset, size))
     return overall, by_style
 
 
@@ -333,13 +340,9 @@ def test_the_fifteenth_held_out_set_is_frozen_and_unread():
     blind on 2026-12-02 from extracts without hint or 误区 lines after round 14 was done, and frozen: the judge of the
     next round. Nothing has been measured on it yet, so only its checksum and size are checked here; its floors come
     with its first reading."""
-    import yaml
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
     for half in "ab":
-        text = (CONTENT.parent / "tests" / "data" / f"matcher_answers_heldout15{half}.yaml").read_text(encoding="utf-8")
-        assert frozen_body_ok(text) is True
-        assert len(yaml.safe_load(text)) == 70
+        _sealed(f"matcher_answers_heldout15{half}.yaml", 70)
+
 
 def test_matcher_on_the_blind_development_set(shipped_content):
     """dev2: 208 answers in 13 styles on 16 cases no other set uses, written blind (extracts without hints,
@@ -728,12 +731,7 @@ def test_matcher_on_the_third_development_set(shipped_content):
     frozen. First reading P 0.83, R 0.83 (paraphrase R 0.54, colloquial R 0.68); after round 3 (matcher changes
     and everyday phrasings in the hints of its 14 cases) P 0.90, R 0.97; round 4 P 0.90, R 0.97 (36 false credits
     instead of 40)."""
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
-    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev3.yaml").read_text(encoding="utf-8")
-    assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate("matcher_answers_dev3.yaml", shipped_content)
-    assert len(samples) == 140
+    overall, by_style = _frozen("matcher_answers_dev3.yaml", 140, shipped_content)
     # round 4: 0.903 and 0.966; round 6: 0.95 and 0.97; round 7: 0.955 and 0.971
     # round 13 (spoken phrasings in the hints): 0.94 and 0.97; round 14 (the stricter threshold): 0.97 and 0.95
     assert overall.precision >= 0.96 and overall.recall >= 0.94
@@ -980,12 +978,7 @@ def test_matcher_on_the_fourth_development_set(shipped_content):
     """dev4: 140 answers in 10 styles (incl. keyword_dump and slogan_dump) on 14 cases, written blind and frozen.
     First reading P 0.67, R 0.91 (133 false credits: wrong definitions 25, list answers 20, slogans 19); after
     round 5's explanation-density and exhortation rules P 0.72, R 0.91 (105)."""
-    from support import CONTENT
-    from training.grading.evaluation import frozen_body_ok
-    text = (CONTENT.parent / "tests" / "data" / "matcher_answers_dev4.yaml").read_text(encoding="utf-8")
-    assert frozen_body_ok(text) is True
-    samples, overall, by_style, _ = _evaluate("matcher_answers_dev4.yaml", shipped_content)
-    assert len(samples) == 140
+    overall, by_style = _frozen("matcher_answers_dev4.yaml", 140, shipped_content)
     # round 5: 0.718 and 0.912; round 6 (learned decision, fit on it among others): 0.846 and 0.932, cross-validated
     # leaving its case out 0.85 and 0.93
     # round 7 (claims held against the explanation): 0.852 and 0.939; round 8: 0.884 and 0.932; round 9: 0.908, 0.935;
