@@ -122,8 +122,8 @@ def rows_of(sets=DEV_SETS) -> list[dict]:
                 # a point whose 误区 the answer says is withdrawn after any decision (keypoints.suggest_points)
                 rows.append({"set": name, "n": n, "case": s["case"], "style": s.get("style", "?"), "point": p.index,
                              "y": int(p.index in truth), "f": p.features,
-                             "rule": bool(p.features["rule"]) and not p.misconception,
-                             "vetoed": bool(p.misconception)})
+                             "rule": bool(p.features["rule"]) and not p.misconception and not p.features.get("dump"),
+                             "vetoed": bool(p.misconception) or bool(p.features.get("dump"))})
     return rows
 
 

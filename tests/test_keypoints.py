@@ -1365,3 +1365,41 @@ def test_touched_and_depth_tell_a_shallow_answer_from_a_complete_one(shipped_con
     assert near[0].features["depth"] < 0.3  # …few of their groups
     assert full[0].features["touched"] == 1.0 and full[0].features["depth"] > 0.7
     assert all(s.covered for s in full) and sum(s.covered for s in near) <= 2
+
+
+# An answer that is mostly a dump earns nothing from its other lines either (keypoints.is_dump).
+SERVQUAL_DUMP = ("有形性、可靠性、响应性、保证性、移情性\n休息区 一次修好 等待时间 专业能力 个性化服务\n预约维修 质检复检 上门取送\n"
+                 "结论：可靠性最重要，一次修好才能留住车主。")
+SERVQUAL_MEASURES = ("改进措施：推行预约维修，按车主方便的时间安排，主动提供上门取送车服务；维修完成后由质检员复检，"
+                     "确保问题一次修好。")
+
+
+def test_lines_of_terms_with_one_generic_sentence_earn_nothing(shipped_content):
+    points, material = _case_points(shipped_content, "case-quality-servqual-4s-shop")
+    said = suggest_points(SERVQUAL_DUMP, points, material)
+    assert not any(s.covered for s in said)
+    assert said[1].reason == "terms_only" and said[1].features["dump"] == 1.0
+    # the same conclusion under an analysis is not a dump
+    analysis = SERVQUAL_MEASURES + "\n结论：可靠性最重要，一次修好才能留住车主。"
+    assert [s.covered for s in suggest_points(analysis, points, material)] == [False, True, False, False, True]
+
+
+def test_slogan_couplets_on_lines_of_their_own_are_a_run(shipped_content):
+    from training.grading.keypoints import slogan_spans
+    couplets = "目标要量化，任务要到人！\n措施要对症，步骤要有序！\n检查要跟上，奖惩要分明！"
+    assert slogan_spans(normalise(couplets)) == [(0, len(normalise(couplets)) - 1)]  # up to the last ！
+    points, material = _case_points(shipped_content, "case-plan-annual-plan")
+    assert not any(s.covered for s in suggest_points(couplets, points, material))
+
+
+def test_an_answer_of_exhortations_earns_nothing_even_where_a_sentence_has_a_figure(shipped_content):
+    from training.grading.keypoints import _case_hints, is_dump, recital_spans, slogan_spans
+    answer = ("我们要高度重视可靠性，切实做到一次修好。不断提升响应速度，积极缩短车主的等待时间。"
+              "全面加强技师的专业能力，努力为车主提供个性化服务，争取满意度达到90%。")
+    text = normalise(answer)
+    assert is_dump(text, {"list": [], "terms": [], "slogan": slogan_spans(text)})
+    assert not is_dump(normalise(SERVQUAL_MEASURES), {"list": [], "terms": [], "slogan": []})  # 3 of 6 clauses
+    rules, material = _case_points(shipped_content, "case-quality-servqual-4s-shop", explained=False)
+    assert recital_spans(answer, rules, text, _case_hints(rules)) == []
+    assert not any(s.covered for s in suggest_points(answer, rules, material))
+    assert any(s.covered for s in suggest_points(SERVQUAL_MEASURES, rules, material))

@@ -1032,7 +1032,9 @@ def slogan_spans(text: str) -> list[tuple[int, int]]:
     spans, run, left = exhortation_sentences(text) if EXHORT_SENTENCES else [], [], 0
     for m in list(SLOGAN_CLAUSE_BREAK.finditer(text)) + [None]:
         right = m.start() if m else len(text)
-        if right - left <= _SLOGAN_LONGEST and SLOGAN.match(text[left:right]):
+        if not text[left:right].strip():  # two breaks in a row (！ then a line break) end no run
+            pass
+        elif right - left <= _SLOGAN_LONGEST and SLOGAN.match(text[left:right]):
             run.append((left, right))
         else:
             if len(run) >= SLOGAN_RUN:
@@ -1693,11 +1695,12 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(hints)
     explanations = [_explanation(p) for p in key_points]
+    dump = is_dump(text, parts)
     if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
         out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                for i, p in enumerate(key_points)]
         _misconceived(out, key_points, normalised)
-        return _withdraw_misconceived(out)
+        return _withdraw_misconceived(_withdraw_dump(out) if dump else out)
     for explanation in explanations:
         # every point's clauses held against its explanation (claims_turned, claims_split), found while the answer's
         # clause bigrams (_answer_grams) are fresh in the processor's caches: later, between the points, they are not
@@ -1744,7 +1747,31 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
         s.features.update(answer_level)
         if keypoint_model.ENABLED:
             _decide(s)
-    return _withdraw_misconceived(out)
+    return _withdraw_misconceived(_withdraw_dump(out) if dump else out)
+
+
+# An answer that is mostly a dump earns nothing, whatever its other lines say: a list of terms with a generic
+# sentence beside it (作用：理论指导实践，为分析提供框架) or under it (结论：主要结论不变) is still a list of terms.
+DUMP_SHARE = 0.7  # share of the answer's characters in name lists, lines of bare terms and slogan runs
+ZEAL_DUMP = 0.6  # share of the answer's clauses (EXHORT_MIN at least) that open with an exhortation (加强…, 坚持…)
+
+
+def is_dump(text: str, parts: dict[str, list[tuple[int, int]]]) -> bool:
+    """Is the (normalised) answer a dump of terms or slogans as a whole? `parts` are suggest_points' skipped
+    spans by kind; recited material is not a dump (an answer may quote the case at length and then analyse it)."""
+    if _span_share(parts["list"] + parts["terms"] + parts["slogan"], len(text)) >= DUMP_SHARE:
+        return True
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    return len(clauses) >= EXHORT_MIN and sum(map(_exhorts, clauses)) >= ZEAL_DUMP * len(clauses)
+
+
+def _withdraw_dump(out: list[PointSuggestion]) -> list[PointSuggestion]:
+    """After every decision: a dump's credits are withdrawn (features["dump"] says so; it is not weighed)."""
+    for s in out:
+        s.features["dump"] = 1.0
+        if s.covered:
+            s.covered, s.reason = False, "terms_only"
+    return out
 
 
 def _misconceived(out: list[PointSuggestion], key_points: list[dict], normalised: tuple[str, list[int]]) -> int:
