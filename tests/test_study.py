@@ -10,6 +10,17 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
+def fold(html: str, fold_id: str) -> str:
+    """The whole <details class="reveal" id=...> of a page, with the <details> nested in it."""
+    start = html.index(f'<details class="reveal" id="{fold_id}">')
+    depth = 0
+    for tag in re.finditer(r"<(/?)details\b", html[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start:start + tag.end()]
+    raise AssertionError(f"#{fold_id} is not closed")
+
+
 def test_home_lists_every_area_with_its_counts(client, loaded):
     html = text_of(client.get("/"))
     for area in loaded.areas:
@@ -37,12 +48,11 @@ def test_topic_page_renders_markdown_and_links_its_questions(client, loaded):
 def test_case_page_folds_key_points_and_followups(client, loaded):
     case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
     html = text_of(client.get(f"/cases/{case.id}"))
-    folded = re.search(r'<details class="reveal" id="keypoints">(.*?)</details>', html, re.S)
-    assert folded, "key points must sit inside a closed <details>"
+    folded = fold(html, "keypoints")  # key points sit inside a closed <details>
     assert "<details class=\"reveal\" id=\"keypoints\" open" not in html
     for point in case.key_points:
-        assert point.label in folded.group(1)
-        assert f"{point.weight} 分" in folded.group(1)
+        assert point.label in folded
+        assert f"{point.weight} 分" in folded
     assert "显示参考要点" in html and "显示考官追问" in html
     prompt_text = plain_text(case.prompt_html)[:20]
     assert html.index(prompt_text) < html.index('id="keypoints"')
@@ -51,7 +61,7 @@ def test_case_page_folds_key_points_and_followups(client, loaded):
 def test_case_page_lists_each_points_misconceptions_inside_the_fold(client, loaded):
     case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
     html = text_of(client.get(f"/cases/{case.id}"))
-    folded = re.search(r'<details class="reveal" id="keypoints">(.*?)</details>', html, re.S).group(1)
+    folded = fold(html, "keypoints")
     assert all(p.misconceptions for p in case.key_points)
     assert folded.count('class="misconceptions"') == len(case.key_points)
     for p in case.key_points:
@@ -141,3 +151,57 @@ def test_the_study_question_page_offers_a_self_check_of_real_choices(client, loa
     judge = next(q for q in loaded.questions if q.qtype == "判断")
     page = text_of(client.get(f"/questions/{judge.id}"))
     assert json.loads(html_lib.unescape(re.search(r'data-answer="([^"]*)"', page).group(1))) is judge.answer
+
+
+def hint_rows(html: str) -> list[str]:
+    """Each key point's and follow-up's hint block on the study case page, in page order."""
+    return re.findall(r'<div class="hint-terms">(.*?)</div>', html, re.S)
+
+
+def test_the_case_page_shows_each_hint_groups_key_term_and_folds_every_phrasing(client, loaded):
+    case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
+    html = text_of(client.get(f"/cases/{case.id}"))
+    owners = list(case.key_points) + list(case.followups)
+    rows = hint_rows(fold(html, "keypoints")) + hint_rows(fold(html, "followups"))
+    assert len(rows) == len(owners) and case.followups
+    for owner, row in zip(owners, rows):
+        assert re.findall(r'<span class="chip">([^<]*)</span>', row) == [g[0] for g in owner.hints], owner
+        assert " / " not in row.split("<details")[0]  # no chip holds a whole group
+        listed = re.search(r'<details class="hint-all"><summary>常见说法（(\d+)）</summary>(.*?)</details>', row, re.S)
+        assert listed, "every phrasing sits in a closed <details>"
+        assert int(listed.group(1)) == sum(len(g) for g in owner.hints)
+        lines = re.findall(r"<li>(.*?)</li>", listed.group(2))
+        assert len(lines) == len(owner.hints)
+        for group, line in zip(owner.hints, lines):
+            assert line.replace("<b>", "").replace("</b>", "").split("&nbsp;/ ") == group
+    assert "hint-all\" open" not in html
+
+
+def test_the_case_page_shows_a_prohibited_phrasing_as_something_to_avoid(app, client, loaded):
+    from flask import render_template_string
+    case = next(c for c in loaded.cases if c.id == "case-complaint-chain-store-policy")
+    assert any(w.startswith("-") for p in case.key_points for g in p.hints for w in g)
+    html = text_of(client.get(f"/cases/{case.id}"))
+    assert '<span class="no">避免</span>推诿' in html and "-推诿" not in html
+    macro = '{% from "_macros.html" import hint_terms %}{{ hint_terms(g) }}'
+    with app.test_request_context():  # a group led by its prohibition: no shipped case has one yet
+        shown = render_template_string(macro, g=[["-诱导", "-暗示", "不诱导"], ["中立"]])
+        terms_only = render_template_string(macro, g=[["中立"], ["客观"]])
+    assert '<span class="chip avoid"><span class="no">避免</span>诱导</span>' in shown
+    assert '<span class="chip">中立</span>' in shown and "-" not in re.sub(r"<[^>]*>", "", shown)
+    assert "常见说法（4）" in shown and "<li><b>中立</b></li>" in shown
+    assert "<details" not in terms_only  # the chips already say everything
+
+
+def test_the_authoring_preview_still_shows_every_phrasing_of_each_group(as_role, loaded):
+    from support import csrf_from
+    teacher = as_role("instructor")
+    page = text_of(teacher.get("/manage/docs/"))
+    r = teacher.post("/manage/docs/copy", data={"csrf_token": csrf_from(page), "item": "case-plan-write-service-plan"})
+    assert r.status_code == 302
+    preview = text_of(teacher.get(r.headers["Location"])).split("data-preview", 1)[1]
+    case = next(c for c in loaded.cases if c.id == "case-plan-write-service-plan")
+    for owner in list(case.key_points) + list(case.followups):
+        for group in owner.hints:
+            assert f'<span class="chip">{" / ".join(group)}</span>' in preview, group
+    assert "hint-terms" not in preview and "常见说法" not in preview
