@@ -543,6 +543,9 @@ def test_a_minus_hint_needs_a_word_after_it():
     report = Report("<t>")
     parse_hints("-不诱导, -, 道歉", 3, report, "要点 1")
     assert len(report.problems) == 2 and "-诱导" in report.problems[0].message
+    report = Report("<t>")
+    parse_hints("负值/负1/-1, -0.5, -诱导", 3, report, "追问 f3")  # a negative number is not a prohibition
+    assert [p.message.count("负一") for p in report.problems] == [1, 1]
 
 
 @pytest.mark.parametrize("answer,hint,matched", [

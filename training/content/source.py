@@ -206,6 +206,8 @@ def parse_hints(value: str, line: int, report: Report, what: str) -> list[list[s
         for w in words:
             if w[0] in "-－" and (len(w) == 1 or w[1] in "不别没无勿莫"):
                 report.add(line, f"{what}的提示词 “{w}” 写法不对：减号后面写要点禁止的做法本身，如 -诱导（不要写成 -不诱导）")
+            elif w[0] in "-－" and w[1:].replace(".", "").replace("%", "").isdigit():
+                report.add(line, f"{what}的提示词 “{w}” 写法不对：减号表示要点禁止的做法，负数请写成“负1”“负一”")
         groups.append(words)
     if not groups:
         report.add(line, f"{what}的提示词为空")
