@@ -1695,7 +1695,7 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     mat = normalise(_TAG.sub(" ", material)) if material else ""
     shared = _shared_hints(hints)
     explanations = [_explanation(p) for p in key_points]
-    dump = is_dump(text, parts)
+    dump = is_dump(text)
     if not (key_points and all(len(e) >= EXPLANATION_MIN for e in explanations)):  # the rules decide
         out = [suggest_point(i, p.get("hints") or [], answer, p.get("label", ""), skip, normalised, mat, shared)
                for i, p in enumerate(key_points)]
@@ -1750,23 +1750,22 @@ def suggest_points(answer: str, key_points: list[dict], material: str = "") -> l
     return _withdraw_misconceived(_withdraw_dump(out) if dump else out)
 
 
-# An answer that is mostly a dump earns nothing, whatever its other lines say: a list of terms with a generic
-# sentence beside it (作用：理论指导实践，为分析提供框架) or under it (结论：主要结论不变) is still a list of terms.
-DUMP_SHARE = 0.7  # share of the answer's characters in name lists, lines of bare terms and slogan runs
+# An answer of exhortations earns nothing, whatever its sentences hold: exhortation_sentences takes a sentence whose
+# clauses mostly open with an empty verb or an adverb of zeal, unless it holds a figure, an example or a reason; an
+# answer made of such clauses sentence after sentence (…，争取满意度达到90%。) is a slogan dump all the same. (Round 15
+# also tried "70% of the characters in name lists and term lines": a list answer whose one glossed item sits among
+# bare ones makes that item's point, and lost it.)
 ZEAL_DUMP = 0.6  # share of the answer's clauses (EXHORT_MIN at least) that open with an exhortation (加强…, 坚持…)
 
 
-def is_dump(text: str, parts: dict[str, list[tuple[int, int]]]) -> bool:
-    """Is the (normalised) answer a dump of terms or slogans as a whole? `parts` are suggest_points' skipped
-    spans by kind; recited material is not a dump (an answer may quote the case at length and then analyse it)."""
-    if _span_share(parts["list"] + parts["terms"] + parts["slogan"], len(text)) >= DUMP_SHARE:
-        return True
+def is_dump(text: str) -> bool:
+    """Is the (normalised) answer a run of exhortations as a whole?"""
     clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
     return len(clauses) >= EXHORT_MIN and sum(map(_exhorts, clauses)) >= ZEAL_DUMP * len(clauses)
 
 
 def _withdraw_dump(out: list[PointSuggestion]) -> list[PointSuggestion]:
-    """After every decision: a dump's credits are withdrawn (features["dump"] says so; it is not weighed)."""
+    """After every decision: an exhortation dump's credits are withdrawn (features["dump"]; it is not weighed)."""
     for s in out:
         s.features["dump"] = 1.0
         if s.covered:
