@@ -119,7 +119,8 @@ def rows_of(sets=DEV_SETS) -> list[dict]:
             points = points_of[s["case"]]
             truth = truth_indexes(s["covers"], points)
             for p in suggest_points(s["answer"], points, material_of.get(s["case"], "")):
-                # a point whose 误区 the answer says is withdrawn after any decision (keypoints.suggest_points)
+                # a point whose 误区 the answer says is withdrawn after any decision (keypoints.suggest_points), and so
+                # are the points of an answer of exhortations (keypoints.is_dump, features["dump"])
                 rows.append({"set": name, "n": n, "case": s["case"], "style": s.get("style", "?"), "point": p.index,
                              "y": int(p.index in truth), "f": p.features,
                              "rule": bool(p.features["rule"]) and not p.misconception and not p.features.get("dump"),
