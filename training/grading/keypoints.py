@@ -1666,9 +1666,17 @@ def _answer_features(text: str) -> dict:
     """How terse and how hortatory the answer is as a whole: the mean length of its units between 、，。 and
     brackets, and the share of its clauses that open with an exhortation."""
     units = [u for u in EXPLAIN_BREAK.split(text) if u.strip()]
-    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    clauses, zeal = _zeal(text)
     return {"unit_len": math.log1p(sum(map(len, units)) / len(units)) if units else 0.0,
-            "zeal_share": sum(map(_exhorts, clauses)) / len(clauses) if clauses else 0.0}
+            "zeal_share": zeal / clauses if clauses else 0.0}
+
+
+@lru_cache(maxsize=2)
+def _zeal(text: str) -> tuple[int, int]:
+    """How many clauses the (normalised) answer has, and how many of them open with an exhortation (_exhorts): read
+    once per answer, for _answer_features and is_dump."""
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    return len(clauses), sum(map(_exhorts, clauses))
 
 
 def _span_share(spans: list[tuple[int, int]], length: int) -> float:
@@ -1760,8 +1768,8 @@ ZEAL_DUMP = 0.6  # share of the answer's clauses (EXHORT_MIN at least) that open
 
 def is_dump(text: str) -> bool:
     """Is the (normalised) answer a run of exhortations as a whole?"""
-    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
-    return len(clauses) >= EXHORT_MIN and sum(map(_exhorts, clauses)) >= ZEAL_DUMP * len(clauses)
+    clauses, zeal = _zeal(text)
+    return clauses >= EXHORT_MIN and zeal >= ZEAL_DUMP * clauses
 
 
 def _withdraw_dump(out: list[PointSuggestion]) -> list[PointSuggestion]:
