@@ -91,6 +91,9 @@ HINT_FEATURES = ["rule", "share", "explained_share", "marker", "negated", "refus
 # found over those). Leaving the case out, over all eight fitted sets, the 33 features at 0.50: F1 0.930 (dev7b
 # P 0.81, matcher_answers R 0.82); with touched and depth 0.932 (0.83, 0.85). Then 2 932 spoken phrasings from
 # helpers who saw only the cases, refit: F1 0.933 (P 0.936, R 0.930).
+# Round 15: no refit. After the exhortation-dump rule (keypoints.is_dump) and slogan runs across line breaks, a refit
+# was flat here (F1 0.934 against 0.933) and one credit worse on six older held-out sets: the round-14 coefficients
+# stay. A nonlinear model (gradient-boosted trees, same features) and each of the 22 unused features were no better.
 EXPLAINED_FEATURES = HINT_FEATURES + ["ex_ev", "ex_ans_rel", "ex_best", "ex_margin",
                                       "claim_novel", "claim_split", "claim_wrong",
                                       "contra_share", "contra_points", "dismiss_share", "negated_share",

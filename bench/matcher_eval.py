@@ -8,7 +8,7 @@ matcher_answers_heldout10.yaml / matcher_answers_heldout11.yaml / matcher_answer
 matcher_answers_heldout13.yaml / matcher_answers_heldout14a.yaml / matcher_answers_heldout14b.yaml (written blind,
 never used to tune hints or the matcher: the honest figures; the third to fourteenth are frozen; heldout14 comes in
 two halves by two writers, on seven cases each; matcher_answers_heldout15a.yaml / 15b.yaml, frozen after round 14,
-are unread: the next round's judge):
+judged round 15):
     .venv/bin/python bench/matcher_eval.py --set matcher_answers_heldout.yaml
 Development sets (written blind, then used to tune the matcher and their cases' hints; dev3 to dev7b frozen, dev6
 not in the model's fit; dev7a / dev7b in the fit, their cases' hints never tuned on them):
