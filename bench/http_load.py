@@ -93,13 +93,17 @@ class Gunicorn:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def wait_ready(self, path: str = "/", timeout: float = 30.0) -> None:
+    def wait_ready(self, path: str = "/", timeout: float = 180.0) -> None:
+        """Wait for a 200 on `path`. A readiness wait, not a measurement: CI runs this beside the test suites
+        on two cores, where the first page of a cold worker took more than 30 s. One request is in flight at
+        a time and it is given the time left, so a slow first answer is awaited, not abandoned and asked
+        again (abandoned requests only pile more work on the busy workers)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.name} exited with {self.proc.returncode}:\n{self.tail()}")
             try:
-                status, _ = fetch(self.base + path, timeout=2)
+                status, _ = fetch(self.base + path, timeout=max(left, 1.0))
                 if status == 200:
                     return
             except OSError:
