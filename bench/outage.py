@@ -130,9 +130,11 @@ def main() -> int:
     server = Gunicorn("outage", "app:app", env, tmp, ("--threads", "4"))
     clicked: dict[int, str] = {}
     try:
+        started = time.monotonic()
         server.wait_ready()
         base = server.base
-        print(f"app on {base}, PostgreSQL cluster on port {cluster.port} ({cluster.dir})")
+        print(f"app on {base} (first answer after {time.monotonic() - started:.1f} s), "
+              f"PostgreSQL cluster on port {cluster.port} ({cluster.dir})")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
             phone = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
