@@ -95,7 +95,7 @@ class Gunicorn:
 
     def wait_ready(self, path: str = "/", timeout: float = 180.0) -> None:
         """Wait for a 200 on `path`. A readiness wait, not a measurement: CI runs this beside the test suites
-        on two cores, where the first page of a cold worker took more than 30 s. One request is in flight at
+        on two cores, where a cold gunicorn once did not answer within 30 s. One request is in flight at
         a time and it is given the time left, so a slow first answer is awaited, not abandoned and asked
         again (abandoned requests only pile more work on the busy workers)."""
         deadline = time.monotonic() + timeout

@@ -139,7 +139,7 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
             phone = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
             page = phone.new_page()
-            # Waits, not measurements: on two cores busy with the test suites (.ci/run) a page took over 30 s.
+            # Waits, not measurements: .ci/run runs this beside the test suites, on two cores.
             page.set_default_timeout(WAIT * 1000)
             page.on("dialog", lambda d: d.accept())
             page.goto(base + "/auth/login")
